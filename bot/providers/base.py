@@ -1,0 +1,79 @@
+"""The one interface every video provider implements.
+
+Callers depend on this protocol only, so a second provider (Telnyx: PATCH updates,
+page[number] paging, no conferences) fits without changing them. Lists come two ways:
+`*_page` for one page and an opaque cursor (what a Slack "More" button carries), and an
+async iterator over every item (what the digest walks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from bot.providers.models import Conference, Page, Room, RoomSession
+
+SessionStatus = Literal["in-progress", "completed"]
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class SessionQuery:
+    room_id: str | None = None
+    room_name: str | None = None
+    room_name_matches: str | None = None
+    status: SessionStatus | None = None
+
+
+@dataclass(frozen=True)
+class RoomQuery:
+    """Room filters. Providers apply on the wire what their API supports, the rest locally."""
+
+    name_matches: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    include_active_session: bool = False
+
+
+class VideoProvider(Protocol):
+    name: str
+    supports_conferences: bool
+
+    async def room_sessions_page(
+        self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[RoomSession]: ...
+
+    def room_sessions(
+        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
+    ) -> AsyncIterator[RoomSession]: ...
+
+    async def get_room_session(self, session_id: str) -> RoomSession: ...
+
+    async def rooms_page(
+        self, query: RoomQuery, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[Room]: ...
+
+    def rooms(self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Room]: ...
+
+    async def get_room(self, id_or_name: str, *, include_active_session: bool = True) -> Room: ...
+
+    async def update_room(self, room_id: str, fields: Mapping[str, Any]) -> Room: ...
+
+    async def conferences_page(
+        self, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[Conference]: ...
+
+    def conferences(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Conference]: ...
+
+    async def get_conference(
+        self, conference_id: str, *, include_active_session: bool = True
+    ) -> Conference: ...
+
+    async def find_conference(self, name: str) -> Conference: ...
+
+    async def check(self) -> None:
+        """Reach the provider with the configured credentials (one cheap call)."""
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,274 @@
+"""The shared HTTP layer of every provider client: one pooled client, bounded retries
+that honour Retry-After, and the mapping of HTTP failures to typed errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from bot.providers.errors import (
+    FieldError,
+    Invalid,
+    NotFound,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    Unauthorized,
+)
+
+log = logging.getLogger("bot.providers.http")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A connection refused or reset, a timeout, or a peer that hung up mid-answer: all are
+# worth another try for GET and PUT (both idempotent).
+RETRY_TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
+    httpx.TimeoutException,
+    httpx.ConnectError,
+    httpx.RemoteProtocolError,
+    httpx.ReadError,
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+    # A Retry-After longer than this is not waited out: the caller is told how long instead.
+    max_retry_after: float = 30.0
+    # Bound on the whole call, retries included, so a user is never left waiting forever.
+    total_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    write_timeout: float = 10.0
+    pool_timeout: float = 5.0
+    max_connections: int = 20
+    max_keepalive: int = 10
+
+    def timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(
+            connect=self.connect_timeout,
+            read=self.read_timeout,
+            write=self.write_timeout,
+            pool=self.pool_timeout,
+        )
+
+    def limits(self) -> httpx.Limits:
+        return httpx.Limits(
+            max_connections=self.max_connections, max_keepalive_connections=self.max_keepalive
+        )
+
+
+def build_client(
+    base_url: str,
+    *,
+    auth: httpx.Auth | None = None,
+    headers: Mapping[str, str] | None = None,
+    settings: HttpSettings | None = None,
+) -> httpx.AsyncClient:
+    settings = settings or HttpSettings()
+    return httpx.AsyncClient(
+        base_url=base_url,
+        auth=auth,
+        headers={"Accept": "application/json", "User-Agent": "RoomOps/0.1", **(headers or {})},
+        timeout=settings.timeout(),
+        limits=settings.limits(),
+        # Redirects could carry the Authorization header elsewhere; no provider needs them.
+        follow_redirects=False,
+    )
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+        self.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+ErrorParser = Callable[[Any], list[FieldError]]
+
+
+class ProviderHttp:
+    """Sends one request with bounded retries and turns failures into typed errors."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        provider: str,
+        parse_errors: ErrorParser,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.client = client
+        self.provider = provider
+        self.policy = policy or RetryPolicy()
+        self._parse_errors = parse_errors
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+    ) -> Any:
+        response = await self._send_with_retries(method, path, params=params, json=json)
+        return self._decode(response)
+
+    async def _send_with_retries(
+        self, method: str, path: str, *, params: Mapping[str, str | int] | None, json: Any
+    ) -> httpx.Response:
+        policy = self.policy
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.total_seconds),
+            wait=self._wait,
+            retry=retry_if_exception(self._should_retry),
+            before_sleep=lambda state: self._log_retry(method, path, state),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    response = await self.client.request(method, path, params=params, json=json)
+                    if response.status_code in RETRY_STATUSES:
+                        raise _RetryableStatus(response)
+                    return response
+        except _RetryableStatus as exc:
+            raise self._exhausted_status(exc) from None
+        except RETRY_TRANSPORT_ERRORS as exc:
+            raise ProviderUnavailable(
+                f"{self.provider} did not answer ({_describe(exc)})", provider=self.provider
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise ProviderUnavailable(
+                f"{self.provider} request failed ({_describe(exc)})", provider=self.provider
+            ) from exc
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _should_retry(self, exc: BaseException) -> bool:
+        if isinstance(exc, _RetryableStatus):
+            wait = exc.retry_after
+            return wait is None or wait <= self.policy.max_retry_after
+        return isinstance(exc, RETRY_TRANSPORT_ERRORS)
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_exponential_jitter(
+            initial=self.policy.initial_backoff,
+            max=self.policy.max_backoff,
+            jitter=self.policy.initial_backoff,
+        )(state)
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _RetryableStatus) and exc.retry_after is not None:
+            # The server said when; waiting less would only earn another 429.
+            return exc.retry_after
+        return backoff
+
+    def _log_retry(self, method: str, path: str, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        log.warning(
+            "%s %s %s failed (%s); retry %d of %d in %.2fs",
+            self.provider,
+            method,
+            _path_only(path),
+            _describe(exc),
+            state.attempt_number,
+            self.policy.attempts - 1,
+            wait,
+        )
+
+    def _exhausted_status(self, exc: _RetryableStatus) -> ProviderError:
+        status = exc.response.status_code
+        if status == 429:
+            wait = exc.retry_after
+            hint = f"; try again in {wait:.0f} s" if wait is not None else ""
+            return RateLimited(
+                f"{self.provider} is rate limiting requests{hint}",
+                retry_after=wait,
+                provider=self.provider,
+            )
+        return ProviderUnavailable(
+            f"{self.provider} answered HTTP {status}", provider=self.provider
+        )
+
+    def _decode(self, response: httpx.Response) -> Any:
+        status = response.status_code
+        body = _json_or_none(response)
+        if 200 <= status < 300:
+            if body is None and response.content:
+                raise ProviderUnavailable(
+                    f"{self.provider} sent a response that is not JSON", provider=self.provider
+                )
+            return body
+        if status in (401, 403):
+            raise Unauthorized(
+                f"{self.provider} refused the credentials (HTTP {status})", provider=self.provider
+            )
+        if status == 404:
+            raise NotFound(f"{self.provider}: not found", provider=self.provider)
+        if status in (400, 409, 422):
+            errors = self._parse_errors(body) if body is not None else []
+            detail = "; ".join(
+                f"{e.attribute}: {e.message}" if e.attribute else e.message for e in errors
+            )
+            return_msg = detail or f"{self.provider} refused the request (HTTP {status})"
+            raise Invalid(return_msg, errors, provider=self.provider)
+        raise ProviderUnavailable(f"{self.provider} answered HTTP {status}", provider=self.provider)
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _path_only(path: str) -> str:
+    # Logs name the endpoint, never a query string that might carry a token.
+    return httpx.URL(path).path
+
+
+def _describe(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown"
+    if isinstance(exc, _RetryableStatus):
+        return str(exc)
+    return type(exc).__name__

@@ -1,0 +1,128 @@
+"""Provider-neutral video models, named after SignalWire's fields (the product's vocabulary).
+
+Every field is optional and accepts null, even where a spec says non-null, because live
+payloads do send nulls; unknown fields are kept (`extra="allow"`) so nothing a provider
+adds is lost on the way to the user.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ProviderModel(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def extra_fields(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class RoomSession(ProviderModel):
+    """A room session: list items carry `cost_in_dollars`; a single GET does not."""
+
+    id: str | None = None
+    room_id: str | None = None
+    name: str | None = None
+    display_name: str | None = None
+    max_members: int | None = None
+    quality: str | None = None
+    fps: float | None = None
+    join_from: datetime | None = None
+    join_until: datetime | None = None
+    remove_at: datetime | None = None
+    remove_after_seconds_elapsed: int | None = None
+    layout: str | None = None
+    record_on_start: bool | None = None
+    tone_on_entry_and_exit: bool | None = None
+    room_join_video_off: bool | None = None
+    user_join_video_off: bool | None = None
+    locked: bool | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    duration: int | None = None
+    status: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    preview_url: str | None = None
+    prioritize_handraise: bool | None = None
+    sync_audio_video: bool | None = None
+    # `Video.ActiveSession` names the same flag `audio_video_sync`.
+    audio_video_sync: bool | None = None
+    enable_room_previews: bool | None = None
+    locked_cover: str | None = None
+    cost_in_dollars: float | None = None
+
+
+class Room(ProviderModel):
+    id: str | None = None
+    name: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    max_members: int | None = None
+    quality: str | None = None
+    fps: float | None = None
+    join_from: datetime | None = None
+    join_until: datetime | None = None
+    remove_at: datetime | None = None
+    remove_after_seconds_elapsed: int | None = None
+    layout: str | None = None
+    record_on_start: bool | None = None
+    tone_on_entry_and_exit: bool | None = None
+    room_join_video_off: bool | None = None
+    user_join_video_off: bool | None = None
+    enable_room_previews: bool | None = None
+    sync_audio_video: bool | None = None
+    meta: dict[str, Any] | None = None
+    prioritize_handraise: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    active_session: RoomSession | None = None
+
+
+class Conference(ProviderModel):
+    id: str | None = None
+    name: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    join_from: datetime | None = None
+    join_until: datetime | None = None
+    quality: str | None = None
+    layout: str | None = None
+    size: str | None = None
+    record_on_start: bool | None = None
+    tone_on_entry_and_exit: bool | None = None
+    user_join_video_off: bool | None = None
+    room_join_video_off: bool | None = None
+    enable_chat: bool | None = None
+    enable_room_previews: bool | None = None
+    dark_primary: str | None = None
+    dark_background: str | None = None
+    dark_foreground: str | None = None
+    dark_success: str | None = None
+    dark_negative: str | None = None
+    light_primary: str | None = None
+    light_background: str | None = None
+    light_foreground: str | None = None
+    light_success: str | None = None
+    light_negative: str | None = None
+    meta: dict[str, Any] | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    active_session: RoomSession | None = None
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, with an opaque cursor to the next one (None at the end).
+
+    The cursor is a plain string so that it can travel in a Slack button's value and be
+    served by any replica: nothing about a listing is kept in memory.
+    """
+
+    items: list[T] = Field(default_factory=list)
+    next_cursor: str | None = None

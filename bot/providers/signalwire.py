@@ -1,0 +1,214 @@
+"""SignalWire Video REST client (see shared/api/signalwire/video.openapi.yaml)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
+from bot.providers.errors import FieldError, Invalid, NotFound
+from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, build_client
+from bot.providers.ids import is_uuid
+from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.paging import iterate_pages, relative_link
+
+API = "/api/video"
+SESSIONS = f"{API}/room_sessions"
+ROOMS = f"{API}/rooms"
+CONFERENCES = f"{API}/conferences"
+
+M = TypeVar("M", RoomSession, Room, Conference)
+
+
+def parse_signalwire_errors(body: Any) -> list[FieldError]:
+    """Read `{errors: [{attribute, message, code}]}` (422) or `{error: "..."}` (others)."""
+    if not isinstance(body, dict):
+        return []
+    items = body.get("errors")
+    if isinstance(items, list):
+        return [
+            FieldError(
+                attribute=item.get("attribute"),
+                message=str(item.get("message") or item.get("code") or "invalid"),
+                code=item.get("code"),
+            )
+            for item in items
+            if isinstance(item, dict)
+        ]
+    if isinstance(body.get("error"), str):
+        return [FieldError(attribute=None, message=body["error"])]
+    return []
+
+
+class SignalWireProvider:
+    name = "signalwire"
+    supports_conferences = True
+
+    def __init__(self, http: ProviderHttp) -> None:
+        self._http = http
+
+    @classmethod
+    def connect(
+        cls,
+        base_url: str,
+        project_id: str,
+        api_token: str,
+        *,
+        http_settings: HttpSettings | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> SignalWireProvider:
+        client = build_client(
+            base_url, auth=httpx.BasicAuth(project_id, api_token), settings=http_settings
+        )
+        return cls(
+            ProviderHttp(
+                client, provider="SignalWire", parse_errors=parse_signalwire_errors, policy=policy
+            )
+        )
+
+    async def aclose(self) -> None:
+        await self._http.client.aclose()
+
+    async def check(self) -> None:
+        await self._get(ROOMS, {"page_size": 1})
+
+    # -- room sessions -------------------------------------------------------------------
+
+    async def room_sessions_page(
+        self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[RoomSession]:
+        if cursor is not None:
+            return await self._page(cursor, SESSIONS, None, RoomSession)
+        params: dict[str, str | int] = {"page_size": _page_size(page_size)}
+        for key in ("room_id", "room_name", "room_name_matches", "status"):
+            value = getattr(query, key)
+            if value:
+                params[key] = value
+        return await self._page(SESSIONS, SESSIONS, params, RoomSession)
+
+    def room_sessions(
+        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
+    ) -> AsyncIterator[RoomSession]:
+        return iterate_pages(
+            lambda cursor: self.room_sessions_page(query, cursor=cursor, page_size=page_size)
+        )
+
+    async def get_room_session(self, session_id: str) -> RoomSession:
+        _require_uuid(session_id, "session id")
+        return RoomSession.model_validate(await self._get(f"{SESSIONS}/{session_id}"))
+
+    # -- rooms ---------------------------------------------------------------------------
+
+    async def rooms_page(
+        self, query: RoomQuery, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[Room]:
+        if cursor is not None:
+            page = await self._page(cursor, ROOMS, None, Room)
+        else:
+            params: dict[str, str | int] = {"page_size": _page_size(page_size)}
+            if query.include_active_session:
+                params["include_active_session"] = "true"
+            page = await self._page(ROOMS, ROOMS, params, Room)
+        # SignalWire filters rooms only by join window; name and creation date are matched
+        # here, page by page, so the cursor stays the provider's own.
+        page.items = [room for room in page.items if _room_matches(room, query)]
+        return page
+
+    def rooms(self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Room]:
+        return iterate_pages(
+            lambda cursor: self.rooms_page(query, cursor=cursor, page_size=page_size)
+        )
+
+    async def get_room(self, id_or_name: str, *, include_active_session: bool = True) -> Room:
+        if not id_or_name:
+            raise Invalid("a room id or name is required", provider=self._http.provider)
+        # The API serves both /rooms/{id} and /rooms/{name} on one path; a uuid means an id.
+        path = f"{ROOMS}/{quote(id_or_name, safe='')}"
+        params = {"include_active_session": "true"} if include_active_session else None
+        return Room.model_validate(await self._get(path, params))
+
+    async def update_room(self, room_id: str, fields: Mapping[str, Any]) -> Room:
+        _require_uuid(room_id, "room id")
+        if not fields:
+            raise Invalid("no room fields to update", provider=self._http.provider)
+        body = await self._http.request("PUT", f"{ROOMS}/{room_id}", json=dict(fields))
+        return Room.model_validate(body)
+
+    # -- conferences ---------------------------------------------------------------------
+
+    async def conferences_page(
+        self, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[Conference]:
+        if cursor is not None:
+            return await self._page(cursor, CONFERENCES, None, Conference)
+        params: dict[str, str | int] = {"page_size": _page_size(page_size)}
+        return await self._page(CONFERENCES, CONFERENCES, params, Conference)
+
+    def conferences(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Conference]:
+        return iterate_pages(
+            lambda cursor: self.conferences_page(cursor=cursor, page_size=page_size)
+        )
+
+    async def get_conference(
+        self, conference_id: str, *, include_active_session: bool = True
+    ) -> Conference:
+        _require_uuid(conference_id, "conference id")
+        params = {"include_active_session": "true"} if include_active_session else None
+        return Conference.model_validate(await self._get(f"{CONFERENCES}/{conference_id}", params))
+
+    async def find_conference(self, name: str) -> Conference:
+        """The API has no lookup by name: walk the list, then fetch the match with its session."""
+        async for conference in self.conferences():
+            if conference.name == name and conference.id:
+                return await self.get_conference(conference.id)
+        raise NotFound(f"no conference named {name!r}", provider=self._http.provider)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+        return await self._http.request("GET", path, params=params)
+
+    async def _page(
+        self,
+        path: str,
+        endpoint: str,
+        params: Mapping[str, str | int] | None,
+        model: type[M],
+    ) -> Page[M]:
+        if not httpx.URL(path).path == endpoint:
+            # Cursors come back from Slack buttons; only ever follow them to the same list.
+            raise Invalid("that page link is not valid any more", provider=self._http.provider)
+        body = await self._get(path, params)
+        if not isinstance(body, dict):
+            body = {}
+        data = body.get("data") or []
+        links = body.get("links") or {}
+        next_link = relative_link(links.get("next")) if isinstance(links, dict) else None
+        return Page[M](
+            items=[model.model_validate(item) for item in data if isinstance(item, dict)],
+            next_cursor=next_link,
+        )
+
+
+def _page_size(requested: int) -> int:
+    return max(1, min(MAX_PAGE_SIZE, requested))
+
+
+def _require_uuid(value: str, what: str) -> None:
+    if not is_uuid(value):
+        raise Invalid(f"{what} must be a UUID, got {value[:60]!r}", provider="SignalWire")
+
+
+def _room_matches(room: Room, query: RoomQuery) -> bool:
+    if query.name_matches:
+        needle = query.name_matches.casefold()
+        haystack = f"{room.name or ''} {room.display_name or ''}".casefold()
+        if needle not in haystack:
+            return False
+    created = room.created_at
+    if query.created_after and (created is None or created < query.created_after):
+        return False
+    return not (query.created_before and (created is None or created >= query.created_before))

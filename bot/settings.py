@@ -1,0 +1,224 @@
+"""Settings from the environment (or a `.env` file), with exactly the names in DESIGN.md.
+
+Problems are reported one line per variable, naming it and never echoing its value: a
+secret pasted into the wrong variable must not end up in a terminal or a log.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Mode = Literal["serve", "socket", "demo", "digest", "check", "migrate"]
+
+_SPACE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+IdList = Annotated[tuple[str, ...], NoDecode]
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s) URL, e.g. https://example.com/api/")
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        hide_input_in_errors=True,
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    video_provider: Literal["signalwire", "telnyx"] = "signalwire"
+    signalwire_space: str | None = None
+    signalwire_project_id: str | None = None
+    signalwire_api_token: SecretStr | None = None
+    signalwire_base_url: str | None = None
+    telnyx_api_key: SecretStr | None = None
+    telnyx_base_url: str = "https://api.telnyx.com/v2"
+
+    database_url: str = "sqlite:///./var/roomops.db"
+
+    approval_channel: str | None = None
+    approvers: IdList = ()
+    allow_self_approval: bool = False
+    approval_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+    allowed_channels: IdList = ()
+    allowed_users: IdList = ()
+    requesters: IdList = ()
+
+    digest_channel: str | None = None
+    digest_time: time = time(9, 0)
+    digest_timezone: str = "UTC"
+    digest_grace_hours: int = Field(default=12, ge=0, le=72)
+
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("approvers", "allowed_channels", "allowed_users", "requesters", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        return _split_ids(value)
+
+    @field_validator(
+        "signalwire_space",
+        "signalwire_project_id",
+        "signalwire_base_url",
+        "approval_channel",
+        "digest_channel",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("signalwire_space")
+    @classmethod
+    def _space(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        # Only a bare name: anything else could point the credentials at another host.
+        if not _SPACE.match(value):
+            raise ValueError(
+                "must be your space name only (letters, digits and dashes), "
+                "e.g. 'acme' for acme.signalwire.com"
+            )
+        return value.lower()
+
+    @field_validator("signalwire_base_url", "telnyx_base_url", "slack_api_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value)
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _hhmm(cls, value: object) -> object:
+        if isinstance(value, str):
+            match = _HHMM.match(value.strip())
+            if not match:
+                raise ValueError("must be a 24-hour time HH:MM, e.g. 09:00")
+            return time(int(match.group(1)), int(match.group(2)))
+        return value
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone name, e.g. UTC or Europe/Berlin") from None
+        return value
+
+    # -- derived -------------------------------------------------------------------------
+
+    @property
+    def signalwire_url(self) -> str | None:
+        if self.signalwire_base_url:
+            return self.signalwire_base_url.rstrip("/")
+        if self.signalwire_space:
+            return f"https://{self.signalwire_space}.signalwire.com"
+        return None
+
+    def secret_values(self) -> list[str]:
+        """Every secret, for the log filter that masks them."""
+        secrets = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.signalwire_api_token,
+            self.telnyx_api_key,
+        )
+        return [s.get_secret_value() for s in secrets if s is not None]
+
+    def problems(self, mode: Mode) -> list[str]:
+        """What stops `mode` from running, one line per variable."""
+        problems: list[str] = []
+        needs_slack = mode in ("serve", "socket", "check", "digest")
+        if needs_slack:
+            problems += _token_problems("SLACK_BOT_TOKEN", self.slack_bot_token, "xoxb-")
+        if mode in ("serve", "check") and not _present(self.slack_signing_secret):
+            problems.append(
+                "SLACK_SIGNING_SECRET: required in HTTP mode "
+                "(Slack app settings > Basic Information > Signing Secret)"
+            )
+        if mode == "socket":
+            problems += _token_problems("SLACK_APP_TOKEN", self.slack_app_token, "xapp-")
+        if mode in ("serve", "socket", "check", "digest"):
+            problems += self._provider_problems()
+        return problems
+
+    def _provider_problems(self) -> list[str]:
+        if self.video_provider == "telnyx":
+            if not _present(self.telnyx_api_key):
+                return ["TELNYX_API_KEY: required when VIDEO_PROVIDER=telnyx"]
+            return []
+        problems: list[str] = []
+        if not self.signalwire_url:
+            problems.append(
+                "SIGNALWIRE_SPACE: required (or set SIGNALWIRE_BASE_URL) "
+                "when VIDEO_PROVIDER=signalwire"
+            )
+        if not self.signalwire_project_id:
+            problems.append("SIGNALWIRE_PROJECT_ID: required when VIDEO_PROVIDER=signalwire")
+        if not _present(self.signalwire_api_token):
+            problems.append("SIGNALWIRE_API_TOKEN: required when VIDEO_PROVIDER=signalwire")
+        return problems
+
+
+def _present(secret: SecretStr | None) -> bool:
+    return secret is not None and bool(secret.get_secret_value().strip())
+
+
+def _token_problems(name: str, token: SecretStr | None, prefix: str) -> list[str]:
+    if not _present(token):
+        return [f"{name}: required (a token starting with {prefix})"]
+    assert token is not None
+    if not token.get_secret_value().startswith(prefix):
+        return [f"{name}: must start with {prefix} (value not shown)"]
+    return []
+
+
+class SettingsError(Exception):
+    """Settings that cannot be loaded, as one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """One line per field, naming the environment variable; input values are never shown."""
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{field.upper()}: {message}")
+    return lines
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None

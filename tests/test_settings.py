@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, load_settings
+
+ALL_VARS = [
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "VIDEO_PROVIDER",
+    "SIGNALWIRE_SPACE",
+    "SIGNALWIRE_PROJECT_ID",
+    "SIGNALWIRE_API_TOKEN",
+    "SIGNALWIRE_BASE_URL",
+    "TELNYX_API_KEY",
+    "TELNYX_BASE_URL",
+    "DATABASE_URL",
+    "APPROVAL_CHANNEL",
+    "APPROVERS",
+    "ALLOW_SELF_APPROVAL",
+    "APPROVAL_TTL_HOURS",
+    "ALLOWED_CHANNELS",
+    "ALLOWED_USERS",
+    "REQUESTERS",
+    "DIGEST_CHANNEL",
+    "DIGEST_TIME",
+    "DIGEST_TIMEZONE",
+    "DIGEST_GRACE_HOURS",
+    "PORT",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ALL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    # A .env in the working directory is read: run every test from an empty folder.
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_match_design() -> None:
+    settings = load_settings()
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.video_provider == "signalwire"
+    assert settings.telnyx_base_url == "https://api.telnyx.com/v2"
+    assert settings.database_url.startswith("sqlite:///./var/")
+    assert settings.approvers == ()
+    assert settings.allow_self_approval is False
+    assert settings.approval_ttl_hours == 24
+    assert settings.digest_channel is None
+    assert settings.digest_time == time(9, 0)
+    assert settings.digest_timezone == "UTC"
+    assert settings.digest_grace_hours == 12
+    assert settings.port == 3000
+
+
+def test_environment_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNALWIRE_SPACE", "Acme-Video")
+    monkeypatch.setenv("APPROVERS", "U1, U2,,U3 ")
+    monkeypatch.setenv("ALLOWED_CHANNELS", "C1")
+    monkeypatch.setenv("ALLOW_SELF_APPROVAL", "yes")
+    monkeypatch.setenv("DIGEST_TIME", "7:30")
+    monkeypatch.setenv("DIGEST_TIMEZONE", "Europe/Berlin")
+    monkeypatch.setenv("PORT", "8080")
+    settings = load_settings()
+    assert settings.signalwire_url == "https://acme-video.signalwire.com"
+    assert settings.approvers == ("U1", "U2", "U3")
+    assert settings.allowed_channels == ("C1",)
+    assert settings.allow_self_approval is True
+    assert settings.digest_time == time(7, 30)
+    assert settings.digest_timezone == "Europe/Berlin"
+    assert settings.port == 8080
+
+
+def test_base_url_overrides_space(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNALWIRE_SPACE", "acme")
+    monkeypatch.setenv("SIGNALWIRE_BASE_URL", "http://127.0.0.1:9999/")
+    assert load_settings().signalwire_url == "http://127.0.0.1:9999"
+
+
+def test_dotenv_file_is_read_and_unrelated_keys_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "SIGNALWIRE_PROJECT_ID=proj-1\nSOMETHING_ELSE=whatever\nAPPROVERS=UA,UB\n"
+    )
+    settings = load_settings()
+    assert settings.signalwire_project_id == "proj-1"
+    assert settings.approvers == ("UA", "UB")
+    assert not hasattr(settings, "something_else")
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "expected"),
+    [
+        ("SIGNALWIRE_SPACE", "evil.com/x", "SIGNALWIRE_SPACE: must be your space name only"),
+        ("SIGNALWIRE_SPACE", "acme.example.org", "SIGNALWIRE_SPACE: must be your space name"),
+        ("SIGNALWIRE_SPACE", "a@b", "SIGNALWIRE_SPACE: must be your space name only"),
+        ("SIGNALWIRE_BASE_URL", "ftp://x", "SIGNALWIRE_BASE_URL: must be an http(s) URL"),
+        ("VIDEO_PROVIDER", "zoom", "VIDEO_PROVIDER: Input should be 'signalwire' or 'telnyx'"),
+        ("DIGEST_TIME", "25:00", "DIGEST_TIME: must be a 24-hour time HH:MM"),
+        ("DIGEST_TIMEZONE", "Mars/Olympus", "DIGEST_TIMEZONE: must be an IANA time zone name"),
+        ("PORT", "70000", "PORT: Input should be less than or equal to 65535"),
+        ("APPROVAL_TTL_HOURS", "0", "APPROVAL_TTL_HOURS: Input should be greater than"),
+        ("ALLOW_SELF_APPROVAL", "maybe", "ALLOW_SELF_APPROVAL: Input should be a valid boolean"),
+    ],
+)
+def test_invalid_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert any(line.startswith(expected) for line in info.value.problems), info.value.problems
+    assert all(value not in line for line in info.value.problems)
+
+
+def test_several_problems_give_one_line_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "zero")
+    monkeypatch.setenv("DIGEST_TIME", "noon")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert sorted(line.split(":")[0] for line in info.value.problems) == ["DIGEST_TIME", "PORT"]
+
+
+def test_secrets_are_hidden_in_repr_and_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "definitely-not-a-bot-token-5678"
+    monkeypatch.setenv("SLACK_BOT_TOKEN", secret)
+    monkeypatch.setenv("SIGNALWIRE_API_TOKEN", "PTsecret-signalwire-123")
+    settings = load_settings()
+    assert secret not in repr(settings)
+    assert "PTsecret" not in repr(settings)
+    problems = settings.problems("serve")
+    assert "SLACK_BOT_TOKEN: must start with xoxb- (value not shown)" in problems
+    assert all(secret not in p for p in problems)
+
+
+def test_serve_requires_slack_and_provider_settings() -> None:
+    problems = Settings().problems("serve")
+    names = [p.split(":")[0] for p in problems]
+    assert names == [
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SIGNALWIRE_SPACE",
+        "SIGNALWIRE_PROJECT_ID",
+        "SIGNALWIRE_API_TOKEN",
+    ]
+
+
+def test_socket_mode_needs_app_token_not_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIDEO_PROVIDER", "telnyx")
+    problems = Settings(slack_bot_token="xoxb-1").problems("socket")  # type: ignore[arg-type]
+    assert [p.split(":")[0] for p in problems] == ["SLACK_APP_TOKEN", "TELNYX_API_KEY"]
+
+
+def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ALL_VARS}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**base, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_config_prints_one_line_per_problem_and_exits_2(tmp_path: Path) -> None:
+    secret = "xoxp-user-token-should-not-print"
+    result = _run_cli(
+        ["check-config"],
+        {"SLACK_BOT_TOKEN": secret, "SIGNALWIRE_SPACE": "bad space", "PORT": "x"},
+        tmp_path,
+    )
+    assert result.returncode == 2
+    lines = result.stdout.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["SIGNALWIRE_SPACE", "PORT"]
+    assert secret not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_config_reports_missing_settings(tmp_path: Path) -> None:
+    result = _run_cli(["check-config"], {"SLACK_BOT_TOKEN": "not-a-bot-token"}, tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN: must start with xoxb- (value not shown)" in result.stdout
+    assert "SLACK_SIGNING_SECRET: required in HTTP mode" in result.stdout
+    assert "not-a-bot-token" not in result.stdout + result.stderr
