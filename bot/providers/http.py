@@ -17,7 +17,7 @@ from tenacity import (
     retry_if_exception,
     stop_after_attempt,
     stop_after_delay,
-    wait_exponential_jitter,
+    wait_random_exponential,
 )
 
 from bot.providers.errors import (
@@ -139,6 +139,10 @@ class ProviderHttp:
         self.provider = provider
         self.policy = policy or RetryPolicy()
         self._parse_errors = parse_errors
+        # "Full jitter": replicas that failed together do not retry together.
+        self._backoff = wait_random_exponential(
+            multiplier=self.policy.initial_backoff, max=self.policy.max_backoff
+        )
 
     async def request(
         self,
@@ -188,16 +192,11 @@ class ProviderHttp:
         return isinstance(exc, RETRY_TRANSPORT_ERRORS)
 
     def _wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(
-            initial=self.policy.initial_backoff,
-            max=self.policy.max_backoff,
-            jitter=self.policy.initial_backoff,
-        )(state)
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _RetryableStatus) and exc.retry_after is not None:
             # The server said when; waiting less would only earn another 429.
             return exc.retry_after
-        return backoff
+        return self._backoff(state)
 
     def _log_retry(self, method: str, path: str, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None

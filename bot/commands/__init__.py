@@ -1,0 +1,1 @@
+"""The `/rooms` grammar: text in, typed command out (pure)."""

@@ -1,0 +1,62 @@
+"""Typed `/rooms` commands, as the grammar produces them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.providers.base import RoomQuery, SessionQuery
+
+DEFAULT_LIMIT = 10
+# Slack allows 50 blocks a message; a list spends a few on its header, count and buttons.
+MAX_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class HelpCommand:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionsCommand:
+    query: SessionQuery
+    limit: int = DEFAULT_LIMIT
+
+
+@dataclass(frozen=True)
+class SessionCommand:
+    session_id: str
+
+
+@dataclass(frozen=True)
+class ListRoomsCommand:
+    query: RoomQuery
+    limit: int = DEFAULT_LIMIT
+
+
+@dataclass(frozen=True)
+class RoomCommand:
+    ref: str
+
+
+@dataclass(frozen=True)
+class ConferenceCommand:
+    ref: str
+
+
+Command = (
+    HelpCommand
+    | SessionsCommand
+    | SessionCommand
+    | ListRoomsCommand
+    | RoomCommand
+    | ConferenceCommand
+)
+
+
+class UsageError(Exception):
+    """Input the grammar refuses: a specific message, plus the usage to show with it."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage

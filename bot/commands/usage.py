@@ -1,0 +1,31 @@
+"""Usage lines for every subcommand (the help text and the hints on errors)."""
+
+from __future__ import annotations
+
+USAGE: dict[str, str] = {
+    "help": "/rooms help",
+    "sessions": (
+        "/rooms sessions [room=NAME] [room_id=UUID] [status=in-progress|completed] "
+        "[match=TEXT] [limit=N]"
+    ),
+    "session": "/rooms session UUID",
+    "list": "/rooms list [match=TEXT] [created_after=DATE] [created_before=DATE] [limit=N]",
+    "room": "/rooms room UUID|NAME",
+    "conference": "/rooms conference UUID|NAME",
+}
+
+SUMMARY: dict[str, str] = {
+    "help": "this help",
+    "sessions": "newest room sessions, with a More button to page on",
+    "session": "one room session, every field",
+    "list": "rooms, newest first",
+    "room": "one room and its active session",
+    "conference": "one conference, its theme and its active session",
+}
+
+EXAMPLES: tuple[str, ...] = (
+    "/rooms sessions status=in-progress",
+    "/rooms sessions room=standup limit=5",
+    "/rooms list match=sales created_after=2026-01-01",
+    "/rooms room all-hands",
+)

@@ -1,0 +1,765 @@
+"""A local stand-in for Slack's side of the conversation: the Web API and response_url.
+
+The bot talks to it through the real slack_sdk client (``AsyncWebClient(base_url=api_url)``)
+over a loopback socket, so what is exercised is the bot's real HTTP traffic, not a mock.
+Everything runs on the caller's event loop; nothing here is thread-safe or meant to be.
+
+Behaviour follows Slack where the bot can observe it: HTTP 200 with ``{"ok": false,
+"error": ...}`` for API errors, ``not_authed`` without a token and ``invalid_auth`` with a
+wrong one, HTTP 429 + ``Retry-After`` when rate limited, ``ok`` as text for response_url
+posts, and the three-step external upload that ``files_upload_v2`` performs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+import logging
+import mimetypes
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiohttp import web
+
+__all__ = [
+    "BOT_ID",
+    "BOT_USER_ID",
+    "SEEDED_CHANNELS",
+    "SEEDED_USERS",
+    "TEAM_ID",
+    "ResponseUrlPost",
+    "RunningSlackStandin",
+    "SlackCall",
+    "UploadedFile",
+    "run_slack_standin",
+]
+
+log = logging.getLogger(__name__)
+
+TEAM_ID = "T0STANDIN1"
+TEAM_NAME = "RoomOps Stand-in"
+APP_ID = "A0ROOMOPS1"
+BOT_ID = "B0ROOMOPS1"
+BOT_USER_ID = "U0ROOMOPS1"
+BOT_USER_NAME = "roomops"
+
+# user id -> (name, tz, is_admin); offsets are computed at start so labels match the season.
+SEEDED_USERS: dict[str, tuple[str, str, bool]] = {
+    "U0ALICE001": ("alice", "Europe/London", True),
+    "U0BOB00002": ("bob", "America/New_York", False),
+}
+# channel id -> name
+SEEDED_CHANNELS: dict[str, str] = {
+    "C0GENERAL1": "general",
+    "C0APPROVAL": "roomops-approvals",
+    "C0DIGEST01": "roomops-digest",
+}
+
+# Form-encoded callers send these as JSON strings; decoding them here means tests see the
+# same shapes whichever encoding the client chose.
+_JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
+# Shaped like a Slack channel id: accepted without registration so a demo or test can
+# configure any APPROVAL_CHANNEL/DIGEST_CHANNEL without seeding it first.
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,}$")
+_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+_TZ_LABELS = {
+    "UTC": "Coordinated Universal Time",
+    "GMT": "Greenwich Mean Time",
+    "BST": "British Summer Time",
+    "CET": "Central European Time",
+    "CEST": "Central European Summer Time",
+    "EST": "Eastern Standard Time",
+    "EDT": "Eastern Daylight Time",
+    "CST": "Central Standard Time",
+    "CDT": "Central Daylight Time",
+    "MST": "Mountain Standard Time",
+    "MDT": "Mountain Daylight Time",
+    "PST": "Pacific Standard Time",
+    "PDT": "Pacific Daylight Time",
+    "JST": "Japan Standard Time",
+    "IST": "India Standard Time",
+}
+
+T = TypeVar("T")
+
+
+@dataclass
+class SlackCall:
+    """One Web API request as the bot sent it, including refused and rate-limited ones."""
+
+    method: str
+    args: dict[str, Any]  # query, form and JSON merged; `token` is lifted out into .token
+    token: str | None
+    at: float
+    status: int = 200
+    error: str | None = None  # Slack's error code; None when the reply was ok
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.error is None
+
+
+@dataclass
+class ResponseUrlPost:
+    """What the bot POSTed to a response_url."""
+
+    key: str
+    body: dict[str, Any]
+    at: float
+
+
+@dataclass
+class UploadedFile:
+    """A file going through files.getUploadURLExternal -> upload -> completeUploadExternal."""
+
+    id: str
+    filename: str
+    declared_length: int
+    content: bytes | None = None  # None until the upload POST arrives
+    title: str | None = None
+    channel_id: str | None = None
+    initial_comment: str | None = None
+    thread_ts: str | None = None
+    completed: bool = False
+
+    @property
+    def length(self) -> int:
+        return len(self.content) if self.content is not None else 0
+
+
+class _Refusal(Exception):
+    """Raised by a method handler to answer ``{"ok": false, "error": code}``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class RunningSlackStandin:
+    """State and handlers of a running stand-in; get one from ``run_slack_standin``."""
+
+    def __init__(self, bot_token: str) -> None:
+        self.bot_token = bot_token
+        self.base_url = ""
+        self.api_url = ""
+        self.calls: list[SlackCall] = []
+        self.responses: list[ResponseUrlPost] = []
+        # Channel messages by (channel id, ts); chat.update edits them in place.
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.ephemerals: list[dict[str, Any]] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.views: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, dict[str, Any]] = {}  # user id -> published Home tab
+        self.files: dict[str, UploadedFile] = {}
+        # Called after every successful API call as (method, args) and after every
+        # response_url post as ("response_url", body), so a console can echo them live.
+        self.on_event: Callable[[str, dict[str, Any]], None] | None = None
+        self._response_keys: set[str] = set()
+        self._upload_secrets: dict[str, str] = {}  # secret path segment -> file id
+        self._rate_limits: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
+        self._last_ts_us = 0
+        self._ids = 0
+        self._changed = asyncio.Condition()
+        self._handlers: dict[str, Handler] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "users.info": self._users_info,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
+            "conversations.info": self._conversations_info,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
+        }
+        self._seed()
+
+    # ---- public helpers -------------------------------------------------------------
+
+    def new_response_url(self) -> str:
+        """A fresh URL the bot may POST to, like the response_url in a Slack payload."""
+        key = secrets.token_hex(12)
+        self._response_keys.add(key)
+        return f"{self.base_url}/response/{key}"
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        return [c for c in self.calls if c.method == method]
+
+    def responses_to(self, url: str) -> list[ResponseUrlPost]:
+        key = _response_key(url)
+        return [r for r in self.responses if r.key == key]
+
+    # `timeout` is part of the agreed contract, so ASYNC109's advice to drop it cannot apply.
+    async def wait_for_response(
+        self,
+        url: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> list[ResponseUrlPost]:
+        """All posts to ``url`` (a response URL or its key) once there are at least ``count``."""
+        return await self._wait(lambda: self.responses_to(url), count, timeout, f"posts to {url}")
+
+    async def wait_for_call(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> list[SlackCall]:
+        """All calls to ``method`` (refused ones too) once there are at least ``count``."""
+        return await self._wait(lambda: self.calls_to(method), count, timeout, f"{method} calls")
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        tz: str = "UTC",
+        tz_offset: int = 0,
+        is_admin: bool = False,
+        *,
+        real_name: str | None = None,
+        is_bot: bool = False,
+    ) -> None:
+        shown = real_name or name
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name,
+            "deleted": False,
+            "real_name": shown,
+            "tz": tz,
+            "tz_label": _tz_label(tz),
+            "tz_offset": tz_offset,
+            "is_admin": is_admin,
+            "is_owner": False,
+            "is_bot": is_bot,
+            "is_app_user": False,
+            "updated": int(time.time()),
+            "profile": {
+                "real_name": shown,
+                "real_name_normalized": shown,
+                "display_name": name,
+                "display_name_normalized": name,
+                "team": TEAM_ID,
+            },
+        }
+
+    def add_channel(self, channel_id: str, name: str, is_private: bool = False) -> None:
+        self.channels[channel_id] = _channel(channel_id, name, is_private=is_private)
+
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` with HTTP 429 and ``Retry-After``."""
+        self._rate_limits[method] = [times, retry_after]
+
+    def channel_messages(self, channel: str) -> list[dict[str, Any]]:
+        """Messages in a channel (by id), oldest first, as last updated."""
+        return [m for (ch, _), m in sorted(self.messages.items()) if ch == channel]
+
+    # ---- HTTP routes ----------------------------------------------------------------
+
+    def install_routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/v1/{secret}", self._upload)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _request_args(request)
+        token = _bearer(request) or _pop_str(args, "token")
+        call = SlackCall(method=method, args=args, token=token, at=time.time())
+        try:
+            limited = self._take_rate_limit(method)
+            if limited is not None:
+                call.status, call.error = 429, "ratelimited"
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(limited)},
+                )
+            payload = self._dispatch(method, token, args)
+        except _Refusal as refusal:
+            call.error = refusal.code
+            return web.json_response({"ok": False, "error": refusal.code})
+        finally:
+            self.calls.append(call)
+            await self._notify()
+        self._emit(method, args)
+        return web.json_response({"ok": True, **payload})
+
+    def _dispatch(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
+        if not token:
+            raise _Refusal("not_authed")
+        if token != self.bot_token:
+            raise _Refusal("invalid_auth")
+        handler = self._handlers.get(method)
+        if handler is None:
+            raise _Refusal("unknown_method")
+        return handler(args)
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        key = request.match_info["key"]
+        if key not in self._response_keys:
+            # Slack answers an unknown or expired hook with 404 and a plain-text reason.
+            return web.Response(status=404, text="expired_url")
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return web.Response(status=400, text="invalid_payload")
+        if not isinstance(body, dict):
+            return web.Response(status=400, text="invalid_payload")
+        self.responses.append(ResponseUrlPost(key=key, body=body, at=time.time()))
+        await self._notify()
+        self._emit("response_url", body)
+        return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = self._upload_secrets.get(request.match_info["secret"])
+        if file_id is None:
+            return web.Response(status=404, text="not_found")
+        content = await _upload_bytes(request)
+        upload = self.files[file_id]
+        upload.content = content
+        await self._notify()
+        # The same text/plain answer files.slack.com gives; slack_sdk only checks the status.
+        return web.Response(text=f"OK - {len(content)}")
+
+    # ---- method handlers ------------------------------------------------------------
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": f"{self.base_url}/",
+            "team": TEAM_NAME,
+            "user": BOT_USER_NAME,
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._resolve_channel(args.get("channel"))
+        _require_content(args)
+        message = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "ts": self._next_ts(),
+            **_message_content(args),
+        }
+        if args.get("thread_ts"):
+            message["thread_ts"] = str(args["thread_ts"])
+        self.messages[(channel["id"], message["ts"])] = message
+        return {"channel": channel["id"], "ts": message["ts"], "message": message}
+
+    def _chat_post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._resolve_channel(args.get("channel"))
+        user = args.get("user")
+        if not user:
+            raise _Refusal("invalid_arguments")
+        if user not in self.users:
+            raise _Refusal("user_not_found")
+        _require_content(args)
+        ts = self._next_ts()
+        self.ephemerals.append(
+            {"channel": channel["id"], "user": user, "ts": ts, **_message_content(args)}
+        )
+        return {"message_ts": ts}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._resolve_channel(args.get("channel"))
+        ts = args.get("ts")
+        if not ts:
+            raise _Refusal("invalid_arguments")
+        message = self.messages.get((channel["id"], str(ts)))
+        if message is None:
+            raise _Refusal("message_not_found")
+        _require_content(args)
+        message.update(_message_content(args))
+        message["edited"] = {"user": BOT_USER_ID, "ts": self._next_ts()}
+        return {
+            "channel": channel["id"],
+            "ts": message["ts"],
+            "text": message.get("text", ""),
+            "message": message,
+        }
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = args.get("user")
+        if not user_id:
+            raise _Refusal("invalid_arguments")
+        user = self.users.get(str(user_id))
+        if user is None:
+            raise _Refusal("user_not_found")
+        return {"user": user}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("trigger_id") and not args.get("interactivity_pointer"):
+            raise _Refusal("invalid_arguments")
+        view = _view_arg(args)
+        stored = self._store_view(self._new_id("V"), view)
+        return {"view": stored}
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = _view_arg(args)
+        current = self._find_view(args.get("view_id"), args.get("external_id"))
+        expected_hash = args.get("hash")
+        if expected_hash and expected_hash != current["hash"]:
+            raise _Refusal("hash_conflict")
+        stored = self._store_view(current["id"], view, previous=current)
+        return {"view": stored}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = args.get("user_id")
+        if not user_id:
+            raise _Refusal("invalid_arguments")
+        view = _view_arg(args)
+        if view.get("type") != "home":
+            raise _Refusal("invalid_arguments")
+        previous = self.home_views.get(str(user_id))
+        expected_hash = args.get("hash")
+        if previous is not None and expected_hash and expected_hash != previous["hash"]:
+            raise _Refusal("hash_conflict")
+        view_id = previous["id"] if previous is not None else self._new_id("V")
+        stored = self._store_view(view_id, view, previous=previous)
+        self.home_views[str(user_id)] = stored
+        return {"view": stored}
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id = args.get("channel")
+        channel = self.channels.get(str(channel_id)) if channel_id else None
+        if channel is None and isinstance(channel_id, str) and _CHANNEL_ID.match(channel_id):
+            channel = self._resolve_channel(channel_id)
+        if channel is None:
+            raise _Refusal("channel_not_found")
+        return {"channel": channel}
+
+    def _files_get_upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        filename = args.get("filename")
+        try:
+            length = int(args.get("length", ""))
+        except (TypeError, ValueError):
+            raise _Refusal("invalid_arguments") from None
+        if not filename or length < 1:
+            raise _Refusal("invalid_arguments")
+        file_id = self._new_id("F")
+        secret = secrets.token_hex(12)
+        self._upload_secrets[secret] = file_id
+        self.files[file_id] = UploadedFile(
+            id=file_id, filename=str(filename), declared_length=length
+        )
+        return {"upload_url": f"{self.base_url}/upload/v1/{secret}", "file_id": file_id}
+
+    def _files_complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        entries = args.get("files")
+        if not isinstance(entries, list) or not entries:
+            raise _Refusal("invalid_arguments")
+        channel_arg = args.get("channel_id") or _first_csv(args.get("channels"))
+        channel = self._resolve_channel(channel_arg) if channel_arg else None
+        uploads = [self._uploaded(entry) for entry in entries]
+        for upload, entry in zip(uploads, entries, strict=True):
+            upload.title = str(entry.get("title") or upload.filename)
+            upload.channel_id = channel["id"] if channel else None
+            upload.initial_comment = _opt_str(args.get("initial_comment"))
+            upload.thread_ts = _opt_str(args.get("thread_ts"))
+            upload.completed = True
+        return {"files": [self._file_object(u) for u in uploads]}
+
+    # ---- internals ------------------------------------------------------------------
+
+    def _seed(self) -> None:
+        self.add_user(BOT_USER_ID, BOT_USER_NAME, is_bot=True, real_name="RoomOps")
+        for user_id, (name, tz, is_admin) in SEEDED_USERS.items():
+            self.add_user(user_id, name, tz, _tz_offset_now(tz), is_admin)
+        for channel_id, name in SEEDED_CHANNELS.items():
+            self.add_channel(channel_id, name)
+
+    def _resolve_channel(self, value: Any) -> dict[str, Any]:
+        """Find a channel the way Slack does: by id, by #name, or a user id meaning a DM."""
+        if not isinstance(value, str) or not value:
+            raise _Refusal("channel_not_found")
+        if value in self.channels:
+            return self.channels[value]
+        name = value.removeprefix("#")
+        for channel in self.channels.values():
+            if channel.get("name") == name:
+                return channel
+        if value in self.users:
+            dm_id = "D" + value[1:]
+            self.channels.setdefault(dm_id, _channel(dm_id, None, im_user=value))
+            return self.channels[dm_id]
+        if _CHANNEL_ID.match(value):
+            self.add_channel(value, value.lower(), is_private=value.startswith("G"))
+            return self.channels[value]
+        raise _Refusal("channel_not_found")
+
+    def _find_view(self, view_id: Any, external_id: Any) -> dict[str, Any]:
+        if not view_id and not external_id:
+            raise _Refusal("invalid_arguments")
+        for view in self.views.values():
+            if (view_id and view["id"] == view_id) or (
+                external_id and view.get("external_id") == external_id
+            ):
+                return view
+        raise _Refusal("not_found")
+
+    def _store_view(
+        self, view_id: str, view: dict[str, Any], previous: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        stored = {
+            **view,
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "root_view_id": previous["root_view_id"] if previous else view_id,
+            "previous_view_id": None,
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "external_id": view.get("external_id", ""),
+        }
+        self.views[view_id] = stored
+        return stored
+
+    def _uploaded(self, entry: Any) -> UploadedFile:
+        file_id = entry.get("id") if isinstance(entry, dict) else None
+        upload = self.files.get(str(file_id)) if file_id else None
+        if upload is None or upload.content is None:
+            # Slack refuses to complete a file it never received bytes for.
+            raise _Refusal("file_not_found")
+        return upload
+
+    def _file_object(self, upload: UploadedFile) -> dict[str, Any]:
+        mimetype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+        shares: dict[str, Any] = {}
+        if upload.channel_id:
+            shares = {"public": {upload.channel_id: [{"ts": self._next_ts()}]}}
+        return {
+            "id": upload.id,
+            "created": int(time.time()),
+            "timestamp": int(time.time()),
+            "name": upload.filename,
+            "title": upload.title,
+            "mimetype": mimetype,
+            "filetype": upload.filename.rsplit(".", 1)[-1] if "." in upload.filename else "",
+            "user": BOT_USER_ID,
+            "size": upload.length,
+            "url_private": f"{self.base_url}/files/{upload.id}/{upload.filename}",
+            "channels": [upload.channel_id] if upload.channel_id else [],
+            "shares": shares,
+        }
+
+    def _take_rate_limit(self, method: str) -> int | None:
+        state = self._rate_limits.get(method)
+        if state is None or state[0] <= 0:
+            return None
+        state[0] -= 1
+        return state[1]
+
+    def _next_ts(self) -> str:
+        # Slack ts values are unique per channel and increase; microseconds keep them so.
+        now_us = max(int(time.time() * 1_000_000), self._last_ts_us + 1)
+        self._last_ts_us = now_us
+        return f"{now_us // 1_000_000}.{now_us % 1_000_000:06d}"
+
+    def _new_id(self, prefix: str) -> str:
+        self._ids += 1
+        return f"{prefix}0{self._ids:09d}"
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _wait(
+        self, found: Callable[[], list[T]], count: int, seconds: float, what: str
+    ) -> list[T]:
+        try:
+            async with asyncio.timeout(seconds), self._changed:
+                await self._changed.wait_for(lambda: len(found()) >= count)
+        except TimeoutError:
+            seen = len(found())
+            raise TimeoutError(f"waited {seconds}s for {count} {what}; saw {seen}") from None
+        return found()
+
+    def _emit(self, kind: str, payload: dict[str, Any]) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(kind, payload)
+        except Exception:
+            # A broken printer in the demo console must not turn into a Slack API error.
+            log.exception("slack stand-in on_event hook failed for %s", kind)
+
+
+@asynccontextmanager
+async def run_slack_standin(
+    bot_token: str = "xoxb-standin", host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningSlackStandin]:
+    """Serve the stand-in on a loopback port (0 = any free one) for the life of the block."""
+    _require_loopback(host)
+    standin = RunningSlackStandin(bot_token)
+    app = web.Application(client_max_size=_MAX_UPLOAD_BYTES)
+    standin.install_routes(app)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound_port = runner.addresses[0][1]
+        url_host = f"[{host}]" if ":" in host else host
+        standin.base_url = f"http://{url_host}:{bound_port}"
+        standin.api_url = f"{standin.base_url}/api/"
+        yield standin
+    finally:
+        await runner.cleanup()
+
+
+# ---- request parsing and small pure helpers -------------------------------------------
+
+
+async def _request_args(request: web.Request) -> dict[str, Any]:
+    """Merge query string and body the way Slack does, whichever encoding was used."""
+    args: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            body = None
+        if isinstance(body, dict):
+            args.update(body)
+    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.post()
+        args.update({k: v for k, v in form.items() if isinstance(v, str)})
+    for name in _JSON_FIELDS:
+        value = args.get(name)
+        if isinstance(value, str) and value[:1] in ("[", "{"):
+            # Left as a string when broken; the handler then refuses it like Slack would.
+            with contextlib.suppress(json.JSONDecodeError):
+                args[name] = json.loads(value)
+    return args
+
+
+async def _upload_bytes(request: web.Request) -> bytes:
+    # slack_sdk posts the raw bytes; other clients send a multipart "file" field.
+    if request.content_type == "multipart/form-data":
+        form = await request.post()
+        for value in form.values():
+            if isinstance(value, web.FileField):
+                return value.file.read()
+    return await request.read()
+
+
+def _bearer(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def _pop_str(args: dict[str, Any], name: str) -> str | None:
+    value = args.pop(name, None)
+    return str(value) if value else None
+
+
+def _opt_str(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+def _first_csv(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value.split(",")[0].strip() or None
+
+
+def _require_content(args: Mapping[str, Any]) -> None:
+    if not (args.get("text") or args.get("blocks") or args.get("attachments")):
+        raise _Refusal("no_text")
+    blocks = args.get("blocks")
+    if blocks is not None and not isinstance(blocks, list):
+        raise _Refusal("invalid_blocks")
+
+
+def _message_content(args: Mapping[str, Any]) -> dict[str, Any]:
+    content: dict[str, Any] = {"text": str(args.get("text") or "")}
+    for name in ("blocks", "attachments", "metadata"):
+        if args.get(name) is not None:
+            content[name] = args[name]
+    return content
+
+
+def _view_arg(args: Mapping[str, Any]) -> dict[str, Any]:
+    view = args.get("view")
+    if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
+        raise _Refusal("invalid_arguments")
+    return view
+
+
+def _channel(
+    channel_id: str, name: str | None, *, is_private: bool = False, im_user: str | None = None
+) -> dict[str, Any]:
+    is_im = im_user is not None
+    channel: dict[str, Any] = {
+        "id": channel_id,
+        "created": int(time.time()),
+        "is_channel": not is_im and not is_private,
+        "is_group": is_private,
+        "is_im": is_im,
+        "is_private": is_private or is_im,
+        "is_archived": False,
+        "is_member": True,
+    }
+    if is_im:
+        channel["user"] = im_user
+    else:
+        channel["name"] = name
+        channel["name_normalized"] = name
+    return channel
+
+
+def _response_key(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _tz_offset_now(tz: str) -> int:
+    try:
+        offset = datetime.now(ZoneInfo(tz)).utcoffset()
+    except ZoneInfoNotFoundError:
+        return 0
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _tz_label(tz: str) -> str:
+    try:
+        abbreviation = datetime.now(ZoneInfo(tz)).tzname() or tz
+    except ZoneInfoNotFoundError:
+        return tz
+    return _TZ_LABELS.get(abbreviation, abbreviation)
+
+
+def _require_loopback(host: str) -> None:
+    if host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(f"the Slack stand-in only listens on loopback, not {host!r}")

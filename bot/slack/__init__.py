@@ -1,0 +1,1 @@
+"""The Slack side: listeners, middleware, the error handler and Block Kit rendering."""

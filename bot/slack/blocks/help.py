@@ -1,0 +1,34 @@
+"""Usage for every subcommand, and the usage shown with a refused command."""
+
+from __future__ import annotations
+
+from bot.commands.usage import EXAMPLES, SUMMARY, USAGE
+from bot.slack.blocks.kit import Block, Reply, context, header, section
+
+
+def render_help(topic: str | None = None) -> Reply:
+    names = [topic] if topic else list(USAGE)
+    blocks: list[Block] = [header("RoomOps: /rooms")]
+    lines = ["RoomOps /rooms commands:"]
+    for name in names:
+        blocks.append(section(f"`{USAGE[name]}`\n{SUMMARY[name]}"))
+        lines.append(f"{USAGE[name]}: {SUMMARY[name]}")
+    if topic is None:
+        blocks.append(context("Examples: " + " · ".join(f"`{e}`" for e in EXAMPLES)))
+        lines.append("Examples: " + "; ".join(EXAMPLES))
+    return Reply("\n".join(lines), blocks)
+
+
+def render_problem(
+    message: str, usage: str | None = None, *, reference: str | None = None
+) -> Reply:
+    """A refusal or failure: what went wrong, and what to type instead."""
+    blocks: list[Block] = [section(f":warning: {message}")]
+    lines = [message]
+    if usage:
+        blocks.append(context(f"Usage: `{usage}` · `/rooms help` lists every command"))
+        lines.append(f"Usage: {usage}")
+    if reference:
+        blocks.append(context(f"Reference: `{reference}`"))
+        lines.append(f"Reference: {reference}")
+    return Reply("\n".join(lines), blocks)

@@ -1,0 +1,178 @@
+"""Rooms: the list, one room with its active session, and one conference with its theme."""
+
+from __future__ import annotations
+
+import json
+
+from bot.providers.models import Conference, Room, RoomSession
+from bot.slack.blocks.context import RenderContext
+from bot.slack.blocks.kit import (
+    Block,
+    Reply,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    fields,
+    header,
+    or_dash,
+    section,
+    yes_no,
+)
+from bot.slack.blocks.sessions import (
+    MORE_BUTTON,
+    SESSION_BUTTON,
+    session_duration,
+    status_label,
+)
+from bot.slack.timefmt import format_duration, plain_time, slack_time
+
+
+def render_room_list(
+    rooms: list[Room],
+    ctx: RenderContext,
+    *,
+    filters: str,
+    first_number: int,
+    more_value: str | None,
+) -> Reply:
+    where = f" matching {filters}" if filters else ""
+    if not rooms:
+        return Reply(f"No rooms{where}.", [section(f"No rooms{escape(where)}.")])
+    last_number = first_number + len(rooms) - 1
+    span = f"{first_number}–{last_number}" if first_number > 1 else str(len(rooms))
+    count_line = f"Showing {span} rooms{where}, newest first." + (
+        " More are available." if more_value else " That is all of them."
+    )
+    blocks: list[Block] = [header("Rooms")]
+    if filters:
+        blocks.append(context(f"Filters: {escape(filters)}"))
+    lines = [f"Rooms ({count_line})"]
+    for room in rooms:
+        title = room.display_name or room.name or "(unnamed)"
+        blocks.append(
+            section(
+                f"*{escape(title)}* (`{escape(room.name or '—')}`)\n"
+                f"{room.max_members or '—'} members max · {room.quality or '—'} · "
+                f"{room.layout or '—'} · created {slack_time(room.created_at, ctx.tz)}\n"
+                f"`{room.id}`"
+            )
+        )
+        created = plain_time(room.created_at, ctx.tz)
+        lines.append(f"• {room.name} | {title} | created {created} | id {room.id}")
+    blocks.append(context(escape(count_line)))
+    if more_value:
+        blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id="rooms_more"))
+    return Reply("\n".join(lines), blocks)
+
+
+def render_room(room: Room, ctx: RenderContext) -> Reply:
+    title = room.display_name or room.name or "(unnamed room)"
+    pairs = [
+        ("name", f"`{or_dash(room.name)}`"),
+        ("id", f"`{or_dash(room.id)}`"),
+        ("display_name", or_dash(room.display_name)),
+        ("max_members", or_dash(room.max_members)),
+        ("quality", or_dash(room.quality)),
+        ("fps", or_dash(room.fps)),
+        ("layout", or_dash(room.layout)),
+        ("join_from", slack_time(room.join_from, ctx.tz)),
+        ("join_until", slack_time(room.join_until, ctx.tz)),
+        ("remove_at", slack_time(room.remove_at, ctx.tz)),
+        ("remove_after_seconds_elapsed", _seconds(room.remove_after_seconds_elapsed)),
+        ("record_on_start", yes_no(room.record_on_start)),
+        ("enable_room_previews", yes_no(room.enable_room_previews)),
+        ("sync_audio_video", yes_no(room.sync_audio_video)),
+        ("tone_on_entry_and_exit", yes_no(room.tone_on_entry_and_exit)),
+        ("room_join_video_off", yes_no(room.room_join_video_off)),
+        ("user_join_video_off", yes_no(room.user_join_video_off)),
+        ("prioritize_handraise", yes_no(room.prioritize_handraise)),
+        ("created_at", slack_time(room.created_at, ctx.tz)),
+        ("updated_at", slack_time(room.updated_at, ctx.tz)),
+    ]
+    blocks: list[Block] = [header(f"Room {title}")]
+    if room.description:
+        blocks.append(section(escape(room.description)))
+    blocks += fields(pairs)
+    if room.meta:
+        blocks.append(context(f"meta: `{escape(json.dumps(room.meta, sort_keys=True))}`"))
+    blocks.append(divider())
+    blocks += active_session_blocks(room.active_session, ctx)
+    lines = [
+        f"Room {room.name} ({title}), id {room.id}",
+        f"max_members {room.max_members}, quality {room.quality}, layout {room.layout}",
+        active_session_line(room.active_session, ctx),
+    ]
+    return Reply("\n".join(lines), blocks)
+
+
+def render_conference(conference: Conference, ctx: RenderContext) -> Reply:
+    title = conference.display_name or conference.name or "(unnamed conference)"
+    pairs = [
+        ("name", f"`{or_dash(conference.name)}`"),
+        ("id", f"`{or_dash(conference.id)}`"),
+        ("size", or_dash(conference.size)),
+        ("quality", or_dash(conference.quality)),
+        ("layout", or_dash(conference.layout)),
+        ("enable_chat", yes_no(conference.enable_chat)),
+        ("record_on_start", yes_no(conference.record_on_start)),
+        ("enable_room_previews", yes_no(conference.enable_room_previews)),
+        ("join_from", slack_time(conference.join_from, ctx.tz)),
+        ("join_until", slack_time(conference.join_until, ctx.tz)),
+    ]
+    blocks: list[Block] = [header(f"Conference {title}")]
+    if conference.description:
+        blocks.append(section(escape(conference.description)))
+    blocks += fields(pairs)
+    dark, light = theme(conference, "dark"), theme(conference, "light")
+    blocks.append(section(f"*Theme*\nDark: {_swatches(dark)}\nLight: {_swatches(light)}"))
+    blocks.append(divider())
+    blocks += active_session_blocks(conference.active_session, ctx)
+    lines = [
+        f"Conference {conference.name} ({title}), id {conference.id}, size {conference.size}",
+        f"Theme dark: {_plain_swatches(dark)}",
+        f"Theme light: {_plain_swatches(light)}",
+        active_session_line(conference.active_session, ctx),
+    ]
+    return Reply("\n".join(lines), blocks)
+
+
+THEME_ROLES = ("primary", "background", "foreground", "success", "negative")
+
+
+def theme(conference: Conference, variant: str) -> list[tuple[str, str | None]]:
+    return [(role, getattr(conference, f"{variant}_{role}")) for role in THEME_ROLES]
+
+
+def _swatches(colours: list[tuple[str, str | None]]) -> str:
+    return " · ".join(f"{role} `{escape(value or '—')}`" for role, value in colours)
+
+
+def _plain_swatches(colours: list[tuple[str, str | None]]) -> str:
+    return ", ".join(f"{role} {value or '-'}" for role, value in colours)
+
+
+def active_session_blocks(session: RoomSession | None, ctx: RenderContext) -> list[Block]:
+    if session is None:
+        return [section("*Active session*\nNone right now.")]
+    text = (
+        f"*Active session* · {status_label(session.status)}\n"
+        f"Started {slack_time(session.start_time, ctx.tz)} · {session_duration(session, ctx)}"
+        f"\n`{session.id}`"
+    )
+    accessory = button("Details", SESSION_BUTTON, session.id) if session.id else None
+    return [section(text, accessory)]
+
+
+def active_session_line(session: RoomSession | None, ctx: RenderContext) -> str:
+    if session is None:
+        return "Active session: none"
+    return (
+        f"Active session {session.id}: {session.status or 'unknown'}, started "
+        f"{plain_time(session.start_time, ctx.tz)}, {session_duration(session, ctx)}"
+    )
+
+
+def _seconds(value: int | None) -> str:
+    return "—" if value is None else f"{value} s ({format_duration(value)})"

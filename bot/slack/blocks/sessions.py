@@ -1,0 +1,178 @@
+"""Room sessions: the list with its More button, and one session with every field."""
+
+from __future__ import annotations
+
+from bot.providers.models import RoomSession
+from bot.slack.blocks.context import RenderContext
+from bot.slack.blocks.kit import (
+    Block,
+    Reply,
+    actions,
+    button,
+    context,
+    escape,
+    fields,
+    header,
+    or_dash,
+    section,
+    yes_no,
+)
+from bot.slack.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
+
+SESSION_BUTTON = "rooms_session_details"
+MORE_BUTTON = "rooms_more"
+
+
+def status_label(status: str | None) -> str:
+    return {"in-progress": "🟢 in progress", "completed": "✅ completed"}.get(
+        status or "", f"{status or 'unknown'}"
+    )
+
+
+def session_duration(session: RoomSession, ctx: RenderContext) -> str:
+    if session.duration is not None:
+        return format_duration(session.duration)
+    if session.status == "in-progress":
+        return f"running {format_duration(elapsed_seconds(session.start_time, ctx.now))}"
+    return "—"
+
+
+def session_title(session: RoomSession) -> str:
+    return session.display_name or session.name or "(unnamed room)"
+
+
+def render_session_list(
+    sessions: list[RoomSession],
+    ctx: RenderContext,
+    *,
+    filters: str,
+    first_number: int,
+    more_value: str | None,
+) -> Reply:
+    where = f" matching {filters}" if filters else ""
+    if not sessions:
+        text = f"No room sessions{where}."
+        return Reply(text, [section(f"No room sessions{escape(where)}.")])
+    last_number = first_number + len(sessions) - 1
+    span = f"{first_number}–{last_number}" if first_number > 1 else str(len(sessions))
+    count_line = f"Showing {span} sessions{where}, newest first." + (
+        " More are available." if more_value else " That is all of them."
+    )
+    blocks: list[Block] = [header("Room sessions")]
+    if filters:
+        blocks.append(context(f"Filters: {escape(filters)}"))
+    lines = [f"Room sessions ({count_line})"]
+    for session in sessions:
+        blocks.append(_session_row(session, ctx))
+        lines.append(
+            f"• {session.name or '(no room)'} | {session.status or 'unknown'} | "
+            f"started {plain_time(session.start_time, ctx.tz)} | "
+            f"{session_duration(session, ctx)} | id {session.id}"
+        )
+    blocks.append(context(escape(count_line)))
+    if more_value:
+        blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id="rooms_more"))
+    return Reply("\n".join(lines), blocks)
+
+
+def _session_row(session: RoomSession, ctx: RenderContext) -> Block:
+    cost = f" · ${session.cost_in_dollars:.2f}" if session.cost_in_dollars is not None else ""
+    members = f" · up to {session.max_members}" if session.max_members else ""
+    text = (
+        f"*{escape(session_title(session))}* (`{escape(session.name or '—')}`) · "
+        f"{status_label(session.status)}\n"
+        f"Started {slack_time(session.start_time, ctx.tz)} · "
+        f"{session_duration(session, ctx)}{members}{cost}\n"
+        f"`{session.id}`"
+    )
+    accessory = button("Details", SESSION_BUTTON, session.id) if session.id else None
+    return section(text, accessory)
+
+
+# Every field of the "Find a Room Session" seed, in its order.
+SESSION_FIELDS: tuple[str, ...] = (
+    "id",
+    "room_id",
+    "name",
+    "display_name",
+    "max_members",
+    "quality",
+    "fps",
+    "join_from",
+    "join_until",
+    "remove_at",
+    "remove_after_seconds_elapsed",
+    "layout",
+    "record_on_start",
+    "tone_on_entry_and_exit",
+    "room_join_video_off",
+    "user_join_video_off",
+    "locked",
+    "start_time",
+    "end_time",
+    "duration",
+    "status",
+    "created_at",
+    "updated_at",
+    "preview_url",
+    "prioritize_handraise",
+    "sync_audio_video",
+)
+_TIMES = {
+    "join_from",
+    "join_until",
+    "remove_at",
+    "start_time",
+    "end_time",
+    "created_at",
+    "updated_at",
+}
+_FLAGS = {
+    "record_on_start",
+    "tone_on_entry_and_exit",
+    "room_join_video_off",
+    "user_join_video_off",
+    "locked",
+    "prioritize_handraise",
+    "sync_audio_video",
+}
+
+
+def session_field_value(session: RoomSession, name: str, ctx: RenderContext, *, plain: bool) -> str:
+    value = getattr(session, name)
+    if name in _TIMES:
+        return plain_time(value, ctx.tz) if plain else slack_time(value, ctx.tz)
+    if name in _FLAGS:
+        return yes_no(value)
+    if name == "duration":
+        return session_duration(session, ctx)
+    if name == "remove_after_seconds_elapsed" and value is not None:
+        return f"{value} s ({format_duration(value)})"
+    if name == "status":
+        return status_label(value) if not plain else (value or "unknown")
+    if name in ("id", "room_id") and value and not plain:
+        return f"`{value}`"
+    return str(value) if plain and value is not None else or_dash(value)
+
+
+def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
+    title = session_title(session)
+    blocks: list[Block] = [
+        header(f"Session of {title}"),
+        context(f"{status_label(session.status)} · {session_duration(session, ctx)}"),
+        *fields(
+            [
+                (name, session_field_value(session, name, ctx, plain=False))
+                for name in SESSION_FIELDS
+            ]
+        ),
+    ]
+    extra = session.extra_fields()
+    if extra:
+        blocks.append(
+            context("Also: " + ", ".join(f"{k}={escape(str(v))}" for k, v in sorted(extra.items())))
+        )
+    lines = [f"Session {session.id} of {session.name or '(no room)'}:"] + [
+        f"{name}: {session_field_value(session, name, ctx, plain=True)}" for name in SESSION_FIELDS
+    ]
+    return Reply("\n".join(lines), blocks)

@@ -1,0 +1,102 @@
+"""One place that turns any exception into what the user reads (after Netflix Dispatch's
+Slack plugin): typed failures become specific, friendly replies; anything else becomes a
+short reference that is also in the log, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from bot.commands.model import UsageError
+from bot.providers.errors import (
+    Invalid,
+    NotFound,
+    NotSupported,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    Unauthorized,
+)
+from bot.slack.blocks.help import render_help, render_problem
+from bot.slack.blocks.kit import Reply
+
+log = logging.getLogger("bot.slack.errors")
+
+CREDENTIAL_SETTINGS = {
+    "SignalWire": "SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN",
+    "Telnyx": "TELNYX_API_KEY",
+}
+
+
+class AccessDenied(Exception):
+    """The user or channel is not allowed to use RoomOps; the message says why."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    reply: Reply
+    reference: str | None = None
+
+
+def describe_failure(error: BaseException) -> Failure:
+    """Pure: the reply for an error, plus a reference when the error was unexpected."""
+    if isinstance(error, UsageError):
+        if error.usage is None:
+            help_reply = render_help()
+            return Failure(
+                Reply(
+                    f"{error.message}\n{help_reply.text}",
+                    render_problem(error.message).blocks + help_reply.blocks,
+                )
+            )
+        return Failure(render_problem(error.message, error.usage))
+    if isinstance(error, AccessDenied):
+        return Failure(render_problem(str(error)))
+    if isinstance(error, ProviderError):
+        return Failure(render_problem(_provider_message(error)))
+    reference = new_reference()
+    return Failure(
+        render_problem(
+            "Something went wrong on our side and nothing was changed. "
+            "If it keeps happening, give this reference to your RoomOps admin.",
+            reference=reference,
+        ),
+        reference,
+    )
+
+
+def _provider_message(error: ProviderError) -> str:
+    name = error.provider
+    if isinstance(error, NotFound):
+        text = str(error)
+        return text if not text.endswith(": not found") else f"{name} has no such resource."
+    if isinstance(error, Unauthorized):
+        settings = CREDENTIAL_SETTINGS.get(name, "the provider credentials")
+        return (
+            f"{name} refused RoomOps' credentials. An admin should check {settings} "
+            "(`python -m bot check-config` tests them)."
+        )
+    if isinstance(error, RateLimited):
+        if error.retry_after is not None:
+            wait = max(1, round(error.retry_after))
+            return f"{name} is rate limiting RoomOps; try again in {wait} s."
+        return f"{name} is rate limiting RoomOps; try again in a minute."
+    if isinstance(error, ProviderUnavailable):
+        return f"{name} is not answering right now ({error}). Try again in a minute."
+    if isinstance(error, Invalid):
+        return f"{name} refused the request: {error}"
+    if isinstance(error, NotSupported):
+        return str(error)
+    return f"{name} failed: {error}"
+
+
+def new_reference() -> str:
+    return "E-" + secrets.token_hex(4).upper()
+
+
+def log_failure(failure: Failure, error: BaseException, where: str) -> None:
+    if failure.reference:
+        log.error("unexpected error in %s [ref %s]", where, failure.reference, exc_info=error)
+    else:
+        log.info("refused in %s: %s", where, type(error).__name__)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.providers import HttpSettings, RetryPolicy, SignalWireProvider
+from bot.simulator import RunningSimulator, SimulatorConfig, run_simulator
+
+# A fixed "now" keeps every run's data identical.
+SIM_NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+FAST_RETRIES = RetryPolicy(
+    attempts=4, initial_backoff=0.01, max_backoff=0.05, max_retry_after=5, total_seconds=20
+)
+# Short enough that a simulated stall trips the read timeout quickly.
+FAST_HTTP = HttpSettings(connect_timeout=1.0, read_timeout=0.5, write_timeout=1.0, pool_timeout=1.0)
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[RunningSimulator]:
+    async with run_simulator(SimulatorConfig(seed=7, now=SIM_NOW, session_count=400)) as running:
+        yield running
+
+
+@pytest.fixture
+async def provider(sim: RunningSimulator) -> AsyncIterator[SignalWireProvider]:
+    client = SignalWireProvider.connect(
+        sim.base_url,
+        sim.config.project_id,
+        sim.config.api_token,
+        http_settings=FAST_HTTP,
+        policy=FAST_RETRIES,
+    )
+    yield client
+    await client.aclose()
