@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in ("serve", "socket"):
         from bot.serve import run_server
 
-        return run_server(command)
+        return run_server("serve" if command == "serve" else "socket")
     print(f"roomops {command}: not available in this release yet", file=sys.stderr)
     return 2
 

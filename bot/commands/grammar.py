@@ -35,7 +35,10 @@ _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "
 
 
 def parse(text: str) -> Command:
-    words = split_words(text)
+    return parse_words(split_words(text))
+
+
+def parse_words(words: list[str]) -> Command:
     if not words or words[0].lower() in ("help", "-h", "--help", "?"):
         topic = words[1].lower() if len(words) > 1 else None
         return HelpCommand(topic if topic in USAGE else None)

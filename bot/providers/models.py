@@ -29,7 +29,7 @@ class RoomSession(ProviderModel):
     display_name: str | None = None
     max_members: int | None = None
     quality: str | None = None
-    fps: float | None = None
+    fps: int | float | None = None
     join_from: datetime | None = None
     join_until: datetime | None = None
     remove_at: datetime | None = None
@@ -63,7 +63,7 @@ class Room(ProviderModel):
     description: str | None = None
     max_members: int | None = None
     quality: str | None = None
-    fps: float | None = None
+    fps: int | float | None = None
     join_from: datetime | None = None
     join_until: datetime | None = None
     remove_at: datetime | None = None

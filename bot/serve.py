@@ -1,0 +1,104 @@
+"""`serve` (HTTP: POST /slack/events, GET /healthz) and `socket` (Socket Mode)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.app import Runtime, build_runtime
+from bot.logs import configure_logging
+from bot.providers import NotSupported
+from bot.settings import Mode, Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot.serve")
+EVENTS_PATH = "/slack/events"
+
+
+def build_web_app(bolt: AsyncApp) -> web.Application:
+    async def events(request: web.Request) -> web.StreamResponse:
+        response = await bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    # Slack's payloads are small; a large body is not from Slack.
+    app = web.Application(client_max_size=1024 * 1024)
+    app.router.add_post(EVENTS_PATH, events)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+@dataclass
+class RunningServer:
+    runtime: Runtime
+    url: str
+
+
+@asynccontextmanager
+async def serve_http(
+    runtime: Runtime, *, host: str = "0.0.0.0", port: int = 3000
+) -> AsyncIterator[RunningServer]:
+    runner = web.AppRunner(build_web_app(runtime.bolt), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1] if runner.addresses else port
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    try:
+        yield RunningServer(runtime, f"http://{shown}:{bound}")
+    finally:
+        await runner.cleanup()
+        await runtime.aclose()
+
+
+def run_server(mode: Mode) -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 2
+    problems = settings.problems(mode)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    configure_logging(secrets=settings.secret_values())
+    try:
+        return asyncio.run(_serve(settings, mode))
+    except NotSupported as exc:
+        print(f"VIDEO_PROVIDER: {exc}", file=sys.stderr)
+        return 2
+
+
+async def _serve(settings: Settings, mode: Mode) -> int:
+    runtime = build_runtime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if mode == "socket":
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        assert settings.slack_app_token is not None
+        handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("RoomOps connected in Socket Mode")
+        try:
+            await stop.wait()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+            await runtime.aclose()
+        return 0
+    async with serve_http(runtime, port=settings.port):
+        log.info("RoomOps listening on 0.0.0.0:%d%s", settings.port, EVENTS_PATH)
+        await stop.wait()
+    return 0

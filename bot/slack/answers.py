@@ -1,0 +1,151 @@
+"""From a parsed command (or a button's state) to the reply: ask the provider, render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commands.model import (
+    Command,
+    ConferenceCommand,
+    HelpCommand,
+    ListRoomsCommand,
+    RoomCommand,
+    SessionCommand,
+    SessionsCommand,
+)
+from bot.providers.base import RoomQuery, SessionQuery
+from bot.slack.blocks.context import RenderContext
+from bot.slack.blocks.help import render_help
+from bot.slack.blocks.kit import Reply
+from bot.slack.blocks.rooms import render_conference, render_room, render_room_list
+from bot.slack.blocks.sessions import render_session, render_session_list
+from bot.slack.more import MoreState, encode
+from bot.slack.services import Services
+
+
+async def render_context(services: Services, user_id: str | None) -> RenderContext:
+    return RenderContext(now=services.clock(), tz=await services.zones.zone(user_id))
+
+
+async def answer(command: Command, services: Services, user_id: str | None) -> Reply:
+    if isinstance(command, HelpCommand):
+        return render_help(command.topic)
+    ctx = await render_context(services, user_id)
+    reads = services.reads
+    if isinstance(command, SessionsCommand):
+        return await sessions_reply(services, command.query, command.limit, ctx)
+    if isinstance(command, SessionCommand):
+        return render_session(await reads.session(command.session_id), ctx)
+    if isinstance(command, ListRoomsCommand):
+        return await rooms_reply(services, command.query, command.limit, 0, ctx)
+    if isinstance(command, RoomCommand):
+        return render_room(await reads.room(command.ref), ctx)
+    if isinstance(command, ConferenceCommand):
+        return render_conference(await reads.conference(command.ref), ctx)
+    raise TypeError(f"no answer for {type(command).__name__}")
+
+
+async def answer_more(state: MoreState, services: Services, user_id: str | None) -> Reply:
+    ctx = await render_context(services, user_id)
+    if state.kind == "sessions":
+        query = SessionQuery(
+            room_id=state.room_id,
+            room_name=state.room,
+            room_name_matches=state.match,
+            status=state.status,
+        )
+        return await sessions_reply(
+            services, query, state.limit, ctx, cursor=state.cursor, shown=state.shown
+        )
+    query_rooms = RoomQuery(
+        name_matches=state.match,
+        created_after=state.created_after,
+        created_before=state.created_before,
+    )
+    return await rooms_reply(services, query_rooms, state.limit, state.offset, ctx)
+
+
+async def sessions_reply(
+    services: Services,
+    query: SessionQuery,
+    limit: int,
+    ctx: RenderContext,
+    *,
+    cursor: str | None = None,
+    shown: int = 0,
+) -> Reply:
+    page = await services.reads.sessions(query, limit=limit, cursor=cursor)
+    more = None
+    if page.next_cursor:
+        more = encode(
+            MoreState(
+                kind="sessions",
+                limit=limit,
+                shown=shown + len(page.items),
+                cursor=page.next_cursor,
+                room=query.room_name,
+                room_id=query.room_id,
+                match=query.room_name_matches,
+                status=query.status,
+            )
+        )
+    return render_session_list(
+        page.items,
+        ctx,
+        filters=session_filters(query),
+        first_number=shown + 1,
+        more_value=more,
+    )
+
+
+async def rooms_reply(
+    services: Services, query: RoomQuery, limit: int, offset: int, ctx: RenderContext
+) -> Reply:
+    listing = await services.reads.rooms(query, limit=limit, offset=offset)
+    more = None
+    if listing.next_offset is not None:
+        more = encode(
+            MoreState(
+                kind="rooms",
+                limit=limit,
+                shown=listing.next_offset,
+                offset=listing.next_offset,
+                match=query.name_matches,
+                created_after=query.created_after,
+                created_before=query.created_before,
+            )
+        )
+    return render_room_list(
+        listing.items, ctx, filters=room_filters(query), first_number=offset + 1, more_value=more
+    )
+
+
+def session_filters(query: SessionQuery) -> str:
+    parts = [
+        ("room", query.room_name),
+        ("room_id", query.room_id),
+        ("status", query.status),
+        ("match", query.room_name_matches),
+    ]
+    return " ".join(f"{key}={_quote(value)}" for key, value in parts if value)
+
+
+def room_filters(query: RoomQuery) -> str:
+    parts: list[tuple[str, str | None]] = [
+        ("match", query.name_matches),
+        ("created_after", _day(query.created_after)),
+        ("created_before", _day(query.created_before)),
+    ]
+    return " ".join(f"{key}={_quote(value)}" for key, value in parts if value)
+
+
+def _day(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+        return moment.date().isoformat()
+    return moment.isoformat()
+
+
+def _quote(value: str) -> str:
+    return f'"{value}"' if " " in value else value

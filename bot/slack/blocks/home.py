@@ -1,0 +1,33 @@
+"""The App Home tab: what RoomOps does, and the sessions live right now."""
+
+from __future__ import annotations
+
+from bot.providers.models import RoomSession
+from bot.slack.blocks.context import RenderContext
+from bot.slack.blocks.help import render_help
+from bot.slack.blocks.kit import Block, context, divider, escape, header, section
+from bot.slack.blocks.sessions import session_duration, session_title
+from bot.slack.timefmt import slack_time
+
+
+def render_home(
+    live: list[RoomSession] | None, ctx: RenderContext, *, problem: str | None
+) -> dict[str, object]:
+    blocks: list[Block] = [header("Live now")]
+    if problem:
+        blocks.append(section(f":warning: {escape(problem)}"))
+    elif not live:
+        blocks.append(section("No room session is in progress."))
+    else:
+        for session in live:
+            blocks.append(
+                section(
+                    f"*{escape(session_title(session))}* (`{escape(session.name or '—')}`) · "
+                    f"started {slack_time(session.start_time, ctx.tz)} · "
+                    f"{session_duration(session, ctx)}\n`{session.id}`"
+                )
+            )
+        blocks.append(context("Newest first. `/rooms sessions status=in-progress` lists them all."))
+    blocks.append(divider())
+    blocks += render_help().blocks
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,35 @@
+"""Where failures are reported to the user: the one path for every listener."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from bot.slack.errors import describe_failure, log_failure
+from bot.slack.services import CONTEXT_KEY, Services
+
+
+async def report_failure(error: BaseException, body: dict[str, Any], services: Services) -> None:
+    failure = describe_failure(error)
+    where = body.get("command") or body.get("type") or "request"
+    log_failure(failure, error, str(where))
+    url = body.get("response_url")
+    if isinstance(url, str):
+        await services.responder.send(url, failure.reply)
+
+
+@asynccontextmanager
+async def replying_errors(body: dict[str, Any], context: Any) -> AsyncIterator[None]:
+    """Report any failure of the work after ack() to the user.
+
+    Bolt's own error path cannot be used there: when a listener raises within ~10 ms of
+    ack(), Bolt's runner resets the acknowledgement and Slack gets a 404 after 3 s.
+    """
+    try:
+        yield
+    except Exception as error:
+        services = context.get(CONTEXT_KEY)
+        if not isinstance(services, Services):
+            raise
+        await report_failure(error, body, services)

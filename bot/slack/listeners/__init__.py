@@ -1,0 +1,20 @@
+"""Every listener, registered in one place; the logic lives in their own modules."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.blocks.sessions import MORE_BUTTON, SESSION_BUTTON
+from bot.slack.listeners.app_home import app_home_opened
+from bot.slack.listeners.more_button import more_button
+from bot.slack.listeners.rooms_command import rooms_command
+from bot.slack.listeners.session_details import session_details
+
+COMMAND = "/rooms"
+
+
+def register(app: AsyncApp) -> None:
+    app.command(COMMAND)(rooms_command)
+    app.action(MORE_BUTTON)(more_button)
+    app.action(SESSION_BUTTON)(session_details)
+    app.event("app_home_opened")(app_home_opened)

@@ -1,0 +1,21 @@
+"""`/rooms ...`: acknowledge at once, then answer through the response_url."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.commands.grammar import parse
+from bot.slack.answers import answer
+from bot.slack.failures import replying_errors
+from bot.slack.services import services_from
+
+
+async def rooms_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+    await ack()
+    async with replying_errors(command, context):
+        services = services_from(context)
+        reply = await answer(parse(command.get("text") or ""), services, command.get("user_id"))
+        await services.responder.send(command["response_url"], reply)

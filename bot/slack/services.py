@@ -1,0 +1,38 @@
+"""What listeners need, handed to them through Bolt's context by one middleware."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.reads import ReadService
+from bot.settings import Settings
+from bot.slack.responder import Responder
+from bot.slack.users import UserZones
+
+CONTEXT_KEY = "roomops"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    reads: ReadService
+    client: AsyncWebClient
+    responder: Responder
+    zones: UserZones
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+def services_from(context: Any) -> Services:
+    services = context.get(CONTEXT_KEY)
+    if not isinstance(services, Services):
+        raise RuntimeError("RoomOps services are missing from the Bolt context")
+    return services
