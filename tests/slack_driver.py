@@ -1,0 +1,113 @@
+"""Drives the real bot over HTTP the way Slack does: signed payloads, replies captured by the
+Slack stand-in at their response_url."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bot.app import build_runtime
+from bot.demo import DEMO_SIGNING_SECRET, demo_settings
+from bot.demo.render_text import render_message
+from bot.serve import serve_http
+from bot.settings import Settings
+from bot.simulator import RunningSimulator
+from bot.simulator.slack_api import RunningSlackStandin
+from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
+
+ALICE = "U0ALICE001"  # Europe/London in the stand-in
+BOB = "U0BOB00002"  # America/New_York
+CHANNEL = "C0GENERAL1"
+
+
+@dataclass
+class Sent:
+    response: httpx.Response
+    response_url: str
+    ack_seconds: float
+
+
+@dataclass
+class Driver:
+    url: str
+    slack: RunningSlackStandin
+    sim: RunningSimulator
+    http: httpx.AsyncClient
+    secret: str = DEMO_SIGNING_SECRET
+
+    async def post(
+        self, body: str, *, timestamp: int | None = None, secret: str | None = None
+    ) -> httpx.Response:
+        headers = signed_headers(secret or self.secret, body, timestamp=timestamp)
+        return await self.http.post(f"{self.url}/slack/events", content=body, headers=headers)
+
+    async def command(
+        self,
+        text: str,
+        *,
+        user: str = ALICE,
+        channel: str = CHANNEL,
+        timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> Sent:
+        url = self.slack.new_response_url()
+        body = slash_command(text, response_url=url, user_id=user, channel_id=channel)
+        started = time.monotonic()
+        response = await self.post(body, timestamp=timestamp, secret=secret)
+        return Sent(response, url, time.monotonic() - started)
+
+    async def reply(self, sent: Sent, wait: float = 10.0) -> dict[str, Any]:
+        assert sent.response.status_code == 200, sent.response.text
+        posts = await self.slack.wait_for_response(sent.response_url, timeout=wait)
+        assert len(posts) == 1
+        return posts[0].body
+
+    async def ask(self, text: str, **kwargs: Any) -> dict[str, Any]:
+        return await self.reply(await self.command(text, **kwargs))
+
+    async def press(
+        self, message: dict[str, Any], label: str, *, user: str = ALICE, index: int = 0
+    ) -> dict[str, Any]:
+        buttons = [b for b in render_message(message).buttons if b.label == label]
+        assert buttons, f"no {label!r} button in {render_message(message).lines}"
+        url = self.slack.new_response_url()
+        body = block_action(
+            buttons[index].action,
+            response_url=url,
+            user_id=user,
+            channel_id=CHANNEL,
+            message=message,
+        )
+        response = await self.post(body)
+        return await self.reply(Sent(response, url, 0.0))
+
+
+def settings_for(sim: RunningSimulator, slack: RunningSlackStandin, **changes: Any) -> Settings:
+    base = demo_settings(slack.api_url, sim.base_url, sim.config.project_id, sim.config.api_token)
+    return base.model_copy(update=changes)
+
+
+@asynccontextmanager
+async def running_bot(
+    sim: RunningSimulator, slack: RunningSlackStandin, **changes: Any
+) -> AsyncIterator[Driver]:
+    runtime = build_runtime(settings_for(sim, slack, **changes))
+    async with (
+        serve_http(runtime, host="127.0.0.1", port=0) as server,
+        httpx.AsyncClient(timeout=10) as http,
+    ):
+        yield Driver(server.url, slack, sim, http)
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return str(message.get("text") or "")
+
+
+def blocks_text(message: dict[str, Any]) -> str:
+    return json.dumps(message.get("blocks") or [])

@@ -1,0 +1,407 @@
+"""The real bot over HTTP: signed commands and clicks in, replies out through the Slack
+stand-in, provider calls to the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from pydantic import SecretStr
+
+from bot.simulator import Fault, RunningSimulator
+from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from bot.simulator.slack_payloads import signed_headers
+from tests.slack_driver import (
+    ALICE,
+    BOB,
+    CHANNEL,
+    Driver,
+    blocks_text,
+    running_bot,
+    text_of,
+)
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+SESSIONS = "/api/video/room_sessions"
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[RunningSlackStandin]:
+    async with run_slack_standin(bot_token="xoxb-roomops-demo") as running:
+        yield running
+
+
+@pytest.fixture
+async def bot(sim: RunningSimulator, slack: RunningSlackStandin) -> AsyncIterator[Driver]:
+    async with running_bot(sim, slack) as driver:
+        yield driver
+
+
+def api_requests(sim: RunningSimulator, path: str = "/api/") -> int:
+    return len([r for r in sim.requests if r.path.startswith(path)])
+
+
+# -- request verification ----------------------------------------------------------------
+
+
+async def test_forged_signature_is_refused_and_nothing_runs(bot: Driver) -> None:
+    sent = await bot.command("sessions", secret="not-the-signing-secret")
+    assert sent.response.status_code == 401
+    await asyncio.sleep(0.3)
+    assert bot.slack.responses == []
+    assert bot.sim.requests == []
+
+
+async def test_request_older_than_five_minutes_is_refused(bot: Driver) -> None:
+    sent = await bot.command("sessions", timestamp=int(time.time()) - 6 * 60)
+    assert sent.response.status_code == 401
+    await asyncio.sleep(0.3)
+    assert bot.slack.responses == [] and bot.sim.requests == []
+
+
+async def test_unsigned_request_is_refused(bot: Driver) -> None:
+    response = await bot.http.post(f"{bot.url}/slack/events", content="command=/rooms&text=help")
+    assert response.status_code == 401
+
+
+async def test_healthz(bot: Driver) -> None:
+    response = await bot.http.get(f"{bot.url}/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["help", "", "  "])
+async def test_help_lists_every_subcommand(bot: Driver, text: str) -> None:
+    reply = await bot.ask(text)
+    for usage in ("/rooms sessions", "/rooms session UUID", "/rooms list", "/rooms room"):
+        assert usage in text_of(reply)
+    assert "/rooms conference UUID|NAME" in blocks_text(reply)
+    assert reply["response_type"] == "ephemeral"
+    assert bot.sim.requests == []
+
+
+async def test_sessions_newest_first_with_count_and_more(bot: Driver) -> None:
+    sent = await bot.command("sessions")
+    assert sent.ack_seconds < 1.5
+    reply = await bot.reply(sent)
+    newest = bot.sim.dataset.session(0)
+    ids = UUID.findall(text_of(reply))
+    assert len(ids) == 10
+    assert ids[0] == newest.id
+    assert "Showing 10 sessions, newest first. More are available." in text_of(reply)
+    assert newest.name and newest.name in text_of(reply)
+    assert "in-progress" in text_of(reply) or "completed" in text_of(reply)
+    assert '"action_id": "rooms_more"' in blocks_text(reply)
+    assert [r.query for r in bot.sim.requests] == [{"page_size": "10"}]
+
+
+async def test_more_button_continues_from_the_providers_next_page(bot: Driver) -> None:
+    first = await bot.ask("sessions limit=4")
+    second = await bot.press(first, "More")
+    third = await bot.press(second, "More")
+    pages = [UUID.findall(text_of(m)) for m in (first, second, third)]
+    expected = [bot.sim.dataset.session(i).id for i in range(12)]
+    assert pages[0] + pages[1] + pages[2] == expected
+    assert "Showing 5–8 sessions" in text_of(second)
+    assert "Showing 9–12 sessions" in text_of(third)
+    follow_ups = [r for r in bot.sim.requests if r.path == SESSIONS][1:]
+    assert all("page_token" in r.query for r in follow_ups)
+
+
+async def test_more_keeps_the_filters(bot: Driver) -> None:
+    first = await bot.ask("sessions status=completed room=standup limit=3")
+    second = await bot.press(first, "More")
+    assert "Filters: status=completed" not in text_of(second)  # fallback text
+    assert "room=standup status=completed" in text_of(second)
+    last = bot.sim.requests[-1]
+    assert last.query["room_name"] == "standup" and last.query["status"] == "completed"
+
+
+async def test_sessions_filters_go_to_the_provider(bot: Driver) -> None:
+    room = bot.sim.dataset.rooms[0]
+    reply = await bot.ask(
+        f'sessions room_id={room.id} status=completed match="{room.name[:3]}" limit=5'
+    )
+    query = bot.sim.requests[-1].query
+    assert query == {
+        "page_size": "5",
+        "room_id": room.id,
+        "room_name_matches": room.name[:3],
+        "status": "completed",
+    }
+    assert all(line.count("| completed |") == 1 for line in text_of(reply).splitlines()[1:])
+
+
+async def test_session_shows_every_field_of_the_seed(bot: Driver) -> None:
+    session = bot.sim.dataset.session(3)
+    reply = await bot.ask(f"session {session.id}")
+    seed_fields = [
+        "id", "room_id", "name", "display_name", "max_members", "quality", "fps", "join_from",
+        "join_until", "remove_at", "remove_after_seconds_elapsed", "layout", "record_on_start",
+        "tone_on_entry_and_exit", "room_join_video_off", "user_join_video_off", "locked",
+        "start_time", "end_time", "duration", "status", "created_at", "updated_at",
+        "preview_url", "prioritize_handraise", "sync_audio_video",
+    ]  # fmt: skip
+    text = text_of(reply)
+    for field in seed_fields:
+        assert f"\n{field}: " in text, field
+        assert f"*{field}*" in blocks_text(reply), field
+    assert f"id: {session.id}" in text
+    assert bot.sim.requests[-1].path == f"{SESSIONS}/{session.id}"
+
+
+async def test_session_times_use_the_users_zone_and_slack_date_tokens(bot: Driver) -> None:
+    session = bot.sim.dataset.session(5)
+    alice = text_of(await bot.ask(f"session {session.id}", user=ALICE))
+    bob = text_of(await bot.ask(f"session {session.id}", user=BOB))
+    assert re.search(r"start_time: \d{4}-\d\d-\d\d \d\d:\d\d (GMT|BST)", alice)
+    assert re.search(r"start_time: \d{4}-\d\d-\d\d \d\d:\d\d (EST|EDT)", bob)
+    reply = await bot.ask(f"session {session.id}", user=BOB)
+    assert "<!date^" in blocks_text(reply)
+    # users.info is cached: one call per user, however many commands.
+    assert len(bot.slack.calls_to("users.info")) == 2
+
+
+async def test_list_rooms_newest_first_with_filters(bot: Driver) -> None:
+    reply = await bot.ask("list")
+    rooms = sorted(bot.sim.dataset.rooms, key=lambda r: r.created_at, reverse=True)
+    assert UUID.findall(text_of(reply)) == [r.id for r in rooms[:10]]
+    assert "Showing 10 rooms, newest first." in text_of(reply)
+    more = await bot.press(reply, "More")
+    assert UUID.findall(text_of(more)) == [r.id for r in rooms[10:20]]
+    target = rooms[0]
+    filtered = await bot.ask(f"list match={target.name} created_after=2000-01-01")
+    assert target.id in text_of(filtered)
+    none = await bot.ask("list match=zzz-no-such-room")
+    assert text_of(none) == "No rooms matching match=zzz-no-such-room."
+
+
+async def test_room_by_name_and_by_id_with_its_active_session(bot: Driver) -> None:
+    live = next(
+        bot.sim.dataset.session(i)
+        for i in range(50)
+        if bot.sim.dataset.session(i).status == "in-progress" and bot.sim.dataset.session(i).room_id
+    )
+    room = next(r for r in bot.sim.dataset.rooms if r.id == live.room_id)
+    by_name = await bot.ask(f"room {room.name}")
+    assert f"Room {room.name}" in text_of(by_name)
+    assert f"Active session {live.id}" in text_of(by_name) or "Active session " in text_of(by_name)
+    by_id = await bot.ask(f"room {room.id}")
+    assert room.name in text_of(by_id)
+    assert "Active session none" not in text_of(by_id)
+    assert bot.sim.requests[-1].query == {"include_active_session": "true"}
+
+
+async def test_conference_shows_theme_size_and_active_session(bot: Driver) -> None:
+    conference = next(c for c in bot.sim.dataset.conferences if c.theme.get("dark_primary"))
+    reply = await bot.ask(f"conference {conference.name}")
+    text = text_of(reply)
+    assert f"Conference {conference.name}" in text
+    assert f"size {conference.size}" in text
+    assert f"primary {conference.theme['dark_primary']}" in text
+    assert "Active session" in text
+    by_id = await bot.ask(f"conference {conference.id}")
+    assert conference.name in text_of(by_id)
+    assert bot.sim.requests[-1].query == {"include_active_session": "true"}
+
+
+async def test_details_button_opens_the_session(bot: Driver) -> None:
+    listing = await bot.ask("sessions limit=2")
+    details = await bot.press(listing, "Details", index=1)
+    second = bot.sim.dataset.session(1)
+    assert f"Session {second.id}" in text_of(details)
+
+
+# -- bad input: specific messages, no provider call ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bogus", "`bogus` is not a /rooms command."),
+        ("session 1234", "`1234` is not a session id: expected a UUID"),
+        ("session", "`/rooms session` needs a session UUID."),
+        ("sessions colour=red", "Unknown option `colour` for `/rooms sessions`"),
+        ("sessions status=live", "status must be `in-progress` or `completed`, not `live`."),
+        ("sessions room_id=abc", "room_id must be a room UUID, not `abc`."),
+        ("sessions limit=500", "limit must be from 1 to 40 (got 500)"),
+        ("sessions limit=ten", "limit must be a whole number from 1 to 40."),
+        ("sessions standup", "`standup` is not an option here"),
+        ("list created_after=yesterday", "created_after must be a date like 2026-01-31"),
+        ("room a/b", "`a/b` is neither a room UUID nor a room name"),
+        ('sessions match="unclosed', "A quote is not closed."),
+    ],
+)
+async def test_bad_input_gets_a_specific_message_and_no_api_call(
+    bot: Driver, text: str, expected: str
+) -> None:
+    reply = await bot.ask(text)
+    assert expected in text_of(reply)
+    assert "/rooms" in text_of(reply)  # the usage, or the full help
+    assert bot.sim.requests == []
+
+
+async def test_unknown_subcommand_shows_the_usage(bot: Driver) -> None:
+    reply = await bot.ask("delete everything")
+    assert "`delete` is not a /rooms command." in text_of(reply)
+    assert "/rooms sessions [room=NAME]" in text_of(reply)
+
+
+async def test_a_tampered_more_button_is_refused(bot: Driver) -> None:
+    listing = await bot.ask("sessions limit=2")
+    button = next(b for b in listing["blocks"] if b["type"] == "actions")["elements"][0]
+    button["value"] = '{"kind": "sessions", "limit": 2, "shown": 2, "cursor": "/api/video/rooms"}'
+    reply = await bot.press(listing, "More")
+    assert "page link is not valid" in text_of(reply)
+    assert len(bot.sim.requests) == 1
+
+
+# -- access ---------------------------------------------------------------------------------
+
+
+async def test_users_outside_allowed_users_are_told_why(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    async with running_bot(sim, slack, allowed_users=(ALICE,)) as bot:
+        refused = await bot.command("sessions", user=BOB)
+        assert refused.response.status_code == 200
+        body = refused.response.json()
+        assert body["response_type"] == "ephemeral"
+        assert "not on RoomOps' list of allowed users" in body["text"]
+        assert "ALLOWED_USERS" in body["text"]
+        await asyncio.sleep(0.2)
+        assert sim.requests == [] and slack.responses == []
+        allowed = await bot.ask("sessions limit=1", user=ALICE)
+        assert len(UUID.findall(text_of(allowed))) == 1
+
+
+async def test_channels_outside_allowed_channels_are_told_why(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    async with running_bot(sim, slack, allowed_channels=("C0OPS00001",)) as bot:
+        refused = await bot.command("sessions", channel=CHANNEL)
+        assert "not enabled in this channel" in refused.response.json()["text"]
+        assert "<#C0OPS00001>" in refused.response.json()["text"]
+        assert sim.requests == []
+        allowed = await bot.ask("help", channel="C0OPS00001")
+        assert "/rooms sessions" in text_of(allowed)
+
+
+async def test_refused_button_clicks_are_answered_too(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    async with running_bot(sim, slack, allowed_users=(ALICE,)) as bot:
+        listing = await bot.ask("sessions limit=2", user=ALICE)
+        count = len(sim.requests)
+        refused = await bot.press(listing, "More", user=BOB)
+        assert "not on RoomOps' list of allowed users" in text_of(refused)
+        assert len(sim.requests) == count
+
+
+# -- provider faults reach the user as friendly text ---------------------------------------
+
+
+async def test_not_found(bot: Driver) -> None:
+    reply = await bot.ask("session 00000000-0000-4000-8000-000000000000")
+    assert text_of(reply) == (
+        "No room session with id `00000000-0000-4000-8000-000000000000` on SignalWire."
+    )
+    room = await bot.ask("room no-such-room")
+    assert text_of(room) == "No room with name `no-such-room` on SignalWire."
+
+
+async def test_unauthorized_names_the_settings(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    wrong_token = "wrong-token-value"
+    async with running_bot(sim, slack, signalwire_api_token=SecretStr(wrong_token)) as wrong:
+        reply = await wrong.ask("sessions")
+    assert "SignalWire refused RoomOps' credentials" in text_of(reply)
+    assert "SIGNALWIRE_PROJECT_ID" in text_of(reply)
+    assert "SIGNALWIRE_API_TOKEN" in text_of(reply)
+    assert wrong_token not in text_of(reply) + blocks_text(reply)
+    assert len(sim.requests) == 1  # a refusal is not retried
+
+
+async def test_rate_limited_says_when_to_try_again(bot: Driver) -> None:
+    bot.sim.faults.add(Fault(kind="status", status=429, retry_after=90, times=1))
+    reply = await bot.ask("sessions")
+    assert text_of(reply) == "SignalWire is rate limiting RoomOps; try again in 90 s."
+
+
+async def test_unavailable(bot: Driver) -> None:
+    bot.sim.faults.add(Fault(kind="status", status=503, times=20))
+    started = time.monotonic()
+    reply = await bot.ask(
+        "sessions",
+    )
+    assert "SignalWire is not answering right now" in text_of(reply)
+    assert "Try again in a minute." in text_of(reply)
+    assert time.monotonic() - started < 30
+    assert api_requests(bot.sim) == 4  # bounded retries
+
+
+async def test_transient_fault_is_retried_invisibly(bot: Driver) -> None:
+    bot.sim.faults.add(Fault(kind="status", status=502, times=1))
+    reply = await bot.ask("sessions limit=3")
+    assert len(UUID.findall(text_of(reply))) == 3
+
+
+async def test_unexpected_error_shows_a_reference_that_is_in_the_log(
+    bot: Driver, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    bot.sim.faults.add(
+        Fault(kind="body", status=200, body='{"links": {}, "data": [{"start_time": "soon"}]}')
+    )
+    reply = await bot.ask("sessions")
+    match = re.search(r"Reference: (E-[0-9A-F]{8})", text_of(reply))
+    assert match, text_of(reply)
+    assert "Traceback" not in text_of(reply) + blocks_text(reply)
+    logged = [r for r in caplog.records if match.group(1) in r.getMessage()]
+    assert logged and logged[0].exc_info is not None
+
+
+async def test_ack_is_fast_when_the_provider_is_slow(bot: Driver) -> None:
+    bot.sim.set_latency(2.0)
+    sent = await bot.command("sessions limit=2")
+    assert sent.response.status_code == 200
+    assert sent.ack_seconds < 1.0
+    assert bot.slack.responses_to(sent.response_url) == []
+    reply = await bot.reply(sent, wait=10)
+    assert len(UUID.findall(text_of(reply))) == 2
+
+
+# -- App Home -------------------------------------------------------------------------------
+
+
+async def test_app_home_shows_live_sessions_and_help(bot: Driver) -> None:
+    event = {
+        "token": "x",
+        "team_id": "T0ROOMOPS1",
+        "api_app_id": "A0ROOMOPS1",
+        "type": "event_callback",
+        "event_id": "Ev0001",
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"},
+    }
+    body = json.dumps(event)
+    headers = signed_headers(bot.secret, body)
+    headers["Content-Type"] = "application/json"
+    response = await bot.http.post(f"{bot.url}/slack/events", content=body, headers=headers)
+    assert response.status_code == 200
+    calls = await bot.slack.wait_for_call("views.publish")
+    view = calls[0].args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert calls[0].args["user_id"] == ALICE
+    text = json.dumps(view)
+    assert "Live now" in text and "/rooms sessions" in text
+    live = bot.sim.dataset.session(0)
+    assert live.status == "in-progress" and live.id in text
