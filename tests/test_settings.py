@@ -7,6 +7,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -155,7 +156,7 @@ def test_serve_requires_slack_and_provider_settings() -> None:
 
 def test_socket_mode_needs_app_token_not_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VIDEO_PROVIDER", "telnyx")
-    problems = Settings(slack_bot_token="xoxb-1").problems("socket")  # type: ignore[arg-type]
+    problems = Settings(slack_bot_token=SecretStr("xoxb-1")).problems("socket")
     assert [p.split(":")[0] for p in problems] == ["SLACK_APP_TOKEN", "TELNYX_API_KEY"]
 
 

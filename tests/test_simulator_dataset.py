@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import tracemalloc
@@ -59,7 +60,7 @@ def test_million_sessions_are_newest_first_without_materialising() -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert all(a >= b for a, b in zip(starts, starts[1:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(starts))
     assert starts[0] < NOW.timestamp()
     assert starts[-1] >= (NOW - timedelta(days=28)).timestamp()
     # A few kilobytes of tables, whatever the session count (a list of 1M ints alone is 8 MB).
@@ -155,7 +156,9 @@ def test_rooms_and_conferences(dataset: SimulatorDataset) -> None:
         assert conference.name in room_names
         assert conference.size in ("small", "medium", "large", None)
         for key, colour in conference.theme.items():
-            assert re.fullmatch(r"(dark|light)_(primary|background|foreground|success|negative)", key)
+            assert re.fullmatch(
+                r"(dark|light)_(primary|background|foreground|success|negative)", key
+            )
             assert colour is None or re.fullmatch(r"#[0-9A-F]{6}", colour)
 
 

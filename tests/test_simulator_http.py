@@ -23,6 +23,7 @@ AUTH = ("sim-project", "sim-token")
 SESSIONS = "/api/video/room_sessions"
 ROOMS = "/api/video/rooms"
 CONFERENCES = "/api/video/conferences"
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -89,7 +90,9 @@ async def test_unknown_things_are_404(client: httpx.AsyncClient) -> None:
 # --------------------------------------------------------------------------- sessions
 
 
-async def test_session_filters_are_applied(sim: RunningSimulator, client: httpx.AsyncClient) -> None:
+async def test_session_filters_are_applied(
+    sim: RunningSimulator, client: httpx.AsyncClient
+) -> None:
     every = sim.dataset.sessions(range(sim.dataset.session_count))
     standup = sim.dataset.room_by_name("standup")
     assert standup is not None
@@ -223,6 +226,8 @@ async def test_filtered_paging_over_a_million_sessions_is_cheap() -> None:
             pages.append(page)
             url = page["links"].get("next")
         live = (await client.get(SESSIONS, params={"status": "in-progress"})).json()
+        nothing = (await client.get(SESSIONS, params={"room_name": "no-such-room"})).json()
+        assert nothing["data"] == [] and "next" not in nothing["links"]
         # A full scan of 1M sessions takes seconds; these pages scan a few thousand.
         assert time.perf_counter() - started < 2
         assert all(s["name"] == "board-meeting" for page in pages for s in page["data"])
@@ -260,7 +265,11 @@ async def test_rooms_by_id_and_name(sim: RunningSimulator, client: httpx.AsyncCl
 
 async def test_rooms_window_filters(sim: RunningSimulator, client: httpx.AsyncClient) -> None:
     after = (await client.get(ROOMS, params={"starts_after": "2026-11-01"})).json()["data"]
-    expected = [r.name for r in sim.dataset.rooms if r.join_from and r.join_from >= datetime(2026, 11, 1, tzinfo=UTC)]
+    expected = [
+        r.name
+        for r in sim.dataset.rooms
+        if r.join_from and r.join_from >= datetime(2026, 11, 1, tzinfo=UTC)
+    ]
     assert [r["name"] for r in after] == expected and expected
     before = (await client.get(ROOMS, params={"ends_before": "2027-01-01T00:00:00Z"})).json()
     assert [r["name"] for r in before["data"]] == ["board-meeting"]
@@ -420,6 +429,18 @@ async def test_drop_closes_the_connection(sim: RunningSimulator, client: httpx.A
     assert [r.path for r in sim.requests] == [SESSIONS, SESSIONS]
 
 
+async def test_body_fault_answers_verbatim(
+    sim: RunningSimulator, client: httpx.AsyncClient
+) -> None:
+    sim.faults.add(Fault("body", status=200, body='{"links": {}, "data": [{"start_time": 1}]}'))
+    sim.faults.add(Fault("body", status=502, body="<html>bad gateway</html>"))
+    odd = await client.get(SESSIONS)
+    assert odd.status_code == 200 and odd.json() == {"links": {}, "data": [{"start_time": 1}]}
+    assert odd.headers["Content-Type"].startswith("application/json")
+    html = await client.get(SESSIONS)
+    assert html.status_code == 502 and html.text == "<html>bad gateway</html>"
+
+
 async def test_stall_delays_then_answers(sim: RunningSimulator, client: httpx.AsyncClient) -> None:
     sim.faults.add(Fault("stall", seconds=0.3))
     started = time.perf_counter()
@@ -482,7 +503,20 @@ async def test_admin_surface(sim: RunningSimulator, client: httpx.AsyncClient) -
     assert info["session_count"] == 400 and info["now"] == "2026-11-18T15:30:00Z"
 
 
-async def test_command_line_serves_until_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"links": "sideways"},
+        {"latency": -1.0},
+        {"now": datetime(2026, 1, 1)},  # naive
+    ],
+)
+def test_config_is_checked(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        SimulatorConfig(**bad)
+
+
+async def test_command_line_serves_until_interrupted() -> None:
     command = [sys.executable, "-m", "bot.simulator", "--port", "0", "--sessions", "50"]
     process = await asyncio.create_subprocess_exec(
         *command,
@@ -494,7 +528,7 @@ async def test_command_line_serves_until_interrupted(tmp_path: Path) -> None:
         "relative",
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=REPO_ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:

@@ -69,7 +69,7 @@ _SALT_ID_HI, _SALT_ID_LO, _SALT_ID_MASK = 1, 2, 3
 _SALT_ROOM, _SALT_DURATION, _SALT_DURATION_2, _SALT_JITTER = 10, 11, 12, 13
 _SALT_PARTICIPANTS, _SALT_LOCKED, _SALT_EPHEMERAL = 14, 15, 16
 _SALT_DAY, _SALT_BUSY_DAY, _SALT_PINNED = 20, 21, 22
-_SALT_ROOM_ID, _SALT_CONFERENCE_ID = 30, 31
+_SALT_ROOM_ID, _SALT_CONFERENCE_ID, _SALT_ROOM_AGE, _SALT_CONFERENCE_AGE = 30, 31, 32, 33
 
 
 def _mix64(value: int) -> int:
@@ -540,7 +540,7 @@ def build_rooms(seed: int, now: datetime) -> tuple[Room, ...]:
         key = _name_key(spec.name)
         created = now - timedelta(
             weeks=spec.created_weeks_ago,
-            seconds=int(_unit(seed, key, _SALT_DAY) * 86400),
+            seconds=int(_unit(seed, key, _SALT_ROOM_AGE) * 86400),
         )
         updated = created + timedelta(days=1 + position * 3, hours=position)
         rooms.append(
@@ -578,7 +578,8 @@ def build_conferences(seed: int, now: datetime) -> tuple[Conference, ...]:
     for position, spec in enumerate(_CONFERENCE_SPECS):
         key = _name_key(spec.name)
         created = now - timedelta(
-            weeks=spec.created_weeks_ago, seconds=int(_unit(seed, key, _SALT_BUSY_DAY) * 86400)
+            weeks=spec.created_weeks_ago,
+            seconds=int(_unit(seed, key, _SALT_CONFERENCE_AGE) * 86400),
         )
         conferences.append(
             Conference(
@@ -896,7 +897,8 @@ class SimulatorDataset:
             id=session_id,
             room_id=room.id if room else None,
             name=name,
-            display_name=(room.display_name if room else name),
+            # "Defaults to the value of name", says the spec, for sessions as for rooms.
+            display_name=(room.display_name or room.name) if room else name,
             max_members=max_members,
             quality=room.quality if room else "720p",
             fps=room.fps if room else 20,
@@ -971,6 +973,8 @@ class SimulatorDataset:
 
     def scan_end(self, wanted: SessionFilter) -> int:
         """Exclusive end of the index range worth scanning for `wanted`."""
+        if self.session_predicate(wanted) is _never:
+            return 0  # e.g. an unknown room: nothing to scan at all
         if wanted.status == "in-progress":
             return self.in_progress_bound
         return self.session_count

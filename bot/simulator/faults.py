@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, get_args
 
-FaultKind = Literal["status", "stall", "drop"]
+FaultKind = Literal["status", "stall", "drop", "body"]
 _KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 
 
@@ -17,7 +17,9 @@ class Fault:
 
     kind: "status" answers `status` (with Retry-After when `retry_after` is set),
     "stall" sleeps `seconds` and then answers normally, "drop" closes the connection
-    without a response. `method` and `path_prefix` narrow which requests it hits.
+    without a response, "body" answers `status` with `body` verbatim as application/json
+    (for malformed or unexpected payloads). `method` and `path_prefix` narrow which
+    requests it hits.
     """
 
     kind: FaultKind
@@ -27,6 +29,7 @@ class Fault:
     times: int = 1
     method: str | None = None
     path_prefix: str | None = None
+    body: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -57,6 +60,7 @@ _FIELD_TYPES: Mapping[str, tuple[type, ...]] = {
     "times": (int,),
     "method": (str, type(None)),
     "path_prefix": (str, type(None)),
+    "body": (str, type(None)),
 }
 
 

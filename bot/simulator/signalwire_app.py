@@ -63,6 +63,14 @@ class SimulatorConfig:
     api_token: str = "sim-token"
     links: Literal["absolute", "relative"] = "absolute"
 
+    def __post_init__(self) -> None:
+        if self.links not in ("absolute", "relative"):
+            raise ValueError("links must be 'absolute' or 'relative'")
+        if self.latency < 0 or not math.isfinite(self.latency):
+            raise ValueError("latency must be a finite number >= 0")
+        if self.now is not None and self.now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+
 
 @dataclass(frozen=True)
 class RecordedRequest:
@@ -174,7 +182,7 @@ def format_retry_after(seconds: float) -> str:
     """Whole seconds as HTTP says; fractions are kept so tests can retry quickly."""
     if float(seconds).is_integer():
         return str(int(seconds))
-    return f"{seconds:.3f}".rstrip("0")
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -834,6 +842,10 @@ async def _apply_fault(request: web.Request, fault: Fault) -> web.StreamResponse
         if request.transport is not None:
             request.transport.abort()  # no status line, no headers: the client sees EOF
         return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR)
+    if fault.kind == "body":
+        return web.Response(
+            status=fault.status, text=fault.body or "", content_type="application/json"
+        )
     return error_response(fault.status, retry_after=fault.retry_after)
 
 
