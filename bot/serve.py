@@ -79,6 +79,21 @@ def run_server(mode: Mode) -> int:
         return 2
 
 
+@asynccontextmanager
+async def serve_socket(runtime: Runtime, app_token: str) -> AsyncIterator[object]:
+    """Socket Mode: Slack pushes the same payloads over a WebSocket; acks go back on it."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    # The handler opens the connection through the app's WebClient, so SLACK_API_URL applies.
+    handler = AsyncSocketModeHandler(runtime.bolt, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    try:
+        yield handler
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await runtime.aclose()
+
+
 async def _serve(settings: Settings, mode: Mode) -> int:
     runtime = build_runtime(settings)
     stop = asyncio.Event()
@@ -86,17 +101,10 @@ async def _serve(settings: Settings, mode: Mode) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     if mode == "socket":
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        assert settings.slack_app_token is not None
-        handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
-        await handler.connect_async()  # type: ignore[no-untyped-call]
-        log.info("RoomOps connected in Socket Mode")
-        try:
+        assert settings.slack_app_token is not None  # checked by problems("socket")
+        async with serve_socket(runtime, settings.slack_app_token.get_secret_value()):
+            log.info("RoomOps connected in Socket Mode")
             await stop.wait()
-        finally:
-            await handler.close_async()  # type: ignore[no-untyped-call]
-            await runtime.aclose()
         return 0
     async with serve_http(runtime, port=settings.port):
         log.info("RoomOps listening on 0.0.0.0:%d%s", settings.port, EVENTS_PATH)
