@@ -59,16 +59,16 @@ async def _reach_provider(settings: Settings, out: Callable[[str], None]) -> lis
     try:
         await provider.check()
     except Unauthorized:
-        return [f"{creds}: {provider.name} refused these credentials"]
+        return [f"{creds}: {provider.label} refused these credentials"]
     except RateLimited as exc:
-        return [f"{where}: {provider.name} is rate limiting ({exc}); try again later"]
+        return [f"{where}: {provider.label} is rate limiting ({exc}); try again later"]
     except ProviderUnavailable as exc:
-        return [f"{where}: {provider.name} could not be reached ({exc})"]
+        return [f"{where}: {exc}; check the address and the network"]
     except ProviderError as exc:
-        return [f"{where}: {provider.name} answered unexpectedly ({exc})"]
+        return [f"{where}: {provider.label} answered unexpectedly ({exc})"]
     finally:
         await provider.aclose()
-    out(f"ok: {provider.name} reached with the configured credentials")
+    out(f"ok: {provider.label} reached with the configured credentials")
     return []
 
 

@@ -184,6 +184,9 @@ def test_update_room_moves_updated_at_forward() -> None:
         SessionFilter(status="in-progress"),
         SessionFilter(status="completed", room_name_matches="e"),
         SessionFilter(room_name="nope"),
+        SessionFilter(room_name_matches="view-"),
+        SessionFilter(room_name_matches="G-0"),  # only as "pairing-0hhh" or "incident-..."
+        SessionFilter(room_name_matches="ng-zz"),
     ],
 )
 def test_session_predicate_agrees_with_full_sessions(wanted: SessionFilter) -> None:
@@ -205,6 +208,17 @@ def _matches(session: RoomSession, wanted: SessionFilter) -> bool:
     if wanted.room_name_matches and wanted.room_name_matches.lower() not in session.name.lower():
         return False
     return wanted.status is None or session.status == wanted.status
+
+
+def test_impossible_filters_need_no_scan(dataset: SimulatorDataset) -> None:
+    for wanted in (
+        SessionFilter(room_name="no-such-room"),
+        SessionFilter(room_name_matches="zzz"),
+        SessionFilter(room_id="6f1c5b8e-1d7e-4f55-9a55-0c7b1e4f7a10"),
+    ):
+        assert dataset.scan_end(wanted) == 0
+    adhoc = next(s for s in dataset.sessions(range(2000)) if s.room_id is None)
+    assert dataset.scan_end(SessionFilter(room_name=adhoc.name)) == dataset.session_count
 
 
 def test_scans_page_forward_and_back() -> None:

@@ -38,7 +38,8 @@ class RoomQuery:
 
 
 class VideoProvider(Protocol):
-    name: str
+    name: str  # the VIDEO_PROVIDER value
+    label: str  # how people write it
     supports_conferences: bool
 
     async def room_sessions_page(

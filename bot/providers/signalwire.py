@@ -45,6 +45,7 @@ def parse_signalwire_errors(body: Any) -> list[FieldError]:
 
 class SignalWireProvider:
     name = "signalwire"
+    label = "SignalWire"
     supports_conferences = True
 
     def __init__(self, http: ProviderHttp) -> None:
@@ -65,7 +66,7 @@ class SignalWireProvider:
         )
         return cls(
             ProviderHttp(
-                client, provider="SignalWire", parse_errors=parse_signalwire_errors, policy=policy
+                client, provider=cls.label, parse_errors=parse_signalwire_errors, policy=policy
             )
         )
 

@@ -32,7 +32,7 @@ class ReadService:
 
     @property
     def provider_label(self) -> str:
-        return "Telnyx" if self.provider.name == "telnyx" else "SignalWire"
+        return self.provider.label
 
     async def sessions(
         self, query: SessionQuery, *, limit: int, cursor: str | None = None

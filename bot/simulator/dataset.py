@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -946,9 +947,11 @@ class SimulatorDataset:
             ephemeral_ok = False  # ad-hoc sessions have room_id null
         if wanted.room_name is not None:
             slots &= {s for s in slots if self._templates[s].name == wanted.room_name}
+            ephemeral_ok = ephemeral_ok and _EPHEMERAL_NAME.fullmatch(wanted.room_name) is not None
         if wanted.room_name_matches is not None:
             needle = wanted.room_name_matches.lower()
             slots &= {s for s in slots if needle in self._templates[s].name.lower()}
+            ephemeral_ok = ephemeral_ok and _could_be_in_ephemeral_name(needle)
         if not slots and not ephemeral_ok:
             return _never
         name_filters = wanted.room_name is not None or wanted.room_name_matches is not None
@@ -1049,6 +1052,27 @@ class SimulatorDataset:
 
 
 def _never(_index: int) -> bool:
+    return False
+
+
+_EPHEMERAL_NAME: Final = re.compile(
+    f"({'|'.join(map(re.escape, EPHEMERAL_PREFIXES))})-[0-9a-f]{{4}}"
+)
+_HEX_DIGITS: Final = frozenset("0123456789abcdef")
+
+
+def _could_be_in_ephemeral_name(needle: str) -> bool:
+    """Whether `needle` (lowercase) is a substring of some `prefix-hhhh` ad-hoc room name.
+
+    Lets a filter that only real rooms can satisfy skip the ad-hoc ones without a scan.
+    """
+    for prefix in EPHEMERAL_PREFIXES:
+        template = [*prefix, "-", None, None, None, None]  # None: any hex digit
+        for offset in range(len(template) - len(needle) + 1):
+            window = template[offset : offset + len(needle)]
+            pairs = zip(window, needle, strict=True)
+            if all(t == c or (t is None and c in _HEX_DIGITS) for t, c in pairs):
+                return True
     return False
 
 
