@@ -67,7 +67,8 @@ def test_session_list_fallback_carries_ids_names_statuses_and_count() -> None:
         sessions, CTX, filters="room=standup", first_number=1, more_value='{"kind":"x"}'
     )
     assert (
-        "Showing 2 sessions matching room=standup, newest first. More are available." in reply.text
+        "Showing 2 room sessions matching room=standup, newest first. More are available."
+        in reply.text
     )
     for s in sessions:
         assert str(s.id) in reply.text
@@ -81,7 +82,7 @@ def test_session_list_fallback_carries_ids_names_statuses_and_count() -> None:
 
 def test_later_pages_number_their_rows_and_the_last_says_so() -> None:
     reply = render_session_list([session(1)], CTX, filters="", first_number=11, more_value=None)
-    assert "Showing 11–11 sessions, newest first. That is all of them." in reply.text
+    assert "Showing 11–11 room sessions, newest first. That is all of them." in reply.text
     assert all(b["type"] != "actions" for b in reply.blocks)
 
 

@@ -95,7 +95,7 @@ async def test_sessions_newest_first_with_count_and_more(bot: Driver) -> None:
     ids = UUID.findall(text_of(reply))
     assert len(ids) == 10
     assert ids[0] == newest.id
-    assert "Showing 10 sessions, newest first. More are available." in text_of(reply)
+    assert "Showing 10 room sessions, newest first. More are available." in text_of(reply)
     assert newest.name and newest.name in text_of(reply)
     assert "in-progress" in text_of(reply) or "completed" in text_of(reply)
     assert '"action_id": "rooms_more"' in blocks_text(reply)
@@ -109,8 +109,8 @@ async def test_more_button_continues_from_the_providers_next_page(bot: Driver) -
     pages = [UUID.findall(text_of(m)) for m in (first, second, third)]
     expected = [bot.sim.dataset.session(i).id for i in range(12)]
     assert pages[0] + pages[1] + pages[2] == expected
-    assert "Showing 5–8 sessions" in text_of(second)
-    assert "Showing 9–12 sessions" in text_of(third)
+    assert "Showing 5–8 room sessions" in text_of(second)
+    assert "Showing 9–12 room sessions" in text_of(third)
     follow_ups = [r for r in bot.sim.requests if r.path == SESSIONS][1:]
     assert all("page_token" in r.query for r in follow_ups)
 

@@ -9,7 +9,6 @@ from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import (
     Block,
     Reply,
-    actions,
     button,
     context,
     divider,
@@ -20,12 +19,8 @@ from bot.slack.blocks.kit import (
     section,
     yes_no,
 )
-from bot.slack.blocks.sessions import (
-    MORE_BUTTON,
-    SESSION_BUTTON,
-    session_duration,
-    status_label,
-)
+from bot.slack.blocks.listing import Row, render_listing
+from bot.slack.blocks.sessions import SESSION_BUTTON, session_duration, status_label
 from bot.slack.timefmt import format_duration, plain_time, slack_time
 
 
@@ -37,34 +32,20 @@ def render_room_list(
     first_number: int,
     more_value: str | None,
 ) -> Reply:
-    where = f" matching {filters}" if filters else ""
-    if not rooms:
-        return Reply(f"No rooms{where}.", [section(f"No rooms{escape(where)}.")])
-    last_number = first_number + len(rooms) - 1
-    span = f"{first_number}–{last_number}" if first_number > 1 else str(len(rooms))
-    count_line = f"Showing {span} rooms{where}, newest first." + (
-        " More are available." if more_value else " That is all of them."
-    )
-    blocks: list[Block] = [header("Rooms")]
-    if filters:
-        blocks.append(context(f"Filters: {escape(filters)}"))
-    lines = [f"Rooms ({count_line})"]
+    rows = []
     for room in rooms:
         title = room.display_name or room.name or "(unnamed)"
-        blocks.append(
-            section(
-                f"*{escape(title)}* (`{escape(room.name or '—')}`)\n"
-                f"{room.max_members or '—'} members max · {room.quality or '—'} · "
-                f"{room.layout or '—'} · created {slack_time(room.created_at, ctx.tz)}\n"
-                f"`{room.id}`"
-            )
+        block = section(
+            f"*{escape(title)}* (`{escape(room.name or '—')}`)\n"
+            f"{room.max_members or '—'} members max · {room.quality or '—'} · "
+            f"{room.layout or '—'} · created {slack_time(room.created_at, ctx.tz)}\n"
+            f"`{room.id}`"
         )
         created = plain_time(room.created_at, ctx.tz)
-        lines.append(f"• {room.name} | {title} | created {created} | id {room.id}")
-    blocks.append(context(escape(count_line)))
-    if more_value:
-        blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id="rooms_more"))
-    return Reply("\n".join(lines), blocks)
+        rows.append(Row(block, f"• {room.name} | {title} | created {created} | id {room.id}"))
+    return render_listing(
+        "Rooms", "rooms", rows, filters=filters, first_number=first_number, more_value=more_value
+    )
 
 
 def render_room(room: Room, ctx: RenderContext) -> Reply:

@@ -7,7 +7,6 @@ from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import (
     Block,
     Reply,
-    actions,
     button,
     context,
     escape,
@@ -17,10 +16,10 @@ from bot.slack.blocks.kit import (
     section,
     yes_no,
 )
+from bot.slack.blocks.listing import Row, render_listing
 from bot.slack.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
 
 SESSION_BUTTON = "rooms_session_details"
-MORE_BUTTON = "rooms_more"
 
 
 def status_label(status: str | None) -> str:
@@ -49,30 +48,23 @@ def render_session_list(
     first_number: int,
     more_value: str | None,
 ) -> Reply:
-    where = f" matching {filters}" if filters else ""
-    if not sessions:
-        text = f"No room sessions{where}."
-        return Reply(text, [section(f"No room sessions{escape(where)}.")])
-    last_number = first_number + len(sessions) - 1
-    span = f"{first_number}–{last_number}" if first_number > 1 else str(len(sessions))
-    count_line = f"Showing {span} sessions{where}, newest first." + (
-        " More are available." if more_value else " That is all of them."
-    )
-    blocks: list[Block] = [header("Room sessions")]
-    if filters:
-        blocks.append(context(f"Filters: {escape(filters)}"))
-    lines = [f"Room sessions ({count_line})"]
-    for session in sessions:
-        blocks.append(_session_row(session, ctx))
-        lines.append(
+    rows = [
+        Row(
+            _session_row(session, ctx),
             f"• {session.name or '(no room)'} | {session.status or 'unknown'} | "
             f"started {plain_time(session.start_time, ctx.tz)} | "
-            f"{session_duration(session, ctx)} | id {session.id}"
+            f"{session_duration(session, ctx)} | id {session.id}",
         )
-    blocks.append(context(escape(count_line)))
-    if more_value:
-        blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id="rooms_more"))
-    return Reply("\n".join(lines), blocks)
+        for session in sessions
+    ]
+    return render_listing(
+        "Room sessions",
+        "room sessions",
+        rows,
+        filters=filters,
+        first_number=first_number,
+        more_value=more_value,
+    )
 
 
 def _session_row(session: RoomSession, ctx: RenderContext) -> Block:

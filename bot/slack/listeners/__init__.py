@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.blocks.sessions import MORE_BUTTON, SESSION_BUTTON
+from bot.slack.blocks.listing import MORE_BUTTON
+from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.listeners.app_home import app_home_opened
 from bot.slack.listeners.more_button import more_button
 from bot.slack.listeners.rooms_command import rooms_command
