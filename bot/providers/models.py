@@ -20,11 +20,10 @@ class ProviderModel(BaseModel):
         return dict(self.model_extra or {})
 
 
-class RoomSession(ProviderModel):
-    """A room session: list items carry `cost_in_dollars`; a single GET does not."""
+class RoomSettings(ProviderModel):
+    """What a room and the sessions started from it have in common."""
 
     id: str | None = None
-    room_id: str | None = None
     name: str | None = None
     display_name: str | None = None
     max_members: int | None = None
@@ -39,46 +38,32 @@ class RoomSession(ProviderModel):
     tone_on_entry_and_exit: bool | None = None
     room_join_video_off: bool | None = None
     user_join_video_off: bool | None = None
+    enable_room_previews: bool | None = None
+    sync_audio_video: bool | None = None
+    prioritize_handraise: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class RoomSession(RoomSettings):
+    """A room session: list items carry `cost_in_dollars`; a single GET does not."""
+
+    room_id: str | None = None
     locked: bool | None = None
     start_time: datetime | None = None
     end_time: datetime | None = None
     duration: int | None = None
     status: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
     preview_url: str | None = None
-    prioritize_handraise: bool | None = None
-    sync_audio_video: bool | None = None
-    # `Video.ActiveSession` names the same flag `audio_video_sync`.
+    # `Video.ActiveSession` names the sync flag `audio_video_sync`.
     audio_video_sync: bool | None = None
-    enable_room_previews: bool | None = None
     locked_cover: str | None = None
     cost_in_dollars: float | None = None
 
 
-class Room(ProviderModel):
-    id: str | None = None
-    name: str | None = None
-    display_name: str | None = None
+class Room(RoomSettings):
     description: str | None = None
-    max_members: int | None = None
-    quality: str | None = None
-    fps: int | float | None = None
-    join_from: datetime | None = None
-    join_until: datetime | None = None
-    remove_at: datetime | None = None
-    remove_after_seconds_elapsed: int | None = None
-    layout: str | None = None
-    record_on_start: bool | None = None
-    tone_on_entry_and_exit: bool | None = None
-    room_join_video_off: bool | None = None
-    user_join_video_off: bool | None = None
-    enable_room_previews: bool | None = None
-    sync_audio_video: bool | None = None
     meta: dict[str, Any] | None = None
-    prioritize_handraise: bool | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
     active_session: RoomSession | None = None
 
 
