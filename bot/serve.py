@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot.app import Runtime, build_runtime
 from bot.logs import configure_logging
@@ -86,8 +87,11 @@ async def serve_socket(runtime: Runtime, app_token: str) -> AsyncIterator[object
 
     # The handler opens the connection through the app's WebClient, so SLACK_API_URL applies.
     handler = AsyncSocketModeHandler(runtime.bolt, app_token)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
     try:
+        # slack_sdk's connect() retries every failure forever; asking for the URL first makes
+        # a refused token fail at once with Slack's error instead of hanging.
+        handler.client.wss_uri = await handler.client.issue_new_wss_url()
+        await handler.connect_async()  # type: ignore[no-untyped-call]
         yield handler
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
@@ -102,9 +106,14 @@ async def _serve(settings: Settings, mode: Mode) -> int:
         loop.add_signal_handler(sig, stop.set)
     if mode == "socket":
         assert settings.slack_app_token is not None  # checked by problems("socket")
-        async with serve_socket(runtime, settings.slack_app_token.get_secret_value()):
-            log.info("RoomOps connected in Socket Mode")
-            await stop.wait()
+        try:
+            async with serve_socket(runtime, settings.slack_app_token.get_secret_value()):
+                log.info("RoomOps connected in Socket Mode")
+                await stop.wait()
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else "error"
+            print(f"SLACK_APP_TOKEN: Slack refused it ({error})", file=sys.stderr)
+            return 2
         return 0
     async with serve_http(runtime, port=settings.port):
         log.info("RoomOps listening on 0.0.0.0:%d%s", settings.port, EVENTS_PATH)

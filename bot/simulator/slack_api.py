@@ -8,6 +8,11 @@ Behaviour follows Slack where the bot can observe it: HTTP 200 with ``{"ok": fal
 "error": ...}`` for API errors, ``not_authed`` without a token and ``invalid_auth`` with a
 wrong one, HTTP 429 + ``Retry-After`` when rate limited, ``ok`` as text for response_url
 posts, and the three-step external upload that ``files_upload_v2`` performs.
+
+Socket Mode is served too: ``apps.connections.open`` (app-level token only) hands out a
+``ws://`` URL on the same port, where a WebSocket greets the client with ``hello`` as Slack
+does; a test pushes envelopes with ``socket_send`` and reads the client's acks with
+``socket_wait_ack``. Pings are answered with pongs, so slack_sdk's health check stays happy.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import mimetypes
 import re
 import secrets
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,13 +34,14 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 __all__ = [
     "BOT_ID",
     "BOT_USER_ID",
     "SEEDED_CHANNELS",
     "SEEDED_USERS",
+    "SOCKET_ENVELOPE_TYPES",
     "TEAM_ID",
     "ResponseUrlPost",
     "RunningSlackStandin",
@@ -71,6 +78,11 @@ _JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
 # configure any APPROVAL_CHANNEL/DIGEST_CHANNEL without seeding it first.
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,}$")
 _MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+# What Slack pushes over a Socket Mode connection (besides hello and disconnect).
+SOCKET_ENVELOPE_TYPES = ("slash_commands", "interactive", "events_api")
+# Methods that take the app-level token (xapp-) and refuse any other kind.
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 _TZ_LABELS = {
     "UTC": "Coordinated Universal Time",
@@ -151,8 +163,9 @@ Handler = Callable[[dict[str, Any]], dict[str, Any]]
 class RunningSlackStandin:
     """State and handlers of a running stand-in; get one from ``run_slack_standin``."""
 
-    def __init__(self, bot_token: str) -> None:
+    def __init__(self, bot_token: str, app_token: str = "xapp-standin") -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
         self.base_url = ""
         self.api_url = ""
         self.calls: list[SlackCall] = []
@@ -168,6 +181,13 @@ class RunningSlackStandin:
         # Called after every successful API call as (method, args) and after every
         # response_url post as ("response_url", body), so a console can echo them live.
         self.on_event: Callable[[str, dict[str, Any]], None] | None = None
+        # Socket Mode: set while at least one client is connected (after its hello).
+        self.socket_connected = asyncio.Event()
+        self.socket_envelopes: list[dict[str, Any]] = []  # as pushed, oldest first
+        self.socket_acks: dict[str, dict[str, Any]] = {}  # envelope_id -> the client's ack
+        self.socket_connections = 0  # WebSockets ever accepted, reconnects included
+        self._socket_keys: set[str] = set()
+        self._sockets: list[web.WebSocketResponse] = []  # open ones, oldest first
         self._response_keys: set[str] = set()
         self._upload_secrets: dict[str, str] = {}  # secret path segment -> file id
         self._rate_limits: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
@@ -176,6 +196,7 @@ class RunningSlackStandin:
         self._changed = asyncio.Condition()
         self._handlers: dict[str, Handler] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -269,12 +290,77 @@ class RunningSlackStandin:
         """Messages in a channel (by id), oldest first, as last updated."""
         return [m for (ch, _), m in sorted(self.messages.items()) if ch == channel]
 
+    # ---- Socket Mode ----------------------------------------------------------------
+
+    async def wait_socket_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Return once a Socket Mode client is connected and has been sent its hello."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self.socket_connected.wait()
+        except TimeoutError:
+            raise TimeoutError(f"no Socket Mode connection within {timeout}s") from None
+
+    async def wait_socket_disconnected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Return once no Socket Mode client is connected (a client closing, say)."""
+        await self._wait(
+            lambda: [] if self._sockets else [True], 1, timeout, "Socket Mode clients to leave"
+        )
+
+    async def socket_send(
+        self, envelope_type: str, payload: dict[str, Any], *, accepts_response_payload: bool = True
+    ) -> str:
+        """Push an envelope to the newest connected client, as Slack does; returns its id.
+
+        ``payload`` is what Slack would have POSTed over HTTP: a slash command's form fields
+        as a JSON object, an interaction's ``payload`` object, or an Events API callback.
+        """
+        if envelope_type not in SOCKET_ENVELOPE_TYPES:
+            raise ValueError(
+                f"unknown envelope type {envelope_type!r}; expected one of {SOCKET_ENVELOPE_TYPES}"
+            )
+        socket = self._live_socket()
+        envelope_id = str(uuid.uuid4())
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "payload": payload,
+            "type": envelope_type,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if envelope_type == "events_api":
+            envelope["retry_attempt"] = 0
+            envelope["retry_reason"] = ""
+        self.socket_envelopes.append(envelope)
+        await socket.send_json(envelope)
+        return envelope_id
+
+    async def socket_wait_ack(
+        self,
+        envelope_id: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> dict[str, Any]:
+        """The client's ack for ``envelope_id``: ``{"envelope_id": ..., "payload"?: ...}``."""
+
+        def found() -> list[dict[str, Any]]:
+            ack = self.socket_acks.get(envelope_id)
+            return [ack] if ack is not None else []
+
+        acks = await self._wait(found, 1, timeout, f"acks of envelope {envelope_id}")
+        return acks[0]
+
+    def _live_socket(self) -> web.WebSocketResponse:
+        for socket in reversed(self._sockets):
+            if not socket.closed:
+                return socket
+        raise RuntimeError("no Socket Mode client is connected")
+
     # ---- HTTP routes ----------------------------------------------------------------
 
     def install_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/v1/{secret}", self._upload)
+        app.router.add_get("/socket-mode/{key}", self._socket)
+        app.on_shutdown.append(self._close_sockets)
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -303,8 +389,14 @@ class RunningSlackStandin:
     def _dispatch(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
         if not token:
             raise _Refusal("not_authed")
-        if token != self.bot_token:
-            raise _Refusal("invalid_auth")
+        # Slack tells a real token of the wrong kind apart from an unknown one.
+        wanted, other = (
+            (self.app_token, self.bot_token)
+            if method in _APP_TOKEN_METHODS
+            else (self.bot_token, self.app_token)
+        )
+        if token != wanted:
+            raise _Refusal("not_allowed_token_type" if token == other else "invalid_auth")
         handler = self._handlers.get(method)
         if handler is None:
             raise _Refusal("unknown_method")
@@ -325,6 +417,61 @@ class RunningSlackStandin:
         await self._notify()
         self._emit("response_url", body)
         return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["key"] not in self._socket_keys:
+            return web.Response(status=404, text="invalid_ticket")
+        # autoping answers the client's "sdk-ping-pong:<time>" pings with matching pongs.
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        self.socket_connections += 1
+        try:
+            await socket.send_json(
+                {
+                    "type": "hello",
+                    "num_connections": len(self._sockets),
+                    "debug_info": {
+                        "host": "applink-standin",
+                        "build_number": 1,
+                        "approximate_connection_time": 18060,
+                    },
+                    "connection_info": {"app_id": APP_ID},
+                }
+            )
+            self.socket_connected.set()
+            await self._notify()
+            async for message in socket:
+                if message.type is WSMsgType.TEXT:
+                    await self._socket_message(message.data)
+                elif message.type is WSMsgType.ERROR:
+                    log.debug("Socket Mode connection failed: %s", socket.exception())
+        except ConnectionResetError:
+            pass  # the client went away mid-send; nothing to report
+        finally:
+            self._sockets.remove(socket)
+            if not self._sockets:
+                self.socket_connected.clear()
+            await self._notify()
+        return socket
+
+    async def _socket_message(self, data: str) -> None:
+        try:
+            message = json.loads(data)
+        except json.JSONDecodeError:
+            log.debug("Socket Mode client sent non-JSON text: %r", data[:200])
+            return
+        envelope_id = message.get("envelope_id") if isinstance(message, dict) else None
+        if not isinstance(envelope_id, str):
+            log.debug("Socket Mode client sent a message without an envelope_id: %r", data[:200])
+            return
+        self.socket_acks[envelope_id] = message
+        await self._notify()
+
+    async def _close_sockets(self, _: web.Application) -> None:
+        # Slack's side going away; without this the handlers would be cut off at cleanup.
+        for socket in list(self._sockets):
+            await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
 
     async def _upload(self, request: web.Request) -> web.Response:
         file_id = self._upload_secrets.get(request.match_info["secret"])
@@ -349,6 +496,12 @@ class RunningSlackStandin:
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        key = secrets.token_hex(12)
+        self._socket_keys.add(key)
+        ws_base = "ws://" + self.base_url.removeprefix("http://")
+        return {"url": f"{ws_base}/socket-mode/{key}"}
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
@@ -610,11 +763,18 @@ class RunningSlackStandin:
 
 @asynccontextmanager
 async def run_slack_standin(
-    bot_token: str = "xoxb-standin", host: str = "127.0.0.1", port: int = 0
+    bot_token: str = "xoxb-standin",
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    app_token: str = "xapp-standin",
 ) -> AsyncIterator[RunningSlackStandin]:
-    """Serve the stand-in on a loopback port (0 = any free one) for the life of the block."""
+    """Serve the stand-in on a loopback port (0 = any free one) for the life of the block.
+
+    ``app_token`` is the app-level token ``apps.connections.open`` accepts (Socket Mode).
+    """
     _require_loopback(host)
-    standin = RunningSlackStandin(bot_token)
+    standin = RunningSlackStandin(bot_token, app_token)
     app = web.Application(client_max_size=_MAX_UPLOAD_BYTES)
     standin.install_routes(app)
     runner = web.AppRunner(app, access_log=None)
