@@ -246,8 +246,8 @@ class ProviderHttp:
             detail = "; ".join(
                 f"{e.attribute}: {e.message}" if e.attribute else e.message for e in errors
             )
-            return_msg = detail or f"{self.provider} refused the request (HTTP {status})"
-            raise Invalid(return_msg, errors, provider=self.provider)
+            message = detail or f"{self.provider} refused the request (HTTP {status})"
+            raise Invalid(message, errors, provider=self.provider)
         raise ProviderUnavailable(f"{self.provider} answered HTTP {status}", provider=self.provider)
 
 

@@ -15,6 +15,7 @@ from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.paging import iterate_pages, relative_link
 
+LABEL = "SignalWire"
 API = "/api/video"
 SESSIONS = f"{API}/room_sessions"
 ROOMS = f"{API}/rooms"
@@ -45,7 +46,7 @@ def parse_signalwire_errors(body: Any) -> list[FieldError]:
 
 class SignalWireProvider:
     name = "signalwire"
-    label = "SignalWire"
+    label = LABEL
     supports_conferences = True
 
     def __init__(self, http: ProviderHttp) -> None:
@@ -200,7 +201,7 @@ def _page_size(requested: int) -> int:
 
 def _require_uuid(value: str, what: str) -> None:
     if not is_uuid(value):
-        raise Invalid(f"{what} must be a UUID, got {value[:60]!r}", provider="SignalWire")
+        raise Invalid(f"{what} must be a UUID, got {value[:60]!r}", provider=LABEL)
 
 
 def _room_matches(room: Room, query: RoomQuery) -> bool:
