@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
@@ -688,17 +688,28 @@ def _in_window(
     return ends_before is None or (join_until is not None and join_until <= ends_before)
 
 
-async def list_rooms(request: web.Request) -> web.Response:
+T = TypeVar("T")
+
+
+def _list_windowed(
+    request: web.Request,
+    kind: str,
+    items: Sequence[T],
+    *,
+    allow_unix: bool,
+    window: Callable[[T], tuple[datetime | None, datetime | None]],
+    render: Callable[[T, bool], dict[str, Any]],
+) -> web.Response:
+    """Rooms and conferences: a join-window filter, include_active_session and paging."""
     dataset = _state(request).dataset
     query = request.query
     problems: list[ErrorItem] = []
-    filters, starts_after, ends_before = _window_filters(query, problems, allow_unix=False)
+    filters, starts_after, ends_before = _window_filters(query, problems, allow_unix=allow_unix)
     include_active, problem = _query_bool(query, "include_active_session")
     if problem:
         problems.append(problem)
-    rooms = dataset.rooms
-    fingerprint = _fingerprint(dataset, "rooms", filters)
-    page = parse_page_request(query, fingerprint, len(rooms), problems)
+    fingerprint = _fingerprint(dataset, kind, filters)
+    page = parse_page_request(query, fingerprint, len(items), problems)
     _raise_if(problems)
     if include_active:
         filters.append(("include_active_session", "true"))
@@ -708,16 +719,25 @@ async def list_rooms(request: web.Request) -> web.Response:
         filters=filters,
         page=page,
         fingerprint=fingerprint,
-        matches=lambda i: _in_window(
-            rooms[i].join_from, rooms[i].join_until, starts_after, ends_before
-        ),
-        end=len(rooms),
+        matches=lambda i: _in_window(*window(items[i]), starts_after, ends_before),
+        end=len(items),
     )
-    data = [
-        room_json(rooms[i], dataset.active_session(rooms[i].id) if include_active else None)
-        for i in result.positions
-    ]
+    data = [render(items[i], include_active) for i in result.positions]
     return web.json_response({"links": result.links, "data": data})
+
+
+async def list_rooms(request: web.Request) -> web.Response:
+    dataset = _state(request).dataset
+    return _list_windowed(
+        request,
+        "rooms",
+        dataset.rooms,
+        allow_unix=False,
+        window=lambda room: (room.join_from, room.join_until),
+        render=lambda room, active: room_json(
+            room, dataset.active_session(room.id) if active else None
+        ),
+    )
 
 
 async def get_room(request: web.Request) -> web.Response:
@@ -753,38 +773,17 @@ async def update_room(request: web.Request) -> web.Response:
 
 async def list_conferences(request: web.Request) -> web.Response:
     dataset = _state(request).dataset
-    query = request.query
-    problems: list[ErrorItem] = []
     # The spec documents Unix timestamps for conferences (not for rooms).
-    filters, starts_after, ends_before = _window_filters(query, problems, allow_unix=True)
-    include_active, problem = _query_bool(query, "include_active_session")
-    if problem:
-        problems.append(problem)
-    conferences = dataset.conferences
-    fingerprint = _fingerprint(dataset, "conferences", filters)
-    page = parse_page_request(query, fingerprint, len(conferences), problems)
-    _raise_if(problems)
-    if include_active:
-        filters.append(("include_active_session", "true"))
-    result = paginate(
-        base=_link_base(request),
-        path=request.path,
-        filters=filters,
-        page=page,
-        fingerprint=fingerprint,
-        matches=lambda i: _in_window(
-            conferences[i].join_from, conferences[i].join_until, starts_after, ends_before
+    return _list_windowed(
+        request,
+        "conferences",
+        dataset.conferences,
+        allow_unix=True,
+        window=lambda conference: (conference.join_from, conference.join_until),
+        render=lambda conference, active: conference_json(
+            conference, dataset.conference_active_session(conference) if active else None
         ),
-        end=len(conferences),
     )
-    data = [
-        conference_json(
-            conferences[i],
-            dataset.conference_active_session(conferences[i]) if include_active else None,
-        )
-        for i in result.positions
-    ]
-    return web.json_response({"links": result.links, "data": data})
 
 
 async def get_conference(request: web.Request) -> web.Response:
