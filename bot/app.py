@@ -52,10 +52,9 @@ class Runtime:
     bolt: AsyncApp
 
     async def aclose(self) -> None:
+        # The WebClient opens and closes an HTTP session per call: only the provider's pool
+        # outlives a request.
         await self.provider.aclose()
-        session = getattr(self.services.client, "session", None)
-        if session is not None:
-            await session.close()
 
 
 def build_runtime(

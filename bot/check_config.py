@@ -86,9 +86,5 @@ async def _reach_slack(settings: Settings, out: Callable[[str], None]) -> list[s
         return [f"SLACK_BOT_TOKEN: Slack refused the token ({error})"]
     except Exception as exc:  # any transport failure: name the setting, not the stack
         return [f"SLACK_API_URL: Slack could not be reached ({type(exc).__name__})"]
-    finally:
-        session = getattr(client, "session", None)
-        if session is not None:
-            await session.close()
     out(f"ok: Slack reached as {response.get('user', '?')} in team {response.get('team', '?')}")
     return []

@@ -41,7 +41,6 @@ def build_web_app(bolt: AsyncApp) -> web.Application:
 
 @dataclass
 class RunningServer:
-    runtime: Runtime
     url: str
 
 
@@ -56,7 +55,7 @@ async def serve_http(
     bound = runner.addresses[0][1] if runner.addresses else port
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     try:
-        yield RunningServer(runtime, f"http://{shown}:{bound}")
+        yield RunningServer(f"http://{shown}:{bound}")
     finally:
         await runner.cleanup()
         await runtime.aclose()

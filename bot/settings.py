@@ -154,9 +154,9 @@ class Settings(BaseSettings):
     def problems(self, mode: Mode) -> list[str]:
         """What stops `mode` from running, one line per variable."""
         problems: list[str] = []
-        needs_slack = mode in ("serve", "socket", "check", "digest")
-        if needs_slack:
-            problems += _token_problems("SLACK_BOT_TOKEN", self.slack_bot_token, "xoxb-")
+        if mode not in ("serve", "socket", "check", "digest"):
+            return problems
+        problems += _token_problems("SLACK_BOT_TOKEN", self.slack_bot_token, "xoxb-")
         if mode in ("serve", "check") and not _present(self.slack_signing_secret):
             problems.append(
                 "SLACK_SIGNING_SECRET: required in HTTP mode "
@@ -164,9 +164,7 @@ class Settings(BaseSettings):
             )
         if mode == "socket":
             problems += _token_problems("SLACK_APP_TOKEN", self.slack_app_token, "xapp-")
-        if mode in ("serve", "socket", "check", "digest"):
-            problems += self._provider_problems()
-        return problems
+        return problems + self._provider_problems()
 
     def _provider_problems(self) -> list[str]:
         if self.video_provider == "telnyx":

@@ -240,7 +240,7 @@ class ProviderHttp:
                 f"{self.provider} refused the credentials (HTTP {status})", provider=self.provider
             )
         if status == 404:
-            raise NotFound(f"{self.provider}: not found", provider=self.provider)
+            raise NotFound(f"{self.provider} has no such resource.", provider=self.provider)
         if status in (400, 409, 422):
             errors = self._parse_errors(body) if body is not None else []
             detail = "; ".join(

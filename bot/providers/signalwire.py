@@ -180,7 +180,7 @@ class SignalWireProvider:
         params: Mapping[str, str | int] | None,
         model: type[M],
     ) -> Page[M]:
-        if not httpx.URL(path).path == endpoint:
+        if httpx.URL(path).path != endpoint:
             # Cursors come back from Slack buttons; only ever follow them to the same list.
             raise Invalid("that page link is not valid any more", provider=self._http.provider)
         body = await self._get(path, params)

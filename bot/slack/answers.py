@@ -62,7 +62,7 @@ async def answer_more(state: MoreState, services: Services, user_id: str | None)
         created_after=state.created_after,
         created_before=state.created_before,
     )
-    return await rooms_reply(services, query_rooms, state.limit, state.offset, ctx)
+    return await rooms_reply(services, query_rooms, state.limit, state.shown, ctx)
 
 
 async def sessions_reply(
@@ -109,7 +109,6 @@ async def rooms_reply(
                 kind="rooms",
                 limit=limit,
                 shown=listing.next_offset,
-                offset=listing.next_offset,
                 match=query.name_matches,
                 created_after=query.created_after,
                 created_before=query.created_before,

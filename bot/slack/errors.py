@@ -69,8 +69,7 @@ def describe_failure(error: BaseException) -> Failure:
 def _provider_message(error: ProviderError) -> str:
     name = error.provider
     if isinstance(error, NotFound):
-        text = str(error)
-        return text if not text.endswith(": not found") else f"{name} has no such resource."
+        return str(error)
     if isinstance(error, Unauthorized):
         settings = CREDENTIAL_SETTINGS.get(name, "the provider credentials")
         return (

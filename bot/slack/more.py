@@ -21,8 +21,7 @@ class MoreState(BaseModel):
     shown: int = Field(ge=0)
     # sessions: the provider's own next-page cursor
     cursor: str | None = None
-    # rooms: where the next window starts, and the filters to re-apply
-    offset: int = Field(default=0, ge=0)
+    # rooms: the filters to re-apply (the next window starts at `shown`)
     match: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
