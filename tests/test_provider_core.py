@@ -100,7 +100,8 @@ def test_actor_of_every_payload_kind() -> None:
         "U",
         "C",
     )
-    assert actor({"event": {"type": "app_home_opened", "user": "U"}}) == ("U", None)
+    home = {"event": {"type": "app_home_opened", "user": "U", "channel": "D1", "tab": "home"}}
+    assert actor(home) == ("U", None)
     assert actor({"type": "view_submission", "user": {"id": "U"}}) == ("U", None)
 
 

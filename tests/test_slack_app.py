@@ -384,7 +384,7 @@ async def test_ack_is_fast_when_the_provider_is_slow(bot: Driver) -> None:
 # -- App Home -------------------------------------------------------------------------------
 
 
-async def test_app_home_shows_live_sessions_and_help(bot: Driver) -> None:
+def home_opened_body() -> str:
     event = {
         "token": "x",
         "team_id": "T0ROOMOPS1",
@@ -394,11 +394,19 @@ async def test_app_home_shows_live_sessions_and_help(bot: Driver) -> None:
         "event_time": int(time.time()),
         "event": {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"},
     }
-    body = json.dumps(event)
+    return json.dumps(event)
+
+
+async def open_home(bot: Driver) -> None:
+    body = home_opened_body()
     headers = signed_headers(bot.secret, body)
     headers["Content-Type"] = "application/json"
     response = await bot.http.post(f"{bot.url}/slack/events", content=body, headers=headers)
     assert response.status_code == 200
+
+
+async def test_app_home_shows_live_sessions_and_help(bot: Driver) -> None:
+    await open_home(bot)
     calls = await bot.slack.wait_for_call("views.publish")
     view = calls[0].args["view"]
     view = json.loads(view) if isinstance(view, str) else view
@@ -407,3 +415,13 @@ async def test_app_home_shows_live_sessions_and_help(bot: Driver) -> None:
     assert "Live now" in text and "/rooms sessions" in text
     live = bot.sim.dataset.session(0)
     assert live.status == "in-progress" and live.id in text
+
+
+async def test_app_home_opens_when_channels_are_restricted(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    # app_home_opened carries the user's DM channel; App Home is not a channel to restrict.
+    async with running_bot(sim, slack, allowed_channels=("C0OPS00001",)) as bot:
+        await open_home(bot)
+        calls = await bot.slack.wait_for_call("views.publish")
+    assert calls[0].args["user_id"] == ALICE

@@ -34,7 +34,10 @@ def actor(body: dict[str, Any]) -> tuple[str | None, str | None]:
         return body.get("user_id"), body.get("channel_id")
     event = body.get("event")
     if isinstance(event, dict):
-        return event.get("user"), event.get("channel")
+        # App Home belongs to the user; its `channel` is their DM with the app, not a channel
+        # that ALLOWED_CHANNELS could list.
+        channel = None if event.get("type") == "app_home_opened" else event.get("channel")
+        return event.get("user"), channel
     user, channel = body.get("user"), body.get("channel")
     return (
         user.get("id") if isinstance(user, dict) else None,
