@@ -63,6 +63,7 @@ ACTIVE_SESSION_NULLABLE = frozenset(
         "audio_video_sync",
     }
 )
+SPECS = Path(__file__).resolve().parent / "specs"
 UNKNOWN_ID = "6f1c5b8e-1d7e-4f55-9a55-0c7b1e4f7a10"
 
 
@@ -70,11 +71,7 @@ def _spec_path() -> Path:
     override = os.environ.get("SIGNALWIRE_OPENAPI_SPEC")
     if override:
         return Path(override)
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "api" / "signalwire" / "video.openapi.yaml"
-        if candidate.exists():
-            return candidate
-    pytest.fail("video.openapi.yaml not found; set SIGNALWIRE_OPENAPI_SPEC to its path")
+    return SPECS / "signalwire-video.openapi.yaml"
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
