@@ -6,34 +6,59 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from bot.app import Runtime, build_runtime
 from bot.logs import configure_logging
 from bot.providers import NotSupported
 from bot.settings import Mode, Settings, SettingsError, load_settings
+from bot.slack.edge import Rejected, admit
+from bot.slack.services import DELIVERY_KEY, VERIFIED_KEY
 
 log = logging.getLogger("bot.serve")
 EVENTS_PATH = "/slack/events"
+MAX_BODY_BYTES = 1024 * 1024
 
 
-def build_web_app(bolt: AsyncApp) -> web.Application:
+def build_web_app(
+    bolt: AsyncApp,
+    *,
+    signing_secret: str,
+    health: Callable[[], dict[str, Any]] | None = None,
+) -> web.Application:
+    if not signing_secret:
+        raise ValueError("HTTP mode needs SLACK_SIGNING_SECRET")
+
     async def events(request: web.Request) -> web.StreamResponse:
-        response = await bolt.async_dispatch(await to_bolt_request(request))
+        raw = await request.read()
+        verdict = admit(raw, request.headers, signing_secret=signing_secret)
+        if isinstance(verdict, Rejected):
+            # The body is a stranger's: its size is all that is logged of it.
+            log.info("refused a request: %s (%d bytes)", verdict.reason, len(raw))
+            return web.json_response({"error": verdict.reason}, status=verdict.status)
+        bolt_request = AsyncBoltRequest(
+            body=verdict.text,
+            query=request.query_string,
+            headers=dict(request.headers),
+            context={VERIFIED_KEY: True, DELIVERY_KEY: verdict.signature},
+        )
+        response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        return web.json_response(health() if health else {"status": "ok"})
 
     # Slack's payloads are small; a large body is not from Slack.
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get("/healthz", healthz)
     return app
@@ -48,7 +73,13 @@ class RunningServer:
 async def serve_http(
     runtime: Runtime, *, host: str = "0.0.0.0", port: int = 3000
 ) -> AsyncIterator[RunningServer]:
-    runner = web.AppRunner(build_web_app(runtime.bolt), access_log=None)
+    secret = runtime.settings.slack_signing_secret
+    web_app = build_web_app(
+        runtime.bolt,
+        signing_secret=secret.get_secret_value() if secret else "",
+        health=runtime.health,
+    )
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

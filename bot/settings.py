@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     telnyx_api_key: SecretStr | None = None
     telnyx_base_url: str = "https://api.telnyx.com/v2"
 
+    # Requests in flight to the provider at once (the HTTP pool's size), and how long an
+    # identical read is answered from memory (0 = never; identical reads in flight are
+    # still shared).
+    provider_max_connections: int = Field(default=20, ge=1, le=200)
+    provider_cache_seconds: float = Field(default=5.0, ge=0, le=300, allow_inf_nan=False)
+
     database_url: str = "sqlite:///./var/roomops.db"
 
     approval_channel: str | None = None

@@ -16,9 +16,8 @@ from bot.providers.errors import (
 )
 from bot.providers.http import parse_retry_after
 from bot.providers.models import Page, RoomSession
-from bot.providers.paging import iterate_pages, relative_link
+from bot.providers.paging import MAX_CURSOR_LENGTH, PageToken, iterate_pages, next_page_token
 from bot.providers.signalwire import parse_signalwire_errors
-from bot.slack.access import actor, refusal
 from bot.slack.errors import describe_failure
 
 
@@ -47,22 +46,78 @@ async def test_paging_stops_when_next_is_absent() -> None:
     assert [i async for i in iterate_pages(fetch)] == ["a", "b", "a", "b"]
 
 
+BASE = "https://acme.signalwire.com"
+ROOMS = "/api/video/rooms"
+
+
 @pytest.mark.parametrize(
     ("link", "expected"),
     [
-        (
-            "https://acme.signalwire.com/api/video/rooms?page_token=x",
-            "/api/video/rooms?page_token=x",
-        ),
-        ("https://evil.example/api/video/rooms?a=1", "/api/video/rooms?a=1"),
-        ("/api/video/rooms?a=1", "/api/video/rooms?a=1"),
-        ("api/video/rooms", "/api/video/rooms"),
+        (f"{BASE}{ROOMS}?page_number=2&page_size=5&page_token=PTab-_9", "2:PTab-_9"),
+        (f"https://ACME.signalwire.com:443{ROOMS}?page_token=PTx", "PTx"),
+        (f"{ROOMS}?page_size=5&page_number=1&page_token=PTx", "1:PTx"),
+        ("api/video/rooms?page_token=PTx", "PTx"),
+        # Another host, scheme or port: credentials would follow, so the list ends here.
+        (f"https://evil.example{ROOMS}?page_token=PTx", None),
+        (f"http://acme.signalwire.com{ROOMS}?page_token=PTx", None),
+        (f"https://acme.signalwire.com:8443{ROOMS}?page_token=PTx", None),
+        (f"//evil.example{ROOMS}?page_token=PTx", None),
+        # Another list, no token, or a token we would not put in a URL.
+        (f"{BASE}/api/video/room_sessions?page_token=PTx", None),
+        (f"{BASE}{ROOMS}?page=3", None),
+        (f"{BASE}{ROOMS}?page_token=a/b", None),
+        (f"{BASE}{ROOMS}?page_number=x&page_token=PTx", None),
         (None, None),
         ("", None),
+        (42, None),
     ],
 )
-def test_next_links_keep_only_path_and_query(link: str | None, expected: str | None) -> None:
-    assert relative_link(link) == expected
+def test_next_links_become_token_cursors_only_on_our_origin_and_list(
+    link: object, expected: str | None
+) -> None:
+    found = next_page_token(link, base_url=BASE, endpoint=ROOMS)
+    assert (found.cursor() if found else None) == expected
+
+
+def test_next_links_under_a_base_url_prefix() -> None:
+    found = next_page_token(
+        f"https://proxy.example/sw{ROOMS}?page_token=PTx",
+        base_url="https://proxy.example/sw",
+        endpoint=ROOMS,
+    )
+    assert found == PageToken("PTx")
+
+
+def test_a_refused_next_link_is_logged_by_path_only(caplog: pytest.LogCaptureFixture) -> None:
+    link = f"https://evil.example{ROOMS}?page_token=PTsecret"
+    assert next_page_token(link, base_url=BASE, endpoint=ROOMS) is None
+    [record] = caplog.records
+    assert ROOMS in record.getMessage()
+    assert "evil.example" not in record.getMessage() and "PTsecret" not in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        ":PTx",
+        "x:PTx",
+        "1234567890:PTx",
+        "/api/video/rooms?page_size=1",
+        "http://127.0.0.1:1/api/video/room_sessions?page_size=5",
+        "PTx&page_size=1000",
+        "PTx status=bogus",
+        "PT\u00e9",
+        "P" * (MAX_CURSOR_LENGTH + 1),
+    ],
+)
+def test_cursors_of_the_wrong_shape_are_refused(cursor: str) -> None:
+    assert PageToken.from_cursor(cursor) is None
+
+
+def test_cursors_round_trip() -> None:
+    for token in (PageToken("PTab-_.~="), PageToken("PTx", 3), PageToken("P" * 1000, 0)):
+        assert PageToken.from_cursor(token.cursor()) == token
 
 
 def test_retry_after_seconds_and_http_dates() -> None:
@@ -81,28 +136,6 @@ def test_signalwire_error_bodies() -> None:
     assert (error.attribute, error.message, error.code) == ("max_members", "too big", "invalid")
     assert parse_signalwire_errors({"error": "Not Found"})[0].message == "Not Found"
     assert parse_signalwire_errors("garbage") == []
-
-
-def test_access_rules() -> None:
-    assert refusal("U1", "C1", allowed_users=(), allowed_channels=()) is None
-    assert refusal("U1", "C1", allowed_users=("U1",), allowed_channels=("C1",)) is None
-    user = refusal("U2", "C1", allowed_users=("U1",), allowed_channels=())
-    assert user and "ALLOWED_USERS" in user
-    channel = refusal("U1", "C2", allowed_users=(), allowed_channels=("C1",))
-    assert channel and "<#C1>" in channel
-    # App Home and DMs have no channel to check; the user list still applies.
-    assert refusal("U1", None, allowed_users=(), allowed_channels=("C1",)) is None
-
-
-def test_actor_of_every_payload_kind() -> None:
-    assert actor({"command": "/rooms", "user_id": "U", "channel_id": "C"}) == ("U", "C")
-    assert actor({"type": "block_actions", "user": {"id": "U"}, "channel": {"id": "C"}}) == (
-        "U",
-        "C",
-    )
-    home = {"event": {"type": "app_home_opened", "user": "U", "channel": "D1", "tab": "home"}}
-    assert actor(home) == ("U", None)
-    assert actor({"type": "view_submission", "user": {"id": "U"}}) == ("U", None)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.commands.model import UsageError
 from bot.demo.render_text import mrkdwn_to_text, render_message
 from bot.providers.models import Conference, Room, RoomSession
 from bot.slack.blocks.context import RenderContext
@@ -16,7 +15,6 @@ from bot.slack.blocks.help import render_help
 from bot.slack.blocks.kit import FIELDS_PER_SECTION
 from bot.slack.blocks.rooms import render_conference, render_room
 from bot.slack.blocks.sessions import SESSION_FIELDS, render_session, render_session_list
-from bot.slack.more import MoreState, decode, encode
 from bot.slack.timefmt import format_duration, plain_time, slack_time
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -133,17 +131,6 @@ def test_help_covers_every_subcommand() -> None:
     reply = render_help()
     for word in ("sessions", "session UUID", "list", "room UUID|NAME", "conference UUID|NAME"):
         assert f"/rooms {word}" in reply.text
-
-
-def test_more_state_round_trip_and_refusal() -> None:
-    state = MoreState(kind="sessions", limit=10, shown=10, cursor="/api/video/room_sessions?x=1")
-    value = encode(state)
-    assert value is not None and decode(value) == state
-    assert encode(state.model_copy(update={"cursor": "x" * 3000})) is None
-    with pytest.raises(UsageError):
-        decode('{"kind": "sessions", "limit": 1000, "shown": 0}')
-    with pytest.raises(UsageError):
-        decode("not json")
 
 
 def test_demo_text_rendering_numbers_buttons() -> None:

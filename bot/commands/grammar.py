@@ -129,6 +129,31 @@ _PARSERS: dict[str, Callable[[list[str]], Command]] = {
 }
 
 
+def unparse(command: SessionsCommand | ListRoomsCommand) -> list[str]:
+    """The words that parse back to `command`: how a button carries a listing safely."""
+    if isinstance(command, SessionsCommand):
+        query = command.query
+        pairs: list[tuple[str, str | None]] = [
+            ("room", query.room_name),
+            ("room_id", query.room_id),
+            ("status", query.status),
+            ("match", query.room_name_matches),
+        ]
+        name = "sessions"
+    else:
+        rooms = command.query
+        pairs = [
+            ("match", rooms.name_matches),
+            ("created_after", rooms.created_after.isoformat() if rooms.created_after else None),
+            ("created_before", rooms.created_before.isoformat() if rooms.created_before else None),
+        ]
+        name = "list"
+    words = [name] + [f"{key}={value}" for key, value in pairs if value]
+    if command.limit != DEFAULT_LIMIT:
+        words.append(f"limit={command.limit}")
+    return words
+
+
 # -- pieces --------------------------------------------------------------------------------
 
 

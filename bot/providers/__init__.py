@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
 from bot.providers.errors import (
     FieldError,
@@ -13,6 +15,7 @@ from bot.providers.errors import (
     RateLimited,
     Unauthorized,
 )
+from bot.providers.health import ProviderHealth
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.signalwire import SignalWireProvider
@@ -27,6 +30,7 @@ __all__ = [
     "NotSupported",
     "Page",
     "ProviderError",
+    "ProviderHealth",
     "ProviderUnavailable",
     "RateLimited",
     "RetryPolicy",
@@ -47,7 +51,11 @@ def build_provider(
     http_settings: HttpSettings | None = None,
     policy: RetryPolicy | None = None,
 ) -> VideoProvider:
-    """One provider (and so one pooled HTTP client) per process."""
+    """One provider (and so one pooled HTTP client) per process.
+
+    PROVIDER_MAX_CONNECTIONS and PROVIDER_CACHE_SECONDS win over `http_settings`, which
+    only tunes timeouts.
+    """
     if settings.video_provider == "telnyx":
         raise NotSupported(
             "VIDEO_PROVIDER=telnyx is not available in this release yet; use signalwire",
@@ -61,6 +69,14 @@ def build_provider(
         base_url,
         settings.signalwire_project_id,
         token.get_secret_value(),
-        http_settings=http_settings,
+        # The gate keeps requests in flight at or under the pool size, so every connection a
+        # burst opens can be kept and reused rather than paying for a new TLS handshake;
+        # httpx still drops idle ones after a few seconds.
+        http_settings=replace(
+            http_settings or HttpSettings(),
+            max_connections=settings.provider_max_connections,
+            max_keepalive=settings.provider_max_connections,
+        ),
         policy=policy,
+        cache_seconds=settings.provider_cache_seconds,
     )

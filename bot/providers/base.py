@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
+from bot.providers.health import ProviderHealth
 from bot.providers.models import Conference, Page, Room, RoomSession
 
 SessionStatus = Literal["in-progress", "completed"]
@@ -76,5 +77,8 @@ class VideoProvider(Protocol):
 
     async def check(self) -> None:
         """Reach the provider with the configured credentials (one cheap call)."""
+
+    def health(self) -> ProviderHealth:
+        """How the provider's recent calls went, without calling it (for /healthz)."""
 
     async def aclose(self) -> None: ...

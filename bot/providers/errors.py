@@ -13,10 +13,15 @@ class ProviderError(Exception):
     """Base of every failure a video provider can report."""
 
     provider: str = "provider"
+    # The HTTP status behind the failure, when there was one (health reasons name it).
+    status: int | None = None
 
-    def __init__(self, message: str, *, provider: str = "provider") -> None:
+    def __init__(
+        self, message: str, *, provider: str = "provider", status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.provider = provider
+        self.status = status
 
 
 class NotFound(ProviderError):
@@ -40,9 +45,14 @@ class Invalid(ProviderError):
     """The provider refused the request's parameters (HTTP 400/422)."""
 
     def __init__(
-        self, message: str, errors: list[FieldError] | None = None, *, provider: str = "provider"
+        self,
+        message: str,
+        errors: list[FieldError] | None = None,
+        *,
+        provider: str = "provider",
+        status: int | None = None,
     ) -> None:
-        super().__init__(message, provider=provider)
+        super().__init__(message, provider=provider, status=status)
         self.errors: list[FieldError] = errors or []
 
 
@@ -50,9 +60,14 @@ class RateLimited(ProviderError):
     """Still rate limited after the bounded retries (HTTP 429); `retry_after` in seconds."""
 
     def __init__(
-        self, message: str, retry_after: float | None = None, *, provider: str = "provider"
+        self,
+        message: str,
+        retry_after: float | None = None,
+        *,
+        provider: str = "provider",
+        status: int | None = None,
     ) -> None:
-        super().__init__(message, provider=provider)
+        super().__init__(message, provider=provider, status=status)
         self.retry_after = retry_after
 
 

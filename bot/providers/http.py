@@ -1,8 +1,10 @@
 """The shared HTTP layer of every provider client: one pooled client, bounded retries
-that honour Retry-After, and the mapping of HTTP failures to typed errors."""
+that honour Retry-After, the mapping of HTTP failures to typed errors, a concurrency gate,
+shared reads and a health record."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +31,8 @@ from bot.providers.errors import (
     RateLimited,
     Unauthorized,
 )
+from bot.providers.flight import ReadFlights, read_key
+from bot.providers.health import HealthRecord, ProviderHealth
 
 log = logging.getLogger("bot.providers.http")
 
@@ -83,7 +87,9 @@ def build_client(
     auth: httpx.Auth | None = None,
     headers: Mapping[str, str] | None = None,
     settings: HttpSettings | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
+    """`transport` replaces httpx's own (and so `settings.limits()`); tests use it to watch."""
     settings = settings or HttpSettings()
     return httpx.AsyncClient(
         base_url=base_url,
@@ -91,6 +97,7 @@ def build_client(
         headers={"Accept": "application/json", "User-Agent": "RoomOps/0.1", **(headers or {})},
         timeout=settings.timeout(),
         limits=settings.limits(),
+        transport=transport,
         # Redirects could carry the Authorization header elsewhere; no provider needs them.
         follow_redirects=False,
     )
@@ -122,10 +129,18 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 ErrorParser = Callable[[Any], list[FieldError]]
+# What makes the provider look unwell; NotFound and Invalid are answers about the request.
+HEALTH_FAILURES: tuple[type[ProviderError], ...] = (ProviderUnavailable, RateLimited, Unauthorized)
 
 
 class ProviderHttp:
-    """Sends one request with bounded retries and turns failures into typed errors."""
+    """Sends one request with bounded retries and turns failures into typed errors.
+
+    Every attempt first takes a slot of a gate sized to the pool's `max_connections`, so
+    no request ever queues inside httpx's pool: httpcore's pool wait is costly to scan
+    when long and does not recover from cancelled waiters, while the gate's queue is
+    cheap, fair and cancellation-safe. GETs go through single-flight and a short cache.
+    """
 
     def __init__(
         self,
@@ -134,15 +149,42 @@ class ProviderHttp:
         provider: str,
         parse_errors: ErrorParser,
         policy: RetryPolicy | None = None,
+        max_concurrency: int = HttpSettings.max_connections,
+        cache_seconds: float = 0.0,
     ) -> None:
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be >= 1")
         self.client = client
         self.provider = provider
         self.policy = policy or RetryPolicy()
+        self.max_concurrency = max_concurrency
         self._parse_errors = parse_errors
         # "Full jitter": replicas that failed together do not retry together.
         self._backoff = wait_random_exponential(
             multiplier=self.policy.initial_backoff, max=self.policy.max_backoff
         )
+        self._gate = asyncio.Semaphore(max_concurrency)
+        self._in_flight = 0
+        # Strong references: the loop keeps only weak ones to tasks nobody awaits.
+        self._attempts: set[asyncio.Task[httpx.Response]] = set()
+        self._reads = ReadFlights(cache_seconds)
+        self._health = HealthRecord()
+
+    @property
+    def in_flight(self) -> int:
+        """Attempts holding a gate slot right now (at most `max_concurrency`)."""
+        return self._in_flight
+
+    def health(self) -> ProviderHealth:
+        return self._health.snapshot()
+
+    async def aclose(self) -> None:
+        self._reads.cancel_all()
+        attempts = list(self._attempts)
+        for task in attempts:
+            task.cancel()  # the client is going away; nothing will reuse its pool
+        await asyncio.gather(*attempts, return_exceptions=True)
+        await self.client.aclose()
 
     async def request(
         self,
@@ -152,13 +194,42 @@ class ProviderHttp:
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
     ) -> Any:
-        response = await self._send_with_retries(method, path, params=params, json=json)
-        return self._decode(response)
+        method = method.upper()
+        if method != "GET":
+            try:
+                return await self._call(method, path, params=params, json=json)
+            finally:
+                # Even a failed write may have landed. Knowing which cached reads a write
+                # touches (a renamed room moves in every listing) is not worth the risk:
+                # writes are rare next to reads, so the whole cache goes.
+                self._reads.invalidate()
+        return await self._reads.get(
+            read_key(method, path, params),
+            lambda: self._call(method, path, params=params, json=None),
+        )
+
+    async def _call(
+        self, method: str, path: str, *, params: Mapping[str, str | int] | None, json: Any
+    ) -> Any:
+        """One call as the health record counts it: every retry, then one outcome."""
+        try:
+            response = await self._send_with_retries(method, path, params=params, json=json)
+            body = self._decode(response)
+        except HEALTH_FAILURES as exc:
+            self._health.failed(exc)
+            raise
+        except (NotFound, Invalid):
+            self._health.succeeded()  # the provider answered, and sensibly
+            raise
+        self._health.succeeded()
+        return body
 
     async def _send_with_retries(
         self, method: str, path: str, *, params: Mapping[str, str | int] | None, json: Any
     ) -> httpx.Response:
         policy = self.policy
+        # Waiting for a slot counts against the same budget as retries.
+        deadline = asyncio.get_running_loop().time() + policy.total_seconds
         retrying = AsyncRetrying(
             stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.total_seconds),
             wait=self._wait,
@@ -169,7 +240,7 @@ class ProviderHttp:
         try:
             async for attempt in retrying:
                 with attempt:
-                    response = await self.client.request(method, path, params=params, json=json)
+                    response = await self._attempt(method, path, params, json, deadline)
                     if response.status_code in RETRY_STATUSES:
                         raise _RetryableStatus(response)
                     return response
@@ -184,6 +255,45 @@ class ProviderHttp:
                 f"{self.provider} request failed ({_describe(exc)})", provider=self.provider
             ) from exc
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        json: Any,
+        deadline: float,
+    ) -> httpx.Response:
+        # The slot is held for this one attempt only, never across a backoff sleep.
+        # Semaphore.acquire is cancellation-safe: a waiter cancelled (or timed out) while
+        # being handed a slot passes it on.
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self._gate.acquire()
+        except TimeoutError as exc:
+            raise ProviderUnavailable(
+                f"{self.provider} is busy: too many requests waiting", provider=self.provider
+            ) from exc
+        # No await between acquire and here: the slot now belongs to the request task,
+        # whose done callback returns it however the task ends (even cancelled unstarted).
+        self._in_flight += 1
+        task = asyncio.get_running_loop().create_task(
+            self.client.request(method, path, params=params, json=json)
+        )
+        self._attempts.add(task)
+        task.add_done_callback(self._attempt_done)
+        # A caller that gives up does not cancel the request itself: httpcore 1.0.9 leaks a
+        # pool connection for good when a request is cancelled between being given a new
+        # connection and starting on it, and enough of those wedge the pool (PoolTimeout
+        # on every call). The abandoned request finishes within its timeouts instead.
+        return await asyncio.shield(task)
+
+    def _attempt_done(self, task: asyncio.Task[httpx.Response]) -> None:
+        self._attempts.discard(task)
+        self._in_flight -= 1
+        self._gate.release()
+        if not task.cancelled():
+            task.exception()  # nobody may be waiting; keep asyncio from logging it
 
     def _should_retry(self, exc: BaseException) -> bool:
         if isinstance(exc, _RetryableStatus):
@@ -221,9 +331,10 @@ class ProviderHttp:
                 f"{self.provider} is rate limiting requests{hint}",
                 retry_after=wait,
                 provider=self.provider,
+                status=status,
             )
         return ProviderUnavailable(
-            f"{self.provider} answered HTTP {status}", provider=self.provider
+            f"{self.provider} answered HTTP {status}", provider=self.provider, status=status
         )
 
     def _decode(self, response: httpx.Response) -> Any:
@@ -232,23 +343,31 @@ class ProviderHttp:
         if 200 <= status < 300:
             if body is None and response.content:
                 raise ProviderUnavailable(
-                    f"{self.provider} sent a response that is not JSON", provider=self.provider
+                    f"{self.provider} sent a response that is not JSON",
+                    provider=self.provider,
+                    status=status,
                 )
             return body
         if status in (401, 403):
             raise Unauthorized(
-                f"{self.provider} refused the credentials (HTTP {status})", provider=self.provider
+                f"{self.provider} refused the credentials (HTTP {status})",
+                provider=self.provider,
+                status=status,
             )
         if status == 404:
-            raise NotFound(f"{self.provider} has no such resource.", provider=self.provider)
+            raise NotFound(
+                f"{self.provider} has no such resource.", provider=self.provider, status=status
+            )
         if status in (400, 409, 422):
             errors = self._parse_errors(body) if body is not None else []
             detail = "; ".join(
                 f"{e.attribute}: {e.message}" if e.attribute else e.message for e in errors
             )
             message = detail or f"{self.provider} refused the request (HTTP {status})"
-            raise Invalid(message, errors, provider=self.provider)
-        raise ProviderUnavailable(f"{self.provider} answered HTTP {status}", provider=self.provider)
+            raise Invalid(message, errors, provider=self.provider, status=status)
+        raise ProviderUnavailable(
+            f"{self.provider} answered HTTP {status}", provider=self.provider, status=status
+        )
 
 
 def _json_or_none(response: httpx.Response) -> Any:

@@ -1,4 +1,9 @@
-"""SignalWire Video REST client (see shared/api/signalwire/video.openapi.yaml)."""
+"""SignalWire Video REST client (see shared/api/signalwire/video.openapi.yaml).
+
+Page cursors are SignalWire's own `page_token`, prefixed with its `page_number` when the
+`links.next` URL carries one: `"3:PTxyz"`. A cursor never decides where a request goes or
+what it filters: each page is rebuilt from the caller's endpoint, query and page size.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ import httpx
 
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
 from bot.providers.errors import FieldError, Invalid, NotFound
+from bot.providers.health import ProviderHealth
 from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, build_client
 from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Page, Room, RoomSession
-from bot.providers.paging import iterate_pages, relative_link
+from bot.providers.paging import PageToken, iterate_pages, next_page_token
 
 LABEL = "SignalWire"
 API = "/api/video"
@@ -61,18 +67,32 @@ class SignalWireProvider:
         *,
         http_settings: HttpSettings | None = None,
         policy: RetryPolicy | None = None,
+        cache_seconds: float = 0.0,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> SignalWireProvider:
+        settings = http_settings or HttpSettings()
         client = build_client(
-            base_url, auth=httpx.BasicAuth(project_id, api_token), settings=http_settings
+            base_url,
+            auth=httpx.BasicAuth(project_id, api_token),
+            settings=settings,
+            transport=transport,
         )
         return cls(
             ProviderHttp(
-                client, provider=cls.label, parse_errors=parse_signalwire_errors, policy=policy
+                client,
+                provider=cls.label,
+                parse_errors=parse_signalwire_errors,
+                policy=policy,
+                max_concurrency=settings.max_connections,
+                cache_seconds=cache_seconds,
             )
         )
 
     async def aclose(self) -> None:
-        await self._http.client.aclose()
+        await self._http.aclose()
+
+    def health(self) -> ProviderHealth:
+        return self._http.health()
 
     async def check(self) -> None:
         await self._get(ROOMS, {"page_size": 1})
@@ -82,14 +102,12 @@ class SignalWireProvider:
     async def room_sessions_page(
         self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
     ) -> Page[RoomSession]:
-        if cursor is not None:
-            return await self._page(cursor, SESSIONS, None, RoomSession)
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
         for key in ("room_id", "room_name", "room_name_matches", "status"):
             value = getattr(query, key)
             if value:
                 params[key] = value
-        return await self._page(SESSIONS, SESSIONS, params, RoomSession)
+        return await self._page(SESSIONS, params, cursor, RoomSession)
 
     def room_sessions(
         self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
@@ -107,13 +125,10 @@ class SignalWireProvider:
     async def rooms_page(
         self, query: RoomQuery, *, cursor: str | None = None, page_size: int = 50
     ) -> Page[Room]:
-        if cursor is not None:
-            page = await self._page(cursor, ROOMS, None, Room)
-        else:
-            params: dict[str, str | int] = {"page_size": _page_size(page_size)}
-            if query.include_active_session:
-                params["include_active_session"] = "true"
-            page = await self._page(ROOMS, ROOMS, params, Room)
+        params: dict[str, str | int] = {"page_size": _page_size(page_size)}
+        if query.include_active_session:
+            params["include_active_session"] = "true"
+        page = await self._page(ROOMS, params, cursor, Room)
         # SignalWire filters rooms only by join window; name and creation date are matched
         # here, page by page, so the cursor stays the provider's own.
         page.items = [room for room in page.items if _room_matches(room, query)]
@@ -144,10 +159,8 @@ class SignalWireProvider:
     async def conferences_page(
         self, *, cursor: str | None = None, page_size: int = 50
     ) -> Page[Conference]:
-        if cursor is not None:
-            return await self._page(cursor, CONFERENCES, None, Conference)
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
-        return await self._page(CONFERENCES, CONFERENCES, params, Conference)
+        return await self._page(CONFERENCES, params, cursor, Conference)
 
     def conferences(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Conference]:
         return iterate_pages(
@@ -175,23 +188,34 @@ class SignalWireProvider:
 
     async def _page(
         self,
-        path: str,
         endpoint: str,
-        params: Mapping[str, str | int] | None,
+        params: dict[str, str | int],
+        cursor: str | None,
         model: type[M],
     ) -> Page[M]:
-        if httpx.URL(path).path != endpoint:
-            # Cursors come back from Slack buttons; only ever follow them to the same list.
-            raise Invalid("that page link is not valid any more", provider=self._http.provider)
-        body = await self._get(path, params)
+        if cursor is not None:
+            # Cursors come back from Slack buttons: only their token, checked, goes on.
+            token = PageToken.from_cursor(cursor)
+            if token is None:
+                raise Invalid("that page link is not valid any more", provider=self._http.provider)
+            if token.number is not None:
+                params["page_number"] = token.number
+            params["page_token"] = token.token
+        body = await self._get(endpoint, params)
         if not isinstance(body, dict):
             body = {}
         data = body.get("data") or []
         links = body.get("links") or {}
-        next_link = relative_link(links.get("next")) if isinstance(links, dict) else None
+        found = (
+            next_page_token(
+                links.get("next"), base_url=str(self._http.client.base_url), endpoint=endpoint
+            )
+            if isinstance(links, dict)
+            else None
+        )
         return Page[M](
             items=[model.model_validate(item) for item in data if isinstance(item, dict)],
-            next_cursor=next_link,
+            next_cursor=found.cursor() if found is not None else None,
         )
 
 

@@ -19,12 +19,14 @@ from bot.slack.blocks.help import render_help
 from bot.slack.blocks.kit import Reply
 from bot.slack.blocks.rooms import render_conference, render_room, render_room_list
 from bot.slack.blocks.sessions import render_session, render_session_list
-from bot.slack.more import MoreState, encode
+from bot.slack.more import MoreState
 from bot.slack.services import Services
 
 
 async def render_context(services: Services, user_id: str | None) -> RenderContext:
-    return RenderContext(now=services.clock(), tz=await services.zones.zone(user_id))
+    return RenderContext(
+        now=services.clock(), tz=await services.zones.zone(user_id), buttons=services.buttons
+    )
 
 
 async def answer(command: Command, services: Services, user_id: str | None) -> Reply:
@@ -33,11 +35,11 @@ async def answer(command: Command, services: Services, user_id: str | None) -> R
     ctx = await render_context(services, user_id)
     reads = services.reads
     if isinstance(command, SessionsCommand):
-        return await sessions_reply(services, command.query, command.limit, ctx)
+        return await sessions_reply(services, command, ctx)
     if isinstance(command, SessionCommand):
         return render_session(await reads.session(command.session_id), ctx)
     if isinstance(command, ListRoomsCommand):
-        return await rooms_reply(services, command.query, command.limit, 0, ctx)
+        return await rooms_reply(services, command, 0, ctx)
     if isinstance(command, RoomCommand):
         return render_room(await reads.room(command.ref), ctx)
     if isinstance(command, ConferenceCommand):
@@ -47,73 +49,42 @@ async def answer(command: Command, services: Services, user_id: str | None) -> R
 
 async def answer_more(state: MoreState, services: Services, user_id: str | None) -> Reply:
     ctx = await render_context(services, user_id)
-    if state.kind == "sessions":
-        query = SessionQuery(
-            room_id=state.room_id,
-            room_name=state.room,
-            room_name_matches=state.match,
-            status=state.status,
-        )
-        return await sessions_reply(
-            services, query, state.limit, ctx, cursor=state.cursor, shown=state.shown
-        )
-    query_rooms = RoomQuery(
-        name_matches=state.match,
-        created_after=state.created_after,
-        created_before=state.created_before,
-    )
-    return await rooms_reply(services, query_rooms, state.limit, state.shown, ctx)
+    command = state.command
+    if isinstance(command, SessionsCommand):
+        return await sessions_reply(services, command, ctx, cursor=state.cursor, shown=state.shown)
+    return await rooms_reply(services, command, state.shown, ctx)
 
 
 async def sessions_reply(
     services: Services,
-    query: SessionQuery,
-    limit: int,
+    command: SessionsCommand,
     ctx: RenderContext,
     *,
     cursor: str | None = None,
     shown: int = 0,
 ) -> Reply:
-    page = await services.reads.sessions(query, limit=limit, cursor=cursor)
+    page = await services.reads.sessions(command.query, limit=command.limit, cursor=cursor)
     more = None
     if page.next_cursor:
-        more = encode(
-            MoreState(
-                kind="sessions",
-                limit=limit,
-                shown=shown + len(page.items),
-                cursor=page.next_cursor,
-                room=query.room_name,
-                room_id=query.room_id,
-                match=query.room_name_matches,
-                status=query.status,
-            )
-        )
+        state = MoreState(command, shown + len(page.items), page.next_cursor)
+        more = services.more.encode(state)
     return render_session_list(
         page.items,
         ctx,
-        filters=session_filters(query),
+        filters=session_filters(command.query),
         first_number=shown + 1,
         more_value=more,
     )
 
 
 async def rooms_reply(
-    services: Services, query: RoomQuery, limit: int, offset: int, ctx: RenderContext
+    services: Services, command: ListRoomsCommand, offset: int, ctx: RenderContext
 ) -> Reply:
-    listing = await services.reads.rooms(query, limit=limit, offset=offset)
+    query = command.query
+    listing = await services.reads.rooms(query, limit=command.limit, offset=offset)
     more = None
     if listing.next_offset is not None:
-        more = encode(
-            MoreState(
-                kind="rooms",
-                limit=limit,
-                shown=listing.next_offset,
-                match=query.name_matches,
-                created_after=query.created_after,
-                created_before=query.created_before,
-            )
-        )
+        more = services.more.encode(MoreState(command, listing.next_offset))
     return render_room_list(
         listing.items, ctx, filters=room_filters(query), first_number=offset + 1, more_value=more
     )

@@ -20,6 +20,7 @@ from bot.providers.errors import (
 )
 from bot.slack.blocks.help import render_help, render_problem
 from bot.slack.blocks.kit import Reply
+from bot.slack.buttons import ButtonRefused
 
 log = logging.getLogger("bot.slack.errors")
 
@@ -51,6 +52,8 @@ def describe_failure(error: BaseException) -> Failure:
                 )
             )
         return Failure(render_problem(error.message, error.usage))
+    if isinstance(error, ButtonRefused):
+        return Failure(render_problem(error.message))
     if isinstance(error, AccessDenied):
         return Failure(render_problem(str(error)))
     if isinstance(error, ProviderError):

@@ -11,10 +11,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.reads import ReadService
 from bot.settings import Settings
+from bot.slack.buttons import ButtonSigner
+from bot.slack.more import MoreStates
 from bot.slack.responder import Responder
 from bot.slack.users import UserZones
 
 CONTEXT_KEY = "roomops"
+# Set by the HTTP edge on requests whose Slack signature it verified (Socket Mode payloads
+# come over Slack's own authenticated WebSocket instead).
+VERIFIED_KEY = "roomops_verified"
+# The delivery's signature, which a replay repeats: what duplicate detection keys on.
+DELIVERY_KEY = "roomops_delivery"
 
 
 def utc_now() -> datetime:
@@ -28,6 +35,8 @@ class Services:
     client: AsyncWebClient
     responder: Responder
     zones: UserZones
+    buttons: ButtonSigner
+    more: MoreStates
     clock: Callable[[], datetime] = field(default=utc_now)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from bot.slack.buttons import ButtonSigner
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -13,6 +15,9 @@ UTC_ZONE = ZoneInfo("UTC")
 class RenderContext:
     now: datetime
     tz: ZoneInfo = UTC_ZONE
+    # Signs the values of the buttons a reply carries. The default only trusts its own
+    # process; the app passes the signer every replica shares.
+    buttons: ButtonSigner = field(default_factory=ButtonSigner.ephemeral)
 
     @classmethod
     def utc_now(cls, tz: ZoneInfo | None = None) -> RenderContext:

@@ -9,7 +9,6 @@ from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import (
     Block,
     Reply,
-    button,
     context,
     divider,
     escape,
@@ -20,7 +19,7 @@ from bot.slack.blocks.kit import (
     yes_no,
 )
 from bot.slack.blocks.listing import Row, render_listing
-from bot.slack.blocks.sessions import SESSION_BUTTON, session_duration, status_label
+from bot.slack.blocks.sessions import details_button, session_duration, status_label
 from bot.slack.timefmt import format_duration, plain_time, slack_time
 
 
@@ -142,8 +141,7 @@ def active_session_blocks(session: RoomSession | None, ctx: RenderContext) -> li
         f"Started {slack_time(session.start_time, ctx.tz)} · {session_duration(session, ctx)}"
         f"\n`{session.id}`"
     )
-    accessory = button("Details", SESSION_BUTTON, session.id) if session.id else None
-    return [section(text, accessory)]
+    return [section(text, details_button(session, ctx))]
 
 
 def active_session_line(session: RoomSession | None, ctx: RenderContext) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.providers.ids import is_uuid
 from bot.providers.models import RoomSession
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import (
@@ -77,8 +78,14 @@ def _session_row(session: RoomSession, ctx: RenderContext) -> Block:
         f"{session_duration(session, ctx)}{members}{cost}\n"
         f"`{session.id}`"
     )
-    accessory = button("Details", SESSION_BUTTON, session.id) if session.id else None
-    return section(text, accessory)
+    return section(text, details_button(session, ctx))
+
+
+def details_button(session: RoomSession, ctx: RenderContext) -> Block | None:
+    """A signed Details button, for sessions whose id the grammar would accept."""
+    if not session.id or not is_uuid(session.id):
+        return None
+    return button("Details", SESSION_BUTTON, ctx.buttons.sign(SESSION_BUTTON, session.id))
 
 
 # Every field of the "Find a Room Session" seed, in its order.

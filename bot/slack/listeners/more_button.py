@@ -9,7 +9,6 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.slack.answers import answer_more
 from bot.slack.failures import replying_errors
-from bot.slack.more import decode
 from bot.slack.services import services_from
 
 
@@ -19,6 +18,6 @@ async def more_button(
     await ack()
     async with replying_errors(body, context):
         services = services_from(context)
-        state = decode(str(action.get("value") or ""))
+        state = services.more.decode(action.get("value"))
         reply = await answer_more(state, services, (body.get("user") or {}).get("id"))
         await services.responder.send(body["response_url"], reply)

@@ -1,0 +1,110 @@
+"""Single-flight and a short TTL cache for provider reads.
+
+A busy channel asks for the same listing many times within seconds (several people
+pressing the same button, the digest and a command at once). Identical reads in flight
+share one provider call, and a finished read is served again for a few seconds, so a
+burst costs the provider one request instead of hundreds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from cachetools import TTLCache
+
+ReadKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+# Bounds memory whatever the traffic: a page of 1000 sessions is a few hundred KB of JSON.
+MAX_CACHED_READS: Final = 256
+_MISS: Final = object()
+
+
+def read_key(method: str, path: str, params: Mapping[str, str | int] | None) -> ReadKey:
+    """Equal for requests that would be equal on the wire, whatever the params' order."""
+    items = tuple(sorted((str(k), str(v)) for k, v in (params or {}).items()))
+    return (method.upper(), path, items)
+
+
+@dataclass(eq=False)
+class _Flight:
+    task: asyncio.Task[Any]
+    waiters: int = 0
+
+
+class ReadFlights:
+    """Coalesces identical reads and remembers their answers for `ttl_seconds` (0 = never).
+
+    Answers are shared between callers as they are: treat them as read-only.
+    Failures are never remembered: the next caller tries again. A read whose callers
+    have all given up is cancelled, so abandoned work does not hold a connection.
+    """
+
+    def __init__(self, ttl_seconds: float, *, max_entries: int = MAX_CACHED_READS) -> None:
+        self._cache: TTLCache[ReadKey, Any] | None = (
+            TTLCache(maxsize=max_entries, ttl=ttl_seconds) if ttl_seconds > 0 else None
+        )
+        self._flights: dict[ReadKey, _Flight] = {}
+        # Bumped by every write, so a read that started before it never fills the cache.
+        self._generation = 0
+
+    async def get(self, key: ReadKey, fetch: Callable[[], Awaitable[Any]]) -> Any:
+        if self._cache is not None:
+            cached = self._cache.get(key, _MISS)
+            if cached is not _MISS:
+                return cached
+        flight = self._flights.get(key)
+        if flight is None:
+            task = asyncio.get_running_loop().create_task(
+                self._fly(key, fetch, self._generation), name=f"provider read {key[1]}"
+            )
+            flight = self._flights[key] = _Flight(task)
+            task.add_done_callback(functools.partial(self._landed, key, flight))
+        flight.waiters += 1
+        try:
+            # The shared call belongs to no single caller: one that gives up (a cancelled
+            # Slack handler, even the one that started it) must not cancel it for others.
+            return await asyncio.shield(flight.task)
+        finally:
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.task.done():
+                # The last caller gave up: stop spending a connection on the answer.
+                self._forget(key, flight)
+                flight.task.cancel()
+
+    def invalidate(self) -> None:
+        """Forget every answer and detach reads in flight (their callers still get them)."""
+        self._generation += 1
+        if self._cache is not None:
+            self._cache.clear()
+        self._flights.clear()
+
+    def cancel_all(self) -> None:
+        for flight in list(self._flights.values()):
+            flight.task.cancel()
+        self.invalidate()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._flights)
+
+    async def _fly(self, key: ReadKey, fetch: Callable[[], Awaitable[Any]], generation: int) -> Any:
+        value = await fetch()
+        if self._cache is not None and generation == self._generation:
+            self._cache[key] = value
+        return value
+
+    def _forget(self, key: ReadKey, flight: _Flight) -> None:
+        # Only this flight: after a write, a newer one may hold the key.
+        if self._flights.get(key) is flight:
+            del self._flights[key]
+
+    def _landed(self, key: ReadKey, flight: _Flight, task: asyncio.Task[Any]) -> None:
+        self._forget(key, flight)
+        if not task.cancelled():
+            # Every caller may have gone; reading the exception here keeps asyncio from
+            # logging "exception was never retrieved" for a failure nobody waited for.
+            task.exception()
