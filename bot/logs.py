@@ -1,40 +1,43 @@
-"""Logging set-up, with a last line of defence that masks secret values in any record."""
+"""Logging set-up, with a last line of defence that masks secrets in every line written."""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable
 
 MASK = "[redacted]"
+# A response_url lets whoever holds it post into the conversation for 30 minutes: it is a
+# capability like a token, wherever it appears (a payload Bolt logs, an exception's text).
+_RESPONSE_URL = re.compile(r"(https://hooks\.slack(?:-gov)?\.com/)[^\s\"'<>,)]+")
 
 
-class SecretMaskingFilter(logging.Filter):
-    """Replaces any known secret value in a formatted record, wherever it came from."""
+class MaskingFormatter(logging.Formatter):
+    """Masks known secret values and Slack response URLs in the whole formatted record:
+    the message, its arguments, and the traceback and stack text that follow it."""
 
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
+    def __init__(self, secrets: Iterable[str], fmt: str | None = None, datefmt: str | None = None):
+        super().__init__(fmt, datefmt)
         # Very short values would mask ordinary words; real tokens are long.
         self._secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
-        message = record.getMessage()
-        masked = message
+    def format(self, record: logging.LogRecord) -> str:
+        return self.mask(super().format(record))
+
+    def mask(self, text: str) -> str:
         for secret in self._secrets:
-            masked = masked.replace(secret, MASK)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
+            text = text.replace(secret, MASK)
+        return _RESPONSE_URL.sub(rf"\g<1>{MASK}", text)
 
 
 def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+        MaskingFormatter(
+            secrets, "%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S"
+        )
     )
-    handler.addFilter(SecretMaskingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -36,6 +36,8 @@ ALL_VARS = [
     "DIGEST_TIMEZONE",
     "DIGEST_GRACE_HOURS",
     "PORT",
+    "PROVIDER_MAX_CONNECTIONS",
+    "PROVIDER_CACHE_SECONDS",
 ]
 
 
@@ -120,6 +122,46 @@ def test_invalid_values_name_the_variable(
         load_settings()
     assert any(line.startswith(expected) for line in info.value.problems), info.value.problems
     assert all(value not in line for line in info.value.problems)
+
+
+def test_provider_limits_default_and_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = load_settings()
+    assert defaults.provider_max_connections == 20
+    assert defaults.provider_cache_seconds == 5.0
+    monkeypatch.setenv("PROVIDER_MAX_CONNECTIONS", "200")
+    monkeypatch.setenv("PROVIDER_CACHE_SECONDS", "0")
+    settings = load_settings()
+    assert settings.provider_max_connections == 200
+    assert settings.provider_cache_seconds == 0.0
+    monkeypatch.setenv("PROVIDER_MAX_CONNECTIONS", "1")
+    monkeypatch.setenv("PROVIDER_CACHE_SECONDS", "300")
+    settings = load_settings()
+    assert (settings.provider_max_connections, settings.provider_cache_seconds) == (1, 300.0)
+    monkeypatch.setenv("PROVIDER_CACHE_SECONDS", "0.5")
+    assert load_settings().provider_cache_seconds == 0.5
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "expected"),
+    [
+        ("PROVIDER_MAX_CONNECTIONS", "0", "Input should be greater than or equal to 1"),
+        ("PROVIDER_MAX_CONNECTIONS", "201", "Input should be less than or equal to 200"),
+        ("PROVIDER_MAX_CONNECTIONS", "many", "Input should be a valid integer"),
+        ("PROVIDER_MAX_CONNECTIONS", "2.5", "Input should be a valid integer"),
+        ("PROVIDER_CACHE_SECONDS", "-1", "Input should be greater than or equal to 0"),
+        ("PROVIDER_CACHE_SECONDS", "301", "Input should be less than or equal to 300"),
+        ("PROVIDER_CACHE_SECONDS", "nan", "Input should be a finite number"),
+        ("PROVIDER_CACHE_SECONDS", "inf", "Input should be a finite number"),
+    ],
+)
+def test_provider_limits_out_of_bounds_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    [problem] = info.value.problems
+    assert problem.startswith(f"{var}: {expected}"), problem
 
 
 def test_several_problems_give_one_line_each(monkeypatch: pytest.MonkeyPatch) -> None:

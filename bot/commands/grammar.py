@@ -25,6 +25,7 @@ from bot.commands.model import (
 from bot.commands.usage import USAGE
 from bot.providers.base import RoomQuery, SessionQuery, SessionStatus
 from bot.providers.ids import is_uuid
+from bot.text import clip, escape
 
 STATUSES: tuple[SessionStatus, ...] = ("in-progress", "completed")
 # SignalWire room names: A-Za-z0-9_- and at most 100 characters.
@@ -279,6 +280,6 @@ def _example(key: str) -> str:
 
 
 def _clip(value: str, length: int = 60) -> str:
-    # Echoed input stays short and cannot break out of the inline code span.
-    value = value.replace("`", "'")
-    return value if len(value) <= length else value[: length - 1] + "…"
+    # Echoed input stays short, cannot break out of its inline code span, and is escaped
+    # like every echo (the messages are mrkdwn).
+    return escape(clip(value.replace("`", "'"), length))

@@ -191,6 +191,8 @@ class RunningSlackStandin:
         self._response_keys: set[str] = set()
         self._upload_secrets: dict[str, str] = {}  # secret path segment -> file id
         self._rate_limits: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
+        # response_url faults, oldest first: (HTTP status, seconds to stall before answering)
+        self._response_faults: list[tuple[int, float]] = []
         self._last_ts_us = 0
         self._ids = 0
         self._changed = asyncio.Condition()
@@ -285,6 +287,10 @@ class RunningSlackStandin:
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls to ``method`` with HTTP 429 and ``Retry-After``."""
         self._rate_limits[method] = [times, retry_after]
+
+    def fail_responses(self, times: int = 1, *, status: int = 503, stall: float = 0.0) -> None:
+        """The next `times` response_url posts answer `status` after stalling `stall` s."""
+        self._response_faults += [(status, stall)] * times
 
     def channel_messages(self, channel: str) -> list[dict[str, Any]]:
         """Messages in a channel (by id), oldest first, as last updated."""
@@ -407,6 +413,10 @@ class RunningSlackStandin:
         if key not in self._response_keys:
             # Slack answers an unknown or expired hook with 404 and a plain-text reason.
             return web.Response(status=404, text="expired_url")
+        if self._response_faults:
+            status, stall = self._response_faults.pop(0)
+            await asyncio.sleep(stall)
+            return web.Response(status=status, text="fault")
         try:
             body = await request.json()
         except json.JSONDecodeError:

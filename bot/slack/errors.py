@@ -21,6 +21,7 @@ from bot.providers.errors import (
 from bot.slack.blocks.help import render_help, render_problem
 from bot.slack.blocks.kit import Reply
 from bot.slack.buttons import ButtonRefused
+from bot.text import escape
 
 log = logging.getLogger("bot.slack.errors")
 
@@ -85,12 +86,12 @@ def _provider_message(error: ProviderError) -> str:
             return f"{name} is rate limiting RoomOps; try again in {wait} s."
         return f"{name} is rate limiting RoomOps; try again in a minute."
     if isinstance(error, ProviderUnavailable):
-        return f"{name} is not answering right now ({error}). Try again in a minute."
+        return f"{name} is not answering right now ({escape(str(error))}). Try again in a minute."
     if isinstance(error, Invalid):
-        return f"{name} refused the request: {error}"
+        return f"{name} refused the request: {escape(str(error))}"
     if isinstance(error, NotSupported):
         return str(error)
-    return f"{name} failed: {error}"
+    return f"{name} failed: {escape(str(error))}"
 
 
 def new_reference() -> str:

@@ -55,7 +55,6 @@ class Responder:
     ) -> bool:
         client = AsyncWebhookClient(
             response_url,
-            timeout=max(1, round(self._timeout)),
             session=self._session,
             retry_handlers=slack_retry_handlers(),
         )
@@ -73,7 +72,9 @@ class Responder:
         try:
             async for attempt in retrying:
                 with attempt:
-                    response = await client.send_dict(body)
+                    # On a shared session the webhook client sets no timeout of its own.
+                    async with asyncio.timeout(self._timeout):
+                        response = await client.send_dict(body)
                     if response.status_code >= 500:
                         raise _ServerError(f"HTTP {response.status_code}")
         except Exception as exc:  # the reply is lost either way; say so in the log, once

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.providers.models import RoomSession
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
-from bot.slack.blocks.kit import Block, context, divider, escape, header, section
+from bot.slack.blocks.kit import Block, bold, code, context, divider, header, section
 from bot.slack.blocks.sessions import session_duration, session_title
 from bot.slack.timefmt import slack_time
 
@@ -15,16 +15,16 @@ def render_home(
 ) -> dict[str, object]:
     blocks: list[Block] = [header("Live now")]
     if problem:
-        blocks.append(section(f":warning: {escape(problem)}"))
+        blocks.append(section(f":warning: {problem}"))  # composed mrkdwn, echoes escaped
     elif not live:
         blocks.append(section("No room session is in progress."))
     else:
         for session in live:
             blocks.append(
                 section(
-                    f"*{escape(session_title(session))}* (`{escape(session.name or '—')}`) · "
+                    f"{bold(session_title(session))} ({code(session.name or '—')}) · "
                     f"started {slack_time(session.start_time, ctx.tz)} · "
-                    f"{session_duration(session, ctx)}\n`{session.id}`"
+                    f"{session_duration(session, ctx)}\n{code(session.id)}"
                 )
             )
         blocks.append(context("Newest first. `/rooms sessions status=in-progress` lists them all."))

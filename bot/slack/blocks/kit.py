@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.text import bold, clip, clip_mrkdwn, code, escape, plain
+
+__all__ = ["bold", "clip", "code", "escape", "plain"]
+
 Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
@@ -24,18 +28,7 @@ class Reply:
     blocks: list[Block] = field(default_factory=list)
 
     def payload(self) -> dict[str, Any]:
-        return {"text": clip(self.text, FALLBACK_LIMIT), "blocks": self.blocks}
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def escape(text: str | None) -> str:
-    """Escape the three characters mrkdwn treats as control characters."""
-    if text is None:
-        return ""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return {"text": clip_mrkdwn(self.text, FALLBACK_LIMIT), "blocks": self.blocks}
 
 
 def header(text: str) -> Block:
@@ -43,7 +36,7 @@ def header(text: str) -> Block:
 
 
 def section(text: str, accessory: Block | None = None) -> Block:
-    block: Block = {"type": "section", "text": mrkdwn(clip(text, SECTION_TEXT_LIMIT))}
+    block: Block = {"type": "section", "text": mrkdwn(clip_mrkdwn(text, SECTION_TEXT_LIMIT))}
     if accessory is not None:
         block["accessory"] = accessory
     return block
@@ -51,7 +44,7 @@ def section(text: str, accessory: Block | None = None) -> Block:
 
 def fields(pairs: list[tuple[str, str]]) -> list[Block]:
     """Label/value pairs as field sections, ten to a section as Slack allows."""
-    items = [mrkdwn(clip(f"*{label}*\n{value}", FIELD_LIMIT)) for label, value in pairs]
+    items = [mrkdwn(clip_mrkdwn(f"*{label}*\n{value}", FIELD_LIMIT)) for label, value in pairs]
     return [
         {"type": "section", "fields": items[i : i + FIELDS_PER_SECTION]}
         for i in range(0, len(items), FIELDS_PER_SECTION)
@@ -59,7 +52,10 @@ def fields(pairs: list[tuple[str, str]]) -> list[Block]:
 
 
 def context(*texts: str) -> Block:
-    return {"type": "context", "elements": [mrkdwn(clip(t, SECTION_TEXT_LIMIT)) for t in texts]}
+    return {
+        "type": "context",
+        "elements": [mrkdwn(clip_mrkdwn(t, SECTION_TEXT_LIMIT)) for t in texts],
+    }
 
 
 def divider() -> Block:
@@ -96,4 +92,4 @@ def yes_no(value: bool | None) -> str:
 def or_dash(value: object) -> str:
     if value is None or value == "":
         return "—"
-    return escape(str(value))
+    return plain(value)

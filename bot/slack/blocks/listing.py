@@ -24,9 +24,9 @@ def render_listing(
     first_number: int,
     more_value: str | None,
 ) -> Reply:
-    where = f" matching {filters}" if filters else ""
+    where = f" matching {escape(filters)}" if filters else ""
     if not rows:
-        return Reply(f"No {noun}{where}.", [section(f"No {noun}{escape(where)}.")])
+        return Reply(f"No {noun}{where}.", [section(f"No {noun}{where}.")])
     last_number = first_number + len(rows) - 1
     span = f"{first_number}–{last_number}" if first_number > 1 else str(len(rows))
     count_line = f"Showing {span} {noun}{where}, newest first." + (
@@ -36,7 +36,7 @@ def render_listing(
     if filters:
         blocks.append(context(f"Filters: {escape(filters)}"))
     blocks += [row.block for row in rows]
-    blocks.append(context(escape(count_line)))
+    blocks.append(context(count_line))
     if more_value:
         blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id=MORE_BUTTON))
     return Reply("\n".join([f"{title} ({count_line})"] + [row.line for row in rows]), blocks)

@@ -9,12 +9,14 @@ from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import (
     Block,
     Reply,
+    bold,
+    code,
     context,
     divider,
-    escape,
     fields,
     header,
     or_dash,
+    plain,
     section,
     yes_no,
 )
@@ -35,13 +37,14 @@ def render_room_list(
     for room in rooms:
         title = room.display_name or room.name or "(unnamed)"
         block = section(
-            f"*{escape(title)}* (`{escape(room.name or '—')}`)\n"
-            f"{room.max_members or '—'} members max · {room.quality or '—'} · "
-            f"{room.layout or '—'} · created {slack_time(room.created_at, ctx.tz)}\n"
-            f"`{room.id}`"
+            f"{bold(title)} ({code(room.name or '—')})\n"
+            f"{or_dash(room.max_members)} members max · {or_dash(room.quality)} · "
+            f"{or_dash(room.layout)} · created {slack_time(room.created_at, ctx.tz)}\n"
+            f"{code(room.id)}"
         )
         created = plain_time(room.created_at, ctx.tz)
-        rows.append(Row(block, f"• {room.name} | {title} | created {created} | id {room.id}"))
+        line = f"• {plain(room.name)} | {plain(title)} | created {created} | id {plain(room.id)}"
+        rows.append(Row(block, line))
     return render_listing(
         "Rooms", "rooms", rows, filters=filters, first_number=first_number, more_value=more_value
     )
@@ -50,8 +53,8 @@ def render_room_list(
 def render_room(room: Room, ctx: RenderContext) -> Reply:
     title = room.display_name or room.name or "(unnamed room)"
     pairs = [
-        ("name", f"`{or_dash(room.name)}`"),
-        ("id", f"`{or_dash(room.id)}`"),
+        ("name", code(room.name) or "—"),
+        ("id", code(room.id) or "—"),
         ("display_name", or_dash(room.display_name)),
         ("max_members", or_dash(room.max_members)),
         ("quality", or_dash(room.quality)),
@@ -73,15 +76,16 @@ def render_room(room: Room, ctx: RenderContext) -> Reply:
     ]
     blocks: list[Block] = [header(f"Room {title}")]
     if room.description:
-        blocks.append(section(escape(room.description)))
+        blocks.append(section(plain(room.description, DESCRIPTION_LIMIT)))
     blocks += fields(pairs)
     if room.meta:
-        blocks.append(context(f"meta: `{escape(json.dumps(room.meta, sort_keys=True))}`"))
+        blocks.append(context(f"meta: {code(json.dumps(room.meta, sort_keys=True), 2000)}"))
     blocks.append(divider())
     blocks += active_session_blocks(room.active_session, ctx)
     lines = [
-        f"Room {room.name} ({title}), id {room.id}",
-        f"max_members {room.max_members}, quality {room.quality}, layout {room.layout}",
+        f"Room {plain(room.name)} ({plain(title)}), id {plain(room.id)}",
+        f"max_members {plain(room.max_members)}, quality {plain(room.quality)}, "
+        f"layout {plain(room.layout)}",
         active_session_line(room.active_session, ctx),
     ]
     return Reply("\n".join(lines), blocks)
@@ -90,8 +94,8 @@ def render_room(room: Room, ctx: RenderContext) -> Reply:
 def render_conference(conference: Conference, ctx: RenderContext) -> Reply:
     title = conference.display_name or conference.name or "(unnamed conference)"
     pairs = [
-        ("name", f"`{or_dash(conference.name)}`"),
-        ("id", f"`{or_dash(conference.id)}`"),
+        ("name", code(conference.name) or "—"),
+        ("id", code(conference.id) or "—"),
         ("size", or_dash(conference.size)),
         ("quality", or_dash(conference.quality)),
         ("layout", or_dash(conference.layout)),
@@ -103,14 +107,15 @@ def render_conference(conference: Conference, ctx: RenderContext) -> Reply:
     ]
     blocks: list[Block] = [header(f"Conference {title}")]
     if conference.description:
-        blocks.append(section(escape(conference.description)))
+        blocks.append(section(plain(conference.description, DESCRIPTION_LIMIT)))
     blocks += fields(pairs)
     dark, light = theme(conference, "dark"), theme(conference, "light")
     blocks.append(section(f"*Theme*\nDark: {_swatches(dark)}\nLight: {_swatches(light)}"))
     blocks.append(divider())
     blocks += active_session_blocks(conference.active_session, ctx)
     lines = [
-        f"Conference {conference.name} ({title}), id {conference.id}, size {conference.size}",
+        f"Conference {plain(conference.name)} ({plain(title)}), id {plain(conference.id)}, "
+        f"size {plain(conference.size)}",
         f"Theme dark: {_plain_swatches(dark)}",
         f"Theme light: {_plain_swatches(light)}",
         active_session_line(conference.active_session, ctx),
@@ -118,6 +123,8 @@ def render_conference(conference: Conference, ctx: RenderContext) -> Reply:
     return Reply("\n".join(lines), blocks)
 
 
+# Room and conference descriptions may be 3000 characters; a section holds 3000 escaped.
+DESCRIPTION_LIMIT = 2500
 THEME_ROLES = ("primary", "background", "foreground", "success", "negative")
 
 
@@ -126,11 +133,11 @@ def theme(conference: Conference, variant: str) -> list[tuple[str, str | None]]:
 
 
 def _swatches(colours: list[tuple[str, str | None]]) -> str:
-    return " · ".join(f"{role} `{escape(value or '—')}`" for role, value in colours)
+    return " · ".join(f"{role} {code(value or '—', 40)}" for role, value in colours)
 
 
 def _plain_swatches(colours: list[tuple[str, str | None]]) -> str:
-    return ", ".join(f"{role} {value or '-'}" for role, value in colours)
+    return ", ".join(f"{role} {plain(value or '-', 40)}" for role, value in colours)
 
 
 def active_session_blocks(session: RoomSession | None, ctx: RenderContext) -> list[Block]:
@@ -139,7 +146,7 @@ def active_session_blocks(session: RoomSession | None, ctx: RenderContext) -> li
     text = (
         f"*Active session* · {status_label(session.status)}\n"
         f"Started {slack_time(session.start_time, ctx.tz)} · {session_duration(session, ctx)}"
-        f"\n`{session.id}`"
+        f"\n{code(session.id)}"
     )
     return [section(text, details_button(session, ctx))]
 
@@ -148,7 +155,7 @@ def active_session_line(session: RoomSession | None, ctx: RenderContext) -> str:
     if session is None:
         return "Active session: none"
     return (
-        f"Active session {session.id}: {session.status or 'unknown'}, started "
+        f"Active session {plain(session.id)}: {plain(session.status or 'unknown')}, started "
         f"{plain_time(session.start_time, ctx.tz)}, {session_duration(session, ctx)}"
     )
 

@@ -8,24 +8,27 @@ from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import (
     Block,
     Reply,
+    bold,
     button,
+    code,
     context,
-    escape,
     fields,
     header,
     or_dash,
+    plain,
     section,
     yes_no,
 )
 from bot.slack.blocks.listing import Row, render_listing
 from bot.slack.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
+from bot.text import plain as plain_text
 
 SESSION_BUTTON = "rooms_session_details"
 
 
 def status_label(status: str | None) -> str:
     return {"in-progress": "🟢 in progress", "completed": "✅ completed"}.get(
-        status or "", f"{status or 'unknown'}"
+        status or "", plain(status or "unknown", 40)
     )
 
 
@@ -52,9 +55,9 @@ def render_session_list(
     rows = [
         Row(
             _session_row(session, ctx),
-            f"• {session.name or '(no room)'} | {session.status or 'unknown'} | "
+            f"• {plain(session.name or '(no room)')} | {plain(session.status or 'unknown')} | "
             f"started {plain_time(session.start_time, ctx.tz)} | "
-            f"{session_duration(session, ctx)} | id {session.id}",
+            f"{session_duration(session, ctx)} | id {plain(session.id)}",
         )
         for session in sessions
     ]
@@ -72,11 +75,11 @@ def _session_row(session: RoomSession, ctx: RenderContext) -> Block:
     cost = f" · ${session.cost_in_dollars:.2f}" if session.cost_in_dollars is not None else ""
     members = f" · up to {session.max_members}" if session.max_members else ""
     text = (
-        f"*{escape(session_title(session))}* (`{escape(session.name or '—')}`) · "
+        f"{bold(session_title(session))} ({code(session.name or '—')}) · "
         f"{status_label(session.status)}\n"
         f"Started {slack_time(session.start_time, ctx.tz)} · "
         f"{session_duration(session, ctx)}{members}{cost}\n"
-        f"`{session.id}`"
+        f"{code(session.id)}"
     )
     return section(text, details_button(session, ctx))
 
@@ -148,10 +151,10 @@ def session_field_value(session: RoomSession, name: str, ctx: RenderContext, *, 
     if name == "remove_after_seconds_elapsed" and value is not None:
         return f"{value} s ({format_duration(value)})"
     if name == "status":
-        return status_label(value) if not plain else (value or "unknown")
+        return status_label(value) if not plain else plain_text(value or "unknown")
     if name in ("id", "room_id") and value and not plain:
-        return f"`{value}`"
-    return str(value) if plain and value is not None else or_dash(value)
+        return code(value)
+    return plain_text(value) if plain and value is not None else or_dash(value)
 
 
 def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
@@ -169,9 +172,11 @@ def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
     extra = session.extra_fields()
     if extra:
         blocks.append(
-            context("Also: " + ", ".join(f"{k}={escape(str(v))}" for k, v in sorted(extra.items())))
+            context(
+                "Also: " + ", ".join(f"{plain(k, 60)}={plain(v)}" for k, v in sorted(extra.items()))
+            )
         )
-    lines = [f"Session {session.id} of {session.name or '(no room)'}:"] + [
+    lines = [f"Session {plain(session.id)} of {plain(session.name or '(no room)')}:"] + [
         f"{name}: {session_field_value(session, name, ctx, plain=True)}" for name in SESSION_FIELDS
     ]
     return Reply("\n".join(lines), blocks)

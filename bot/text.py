@@ -1,0 +1,54 @@
+"""Text that will be read as Slack mrkdwn: the one escaping function, and safe spans.
+
+Every provider string and every echo of user input passes through `escape` (in blocks and
+in the plain `text` fallback alike, since Slack parses both): `<!channel>` in a room name
+must never ping anyone. Values are clipped before they are escaped, so a cut never lands
+inside an entity, and span helpers keep a value from closing its own bold or code span.
+"""
+
+from __future__ import annotations
+
+ELLIPSIS = "…"
+# Stand-ins for the characters that would end a span early: they read the same.
+_BOLD_SAFE = str.maketrans({"*": "∗", "\n": " ", "\r": " "})
+_CODE_SAFE = str.maketrans({"`": "ˋ", "\n": " ", "\r": " "})
+
+
+def escape(text: object) -> str:
+    """The three characters mrkdwn treats as control characters, as entities."""
+    if text is None:
+        return ""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters of raw text, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + ELLIPSIS
+
+
+def plain(text: object, limit: int = 300) -> str:
+    """A value for running mrkdwn text or the fallback: clipped, then escaped."""
+    return escape(clip("" if text is None else str(text), limit))
+
+
+def bold(text: object, limit: int = 200) -> str:
+    raw = clip("" if text is None else str(text), limit).translate(_BOLD_SAFE)
+    return f"*{escape(raw)}*" if raw.strip() else ""
+
+
+def code(text: object, limit: int = 200) -> str:
+    raw = clip("" if text is None else str(text), limit).translate(_CODE_SAFE)
+    return f"`{escape(raw)}`" if raw.strip() else ""
+
+
+def clip_mrkdwn(text: str, limit: int) -> str:
+    """The last guard on composed mrkdwn: cut without splitting an entity or a code span."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    if cut.count("`") % 2:
+        cut = cut[: cut.rfind("`")]
+    return cut + ELLIPSIS

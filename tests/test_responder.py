@@ -1,0 +1,89 @@
+"""Replies through response_url and Web API calls: bounded retries, capped Retry-After."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.app import build_web_client
+from bot.settings import Settings
+from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from bot.slack.blocks.kit import Reply
+from bot.slack.responder import Responder
+
+TOKEN = "xoxb-roomops-demo"
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[RunningSlackStandin]:
+    async with run_slack_standin(bot_token=TOKEN) as running:
+        yield running
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as shared:
+        yield shared
+
+
+def responder(session: aiohttp.ClientSession, timeout: float = 2.0) -> Responder:
+    return Responder(session, timeout=timeout, attempts=3, total_seconds=10, backoff=0.01)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+async def test_a_5xx_reply_is_retried(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession, status: int
+) -> None:
+    url = slack.new_response_url()
+    slack.fail_responses(2, status=status)
+    assert await responder(session).send(url, Reply("hello"))
+    assert [p.body["text"] for p in slack.responses_to(url)] == ["hello"]
+
+
+async def test_a_timed_out_reply_is_retried(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    url = slack.new_response_url()
+    slack.fail_responses(1, status=200, stall=3.0)
+    started = time.monotonic()
+    assert await responder(session, timeout=1.0).send(url, Reply("late"))
+    assert time.monotonic() - started < 3.0
+    assert len(slack.responses_to(url)) == 1
+
+
+async def test_retries_are_bounded(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    url = slack.new_response_url()
+    slack.fail_responses(10, status=503)
+    assert not await responder(session).send(url, Reply("never"))
+    slack.fail_responses(0)
+    assert slack.responses_to(url) == []
+
+
+async def test_every_reply_shares_one_pool(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    urls = [slack.new_response_url() for _ in range(5)]
+    for url in urls:
+        assert await responder(session).send(url, Reply("x"))
+    assert session.connector is not None and not session.closed
+
+
+async def test_a_long_retry_after_from_slack_is_not_waited_out(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    settings = Settings(slack_bot_token=TOKEN, slack_api_url=slack.api_url)
+    client = build_web_client(settings, session)
+    slack.rate_limit("users.info", times=1, retry_after=1)
+    response = await client.users_info(user="U0ALICE001")  # a short wait is honoured
+    assert response["ok"]
+    slack.rate_limit("users.info", times=1, retry_after=120)
+    started = time.monotonic()
+    with pytest.raises(SlackApiError):
+        await client.users_info(user="U0ALICE001")
+    assert time.monotonic() - started < 5
