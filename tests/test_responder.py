@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -14,6 +15,7 @@ from bot.settings import Settings
 from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
 from bot.slack.blocks.kit import Reply
 from bot.slack.responder import Responder
+from bot.slack.users import UserZones
 
 TOKEN = "xoxb-roomops-demo"
 
@@ -87,3 +89,15 @@ async def test_a_long_retry_after_from_slack_is_not_waited_out(
     with pytest.raises(SlackApiError):
         await client.users_info(user="U0ALICE001")
     assert time.monotonic() - started < 5
+
+
+async def test_a_burst_from_one_new_user_asks_slack_for_their_zone_once(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    settings = Settings(slack_bot_token=TOKEN, slack_api_url=slack.api_url)
+    zones = UserZones(build_web_client(settings, session))
+    found = await asyncio.gather(*(zones.zone("U0BOB00002") for _ in range(50)))
+    assert {z.key for z in found} == {"America/New_York"}
+    assert len(slack.calls_to("users.info")) == 1
+    await zones.zone("U0BOB00002")
+    assert len(slack.calls_to("users.info")) == 1

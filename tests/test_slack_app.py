@@ -426,3 +426,33 @@ async def test_app_home_opens_when_channels_are_restricted(
         await open_home(bot)
         calls = await bot.slack.wait_for_call("views.publish")
     assert calls[0].args["user_id"] == ALICE
+
+
+# -- load -----------------------------------------------------------------------------------
+
+
+async def test_a_burst_far_above_the_pool_is_answered_and_the_bot_stays_usable(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    async with running_bot(sim, slack, provider_max_connections=4) as bot:
+        sim.set_latency(0.2)
+        # Distinct queries, so that none is coalesced: every one needs its own call.
+        sent = await asyncio.gather(*(bot.command(f"sessions limit={1 + i % 40} match=s{i}")
+                                      for i in range(60)))  # fmt: skip
+        assert all(s.response.status_code == 200 for s in sent)
+        replies = await asyncio.gather(*(bot.reply(s, wait=30) for s in sent))
+        assert not [r for r in replies if "not answering" in text_of(r)]
+        assert api_requests(sim) == 60
+        sim.set_latency(0.0)
+        after = await bot.ask("sessions limit=2")
+        assert len(UUID.findall(text_of(after))) == 2
+
+
+async def test_identical_reads_in_flight_share_one_provider_call(bot: Driver) -> None:
+    bot.sim.set_latency(0.3)
+    sent = await asyncio.gather(*(bot.command("sessions limit=3") for _ in range(30)))
+    replies = await asyncio.gather(*(bot.reply(s) for s in sent))
+    assert {tuple(UUID.findall(text_of(r))) for r in replies} == {
+        tuple(bot.sim.dataset.session(i).id for i in range(3))
+    }
+    assert api_requests(bot.sim) == 1

@@ -87,10 +87,6 @@ class ReadFlights:
             flight.task.cancel()
         self.invalidate()
 
-    @property
-    def in_flight(self) -> int:
-        return len(self._flights)
-
     async def _fly(self, key: ReadKey, fetch: Callable[[], Awaitable[Any]], generation: int) -> Any:
         value = await fetch()
         if self._cache is not None and generation == self._generation:

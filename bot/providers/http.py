@@ -137,9 +137,10 @@ class ProviderHttp:
     """Sends one request with bounded retries and turns failures into typed errors.
 
     Every attempt first takes a slot of a gate sized to the pool's `max_connections`, so
-    no request ever queues inside httpx's pool: httpcore's pool wait is costly to scan
-    when long and does not recover from cancelled waiters, while the gate's queue is
-    cheap, fair and cancellation-safe. GETs go through single-flight and a short cache.
+    no request ever queues inside httpx's pool: httpcore rescans its whole queue on every
+    change (CPU-bound under a burst) and turns long queues into PoolTimeouts, while the
+    gate's queue is cheap, fair and cancellation-safe. GETs go through single-flight and
+    a short cache; every call's outcome feeds the health record.
     """
 
     def __init__(
@@ -164,16 +165,10 @@ class ProviderHttp:
             multiplier=self.policy.initial_backoff, max=self.policy.max_backoff
         )
         self._gate = asyncio.Semaphore(max_concurrency)
-        self._in_flight = 0
         # Strong references: the loop keeps only weak ones to tasks nobody awaits.
         self._attempts: set[asyncio.Task[httpx.Response]] = set()
         self._reads = ReadFlights(cache_seconds)
         self._health = HealthRecord()
-
-    @property
-    def in_flight(self) -> int:
-        """Attempts holding a gate slot right now (at most `max_concurrency`)."""
-        return self._in_flight
 
     def health(self) -> ProviderHealth:
         return self._health.snapshot()
@@ -276,7 +271,6 @@ class ProviderHttp:
             ) from exc
         # No await between acquire and here: the slot now belongs to the request task,
         # whose done callback returns it however the task ends (even cancelled unstarted).
-        self._in_flight += 1
         task = asyncio.get_running_loop().create_task(
             self.client.request(method, path, params=params, json=json)
         )
@@ -290,7 +284,6 @@ class ProviderHttp:
 
     def _attempt_done(self, task: asyncio.Task[httpx.Response]) -> None:
         self._attempts.discard(task)
-        self._in_flight -= 1
         self._gate.release()
         if not task.cancelled():
             task.exception()  # nobody may be waiting; keep asyncio from logging it

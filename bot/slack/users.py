@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
-from collections import OrderedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,23 +19,24 @@ class UserZones:
         self, client: AsyncWebClient, *, ttl_seconds: float = 3600, max_entries: int = 5000
     ) -> None:
         self._client = client
-        self._ttl = ttl_seconds
-        self._max = max_entries
-        self._cache: OrderedDict[str, tuple[float, ZoneInfo]] = OrderedDict()
+        self._cache: TTLCache[str, ZoneInfo] = TTLCache(maxsize=max_entries, ttl=ttl_seconds)
+        # A burst of first commands from one user asks Slack once.
+        self._pending: dict[str, asyncio.Task[ZoneInfo]] = {}
 
     async def zone(self, user_id: str | None) -> ZoneInfo:
         if not user_id:
             return UTC_ZONE
-        hit = self._cache.get(user_id)
-        now = time.monotonic()
-        if hit and hit[0] > now:
-            self._cache.move_to_end(user_id)
-            return hit[1]
-        zone = await self._lookup(user_id)
-        self._cache[user_id] = (now + self._ttl, zone)
-        self._cache.move_to_end(user_id)
-        while len(self._cache) > self._max:
-            self._cache.popitem(last=False)
+        cached = self._cache.get(user_id)
+        if cached is not None:
+            return cached
+        task = self._pending.get(user_id)
+        if task is None:
+            task = asyncio.create_task(self._lookup(user_id))
+            self._pending[user_id] = task
+            task.add_done_callback(lambda _: self._pending.pop(user_id, None))
+        # Shielded: one caller giving up must not cancel the lookup the others wait for.
+        zone = await asyncio.shield(task)
+        self._cache[user_id] = zone
         return zone
 
     async def _lookup(self, user_id: str) -> ZoneInfo:
