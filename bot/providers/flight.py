@@ -40,7 +40,8 @@ class ReadFlights:
 
     Answers are shared between callers as they are: treat them as read-only.
     Failures are never remembered: the next caller tries again. A read whose callers
-    have all given up is cancelled, so abandoned work does not hold a connection.
+    have all given up is cancelled: no more retries for nobody, and the next caller starts
+    afresh instead of joining it.
     """
 
     def __init__(self, ttl_seconds: float, *, max_entries: int = MAX_CACHED_READS) -> None:
@@ -71,7 +72,7 @@ class ReadFlights:
         finally:
             flight.waiters -= 1
             if flight.waiters == 0 and not flight.task.done():
-                # The last caller gave up: stop spending a connection on the answer.
+                # The last caller gave up: nobody wants this answer or its retries.
                 self._forget(key, flight)
                 flight.task.cancel()
 
