@@ -7,6 +7,8 @@ import pytest
 
 from bot.providers import HttpSettings, RetryPolicy, SignalWireProvider
 from bot.simulator import RunningSimulator, SimulatorConfig, run_simulator
+from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from tests.slack_driver import Driver, running_bot
 
 # A fixed "now" keeps every run's data identical.
 SIM_NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -34,3 +36,16 @@ async def provider(sim: RunningSimulator) -> AsyncIterator[SignalWireProvider]:
     )
     yield client
     await client.aclose()
+
+
+# The real bot over HTTP, against a Slack stand-in and the simulator (tests/slack_driver.py).
+@pytest.fixture
+async def slack() -> AsyncIterator[RunningSlackStandin]:
+    async with run_slack_standin(bot_token="xoxb-roomops-demo") as running:
+        yield running
+
+
+@pytest.fixture
+async def bot(sim: RunningSimulator, slack: RunningSlackStandin) -> AsyncIterator[Driver]:
+    async with running_bot(sim, slack) as driver:
+        yield driver

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from pydantic import SecretStr
 
 from bot.check_config import EXIT_OK, EXIT_PROBLEMS, check_config
 from bot.settings import Settings
 from bot.simulator import RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from bot.simulator.slack_api import RunningSlackStandin
 from tests.slack_driver import settings_for
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[RunningSlackStandin]:
-    async with run_slack_standin(bot_token="xoxb-roomops-demo") as running:
-        yield running
 
 
 async def run(settings: Settings) -> tuple[int, list[str]]:

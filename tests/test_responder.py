@@ -12,18 +12,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import build_web_client
 from bot.settings import Settings
-from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.blocks.kit import Reply
 from bot.slack.responder import Responder
 from bot.slack.users import UserZones
 
 TOKEN = "xoxb-roomops-demo"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[RunningSlackStandin]:
-    async with run_slack_standin(bot_token=TOKEN) as running:
-        yield running
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from pydantic import SecretStr
 
 from bot.simulator import Fault, RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import signed_headers
 from tests.slack_driver import (
     ALICE,
@@ -28,18 +27,6 @@ from tests.slack_driver import (
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SESSIONS = "/api/video/room_sessions"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[RunningSlackStandin]:
-    async with run_slack_standin(bot_token="xoxb-roomops-demo") as running:
-        yield running
-
-
-@pytest.fixture
-async def bot(sim: RunningSimulator, slack: RunningSlackStandin) -> AsyncIterator[Driver]:
-    async with running_bot(sim, slack) as driver:
-        yield driver
 
 
 def api_requests(sim: RunningSimulator, path: str = "/api/") -> int:

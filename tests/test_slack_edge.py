@@ -7,31 +7,18 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
 from bot.simulator import RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
 from bot.slack.edge import slack_signature
 from tests.slack_driver import ALICE, CHANNEL, Driver, running_bot, text_of
 
 STALE = "That button no longer works. Run the command again to get fresh buttons."
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[RunningSlackStandin]:
-    async with run_slack_standin(bot_token="xoxb-roomops-demo") as running:
-        yield running
-
-
-@pytest.fixture
-async def bot(sim: RunningSimulator, slack: RunningSlackStandin) -> AsyncIterator[Driver]:
-    async with running_bot(sim, slack) as driver:
-        yield driver
 
 
 class Listener:
