@@ -1,4 +1,4 @@
-"""Settings from the environment (or a `.env` file), with exactly the names in DESIGN.md.
+"""Settings from the environment (or a `.env` file), with exactly the names in docs/design.md.
 
 Problems are reported one line per variable, naming it and never echoing its value: a
 secret pasted into the wrong variable must not end up in a terminal or a log.

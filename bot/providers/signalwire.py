@@ -1,4 +1,4 @@
-"""SignalWire Video REST client (see shared/api/signalwire/video.openapi.yaml).
+"""SignalWire Video REST client (see tests/specs/signalwire-video.openapi.yaml).
 
 Page cursors are SignalWire's own `page_token`, prefixed with its `page_number` when the
 `links.next` URL carries one: `"3:PTxyz"`. A cursor never decides where a request goes or
