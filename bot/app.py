@@ -102,10 +102,11 @@ def build_runtime(
 
 
 def build_bolt_app(settings: Settings, services: Services, deliveries: SeenDeliveries) -> AsyncApp:
-    secret = settings.slack_signing_secret
     app = AsyncApp(
         client=services.client,
-        signing_secret=secret.get_secret_value() if secret else None,
+        # The HTTP edge (bot/slack/edge.py) has verified the raw bytes before Bolt sees a
+        # request; Socket Mode payloads arrive over Slack's authenticated WebSocket.
+        request_verification_enabled=False,
         # Bolt answers Slack as soon as a listener calls ack(); the work goes on after.
         process_before_response=False,
         logger=logging.getLogger("slack_bolt"),

@@ -40,7 +40,6 @@ class Admitted:
     """A verified, well-formed Slack request, ready for Bolt."""
 
     text: str
-    payload: dict[str, Any]
     # Identifies this delivery for duplicate detection: Slack signs each delivery anew, so a
     # replayed request carries the same signature.
     signature: str
@@ -72,7 +71,7 @@ def admit(
     payload = parse_payload(text, content_type)
     if payload is None or not _has_slack_shape(payload):
         return Rejected(400, "body is not a Slack payload")
-    return Admitted(text=text, payload=payload, signature=signature)
+    return Admitted(text=text, signature=signature)
 
 
 def slack_signature(signing_secret: str, timestamp: str, raw: bytes) -> str:
