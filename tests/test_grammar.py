@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.commands.grammar import parse, parse_when
+from bot.commands.grammar import parse, parse_when, parse_words, session_window, unparse
 from bot.commands.model import (
     ConferenceCommand,
+    ConferencesCommand,
     HelpCommand,
     ListRoomsCommand,
     RoomCommand,
@@ -37,9 +39,9 @@ def test_sessions_defaults_and_every_option() -> None:
     command = parse("sessions " + text)
     assert command == SessionsCommand(
         SessionQuery(
-            room_id=ROOM_ID.upper(),
+            room_id=ROOM_ID,
             room_name="standup",
-            room_name_matches="all hands",
+            matches="all hands",
             status="completed",
         ),
         25,
@@ -49,7 +51,7 @@ def test_sessions_defaults_and_every_option() -> None:
 def test_smart_quotes_from_slack_clients_are_straightened() -> None:
     command = parse("sessions match=“all hands”")
     assert isinstance(command, SessionsCommand)
-    assert command.query.room_name_matches == "all hands"
+    assert command.query.matches == "all hands"
 
 
 def test_subcommand_is_case_insensitive() -> None:
@@ -85,18 +87,130 @@ def test_refusals_are_specific_and_carry_the_usage(text: str, message: str) -> N
     assert info.value.usage is not None and info.value.usage.startswith("/rooms ")
 
 
-def test_unknown_subcommand_has_no_usage_so_the_full_help_is_shown() -> None:
+def test_unknown_subcommand_lists_the_commands_in_one_line() -> None:
     with pytest.raises(UsageError) as info:
         parse("delete all")
-    assert info.value.message == "`delete` is not a /rooms command."
-    assert info.value.usage is None
+    assert info.value.message == (
+        "`delete` is not a /rooms command. Commands: `sessions`, `session`, `list`, `room`, "
+        "`conference`, `conferences`."
+    )
+    assert info.value.usage == "/rooms help"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("sesions", "sessions"),
+        ("SESIONS", "sessions"),
+        ("lsit", "list"),
+        ("confrence", "conference"),
+    ],
+)
+def test_a_mistyped_subcommand_gets_the_closest_one_and_its_usage(typed: str, meant: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse(typed + " limit=5")
+    assert info.value.message.endswith(f"Did you mean `{meant}`?")
+    assert info.value.usage is not None and info.value.usage.startswith(f"/rooms {meant} ")
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("sessions match=it's", "it's"),
+        ("sessions match=O’Brien", "O'Brien"),
+        ("sessions match='all hands'", "all hands"),
+        ("sessions match='it's here'", "it's here"),
+        ("sessions match=“Tom’s room”", "Tom's room"),
+        ("sessions match=rock'n'roll", "rock'n'roll"),
+    ],
+)
+def test_an_apostrophe_inside_a_word_is_a_letter(text: str, match: str) -> None:
+    command = parse(text)
+    assert isinstance(command, SessionsCommand)
+    assert command.query.matches == match
+
+
+def test_a_double_quote_left_open_is_still_refused() -> None:
+    with pytest.raises(UsageError, match="A quote is not closed"):
+        parse('sessions match="all hands')
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [f"`{ROOM_ID}`", f"``{ROOM_ID}``", f"{ROOM_ID}.", f"({ROOM_ID}),", f"*`{ROOM_ID}`*"],
+)
+def test_ids_pasted_from_a_reply_are_accepted(pasted: str) -> None:
+    assert parse(f"session {pasted}") == SessionCommand(ROOM_ID)
+    command = parse(f"sessions room_id={pasted}")
+    assert isinstance(command, SessionsCommand)
+    assert command.query.room_id == ROOM_ID
+
+
+def test_names_pasted_with_backticks_keep_their_underscores() -> None:
+    assert parse("room `_ops_room_`") == RoomCommand("_ops_room_")
+    assert parse("`room` standup,") == RoomCommand("standup")
+
+
+def test_sessions_since_and_until_keep_what_was_typed_for_the_callers_zone() -> None:
+    command = parse("sessions since=2026-11-01 until=2026-11-07T18:30")
+    assert isinstance(command, SessionsCommand)
+    assert command.since == date(2026, 11, 1)
+    assert command.until == datetime(2026, 11, 7, 18, 30)
+
+
+def test_session_window_reads_dates_as_whole_days_in_the_callers_zone() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    after, before = session_window(date(2026, 11, 1), date(2026, 11, 1), paris)
+    assert after == datetime(2026, 10, 31, 23, tzinfo=UTC)
+    assert before == datetime(2026, 11, 1, 23, tzinfo=UTC)
+    after, before = session_window(datetime(2026, 11, 7, 18, 30), None, paris)
+    assert after == datetime(2026, 11, 7, 17, 30, tzinfo=UTC)
+    assert before is None
+    offset = datetime(2026, 11, 7, 18, 30, tzinfo=UTC)
+    assert session_window(None, offset, paris) == (None, offset)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sessions since=yesterday", "since must be a date like 2026-01-31"),
+        ("sessions until=2026-13-01", "until must be a date like 2026-01-31"),
+        ("sessions since=2026-11-02 until=2026-11-01", "since must be earlier than until."),
+        ("sessions since=2026-11-02 since=2026-11-03", "`since` is given twice"),
+    ],
+)
+def test_bad_windows_are_refused(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse(text)
+    assert message in info.value.message
+
+
+def test_conferences_list() -> None:
+    assert parse("conferences") == ConferencesCommand()
+    assert parse('conferences match="town hall" limit=3') == ConferencesCommand("town hall", 3)
+    with pytest.raises(UsageError, match="Unknown option `room`"):
+        parse("conferences room=x")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        parse('sessions room=standup status=completed match="all hands" since=2026-11-01 limit=5'),
+        parse("sessions until=2026-11-07T18:30:00+02:00 match=it's"),
+        parse("conferences match=town limit=7"),
+        parse("list match=sales created_after=2026-01-01"),
+    ],
+)
+def test_unparse_is_the_inverse_of_parse(command: SessionsCommand) -> None:
+    assert isinstance(command, SessionsCommand | ConferencesCommand | ListRoomsCommand)
+    assert parse_words(unparse(command)) == command
 
 
 def test_echoed_input_is_clipped_and_cannot_break_code_spans() -> None:
     with pytest.raises(UsageError) as info:
         parse("x`" + "y" * 200)
     assert "`" not in info.value.message.split("`")[1]
-    assert len(info.value.message) < 120
+    assert len(info.value.message.split("`")[1]) <= 60
 
 
 def test_list_dates() -> None:

@@ -11,17 +11,16 @@ from dataclasses import replace
 
 import pytest
 
-from bot.providers import (
+from bot.providers.base import RoomQuery, SessionQuery
+from bot.providers.errors import (
     Invalid,
     NotFound,
     ProviderUnavailable,
     RateLimited,
-    RoomQuery,
-    SessionQuery,
-    SignalWireProvider,
     Unauthorized,
 )
 from bot.providers.models import RoomSession
+from bot.providers.signalwire import SignalWireProvider
 from bot.simulator import Fault, RunningSimulator, SimulatorConfig, run_simulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES, SIM_NOW
 
@@ -101,6 +100,26 @@ async def test_session_filters_go_on_the_wire(
         {"page_size": "20", "room_name_matches": needle},
         {"page_size": "20", "status": "in-progress"},
     ]
+
+
+async def test_local_filters_stop_paging_once_newest_first_pages_pass_since(
+    provider: SignalWireProvider, sim: RunningSimulator
+) -> None:
+    everything = await _all_sessions(provider, 50)
+    since = everything[120].start_time
+    assert since is not None
+    query = SessionQuery(started_after=since, matches="E")
+    sim.requests.clear()
+    found = [s async for s in provider.room_sessions(query, page_size=50)]
+    expected = [
+        s for s in everything
+        if s.start_time and s.start_time >= since and "e" in f"{s.name} {s.display_name}".lower()
+    ]  # fmt: skip
+    assert [s.id for s in found] == [s.id for s in expected] and expected
+    pages = [r for r in sim.requests if r.path == SESSIONS_PATH]
+    # Sessions 0..120 fill three pages of 50; the third passes `since`, so no fourth.
+    assert len(pages) == 3
+    assert all("room_name_matches" not in r.query for r in pages)
 
 
 async def test_get_session_has_no_cost_but_every_field(provider: SignalWireProvider) -> None:

@@ -3,6 +3,8 @@ stand-in, provider calls to the simulator."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import asyncio
 import json
 import logging
@@ -13,6 +15,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.simulator import Fault, RunningSimulator
+from bot.slack.blocks.details import LABELS
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import signed_headers
 from tests.slack_driver import (
@@ -106,8 +109,8 @@ async def test_more_button_continues_from_the_providers_next_page(bot: Driver) -
     pages = [UUID.findall(text_of(m)) for m in (first, second, third)]
     expected = [bot.sim.dataset.session(i).id for i in range(12)]
     assert pages[0] + pages[1] + pages[2] == expected
-    assert "Showing 5–8 room sessions" in text_of(second)
-    assert "Showing 9–12 room sessions" in text_of(third)
+    assert "Showing room sessions 5–8" in text_of(second)
+    assert "Showing room sessions 9–12" in text_of(third)
     follow_ups = [r for r in bot.sim.requests if r.path == SESSIONS][1:]
     assert all("page_token" in r.query for r in follow_ups)
 
@@ -115,7 +118,7 @@ async def test_more_button_continues_from_the_providers_next_page(bot: Driver) -
 async def test_more_keeps_the_filters(bot: Driver) -> None:
     first = await bot.ask("sessions status=completed room=standup limit=3")
     second = await bot.press(first, "More")
-    assert "Showing 4–6 room sessions matching room=standup status=completed" in text_of(second)
+    assert "Showing room sessions 4–6 matching room=standup status=completed" in text_of(second)
     assert "Filters: room=standup status=completed" in blocks_text(second)
     last = bot.sim.requests[-1]
     assert last.query["room_name"] == "standup" and last.query["status"] == "completed"
@@ -123,18 +126,67 @@ async def test_more_keeps_the_filters(bot: Driver) -> None:
 
 async def test_sessions_filters_go_to_the_provider(bot: Driver) -> None:
     room = bot.sim.dataset.rooms[0]
-    reply = await bot.ask(
-        f'sessions room_id={room.id} status=completed match="{room.name[:3]}" limit=5'
-    )
+    reply = await bot.ask(f"sessions room_id={room.id} status=completed limit=5")
     query = bot.sim.requests[-1].query
-    assert query == {
-        "page_size": "5",
+    assert query == {"page_size": "5", "room_id": room.id, "status": "completed"}
+    rows = text_of(reply).splitlines()[1:]
+    assert len(rows) == 5 and all("| completed |" in row for row in rows)
+
+
+async def test_room_names_are_matched_in_any_case_through_the_room_list(bot: Driver) -> None:
+    room = next(r for r in bot.sim.dataset.rooms if r.name == "standup")
+    reply = await bot.ask("sessions room=StandUp status=completed limit=3")
+    assert bot.sim.requests[-1].query == {
+        "page_size": "3",
         "room_id": room.id,
-        "room_name_matches": room.name[:3],
         "status": "completed",
     }
     rows = text_of(reply).splitlines()[1:]
-    assert rows and all("| completed |" in row for row in rows)
+    assert len(rows) == 3 and all(row.startswith("• standup |") for row in rows)
+
+
+async def test_an_unknown_room_name_gets_the_closest_names(bot: Driver) -> None:
+    for text in ("sessions room=standupp", "room standupp"):
+        reply = await bot.ask(text)
+        assert text_of(reply) == (
+            "No room named `standupp` on SignalWire. Did you mean `standup`? "
+            "`/rooms list` shows every room."
+        ), text
+    assert "room_sessions" not in bot.sim.requests[-1].path
+
+
+async def test_match_searches_display_names_in_any_case(bot: Driver) -> None:
+    # A word that only a display name has, so that a search of names alone finds nothing.
+    word = next(
+        w.upper()
+        for r in bot.sim.dataset.rooms
+        for w in (r.display_name or "").split()
+        if len(w) > 3 and not any(w.casefold() in o.name.casefold() for o in bot.sim.dataset.rooms)
+    )
+    reply = await bot.ask(f'sessions match="{word}" limit=3')
+    assert "room_name_matches" not in bot.sim.requests[-1].query
+    ids = UUID.findall(text_of(reply))
+    assert len(ids) == 3
+    for session_id in ids:
+        every = bot.sim.dataset.sessions(range(bot.sim.dataset.session_count))
+        session = next(s for s in every if s.id == session_id)
+        assert word.casefold() in (session.display_name or "").casefold()
+
+
+async def test_since_and_until_are_read_in_the_callers_zone(bot: Driver) -> None:
+    new_york = ZoneInfo("America/New_York")  # BOB's zone in the stand-in
+    day = bot.sim.dataset.day_counts()[3][0]
+    every = [bot.sim.dataset.session(i) for i in range(bot.sim.dataset.session_count)]
+    expected = [s.id for s in every if s.start_time.astimezone(new_york).date() == day]
+    assert 0 < len(expected) <= 40
+    reply = await bot.ask(f"sessions since={day} until={day} limit=40", user=BOB)
+    assert UUID.findall(text_of(reply)) == expected
+    evening = await bot.ask(f"sessions since={day}T18:00 until={day} limit=40", user=BOB)
+    late = [
+        s.id for s in every if s.start_time.astimezone(new_york).date() == day
+        and s.start_time.astimezone(new_york).hour >= 18
+    ]  # fmt: skip
+    assert UUID.findall(text_of(evening)) == late
 
 
 async def test_session_shows_every_field_of_the_seed(bot: Driver) -> None:
@@ -148,10 +200,14 @@ async def test_session_shows_every_field_of_the_seed(bot: Driver) -> None:
         "preview_url", "prioritize_handraise", "sync_audio_video",
     ]  # fmt: skip
     text = text_of(reply)
+    # Each field is shown under its label, or named on the one line of empty fields.
+    empty = next(line for line in text.splitlines() if " empty: " in line)
+    empty_labels = empty.split(" empty: ", 1)[1].removesuffix(".").split(", ")
     for field in seed_fields:
-        assert f"\n{field}: " in text, field
-        assert f"*{field}*" in blocks_text(reply), field
-    assert f"id: {session.id}" in text
+        label = LABELS[field]
+        shown = f"\n{label}: " in text and f"*{label}*" in blocks_text(reply)
+        assert shown != (label in empty_labels), field
+    assert f"\nID: {session.id}\n" in text
     assert bot.sim.requests[-1].path == f"{SESSIONS}/{session.id}"
 
 
@@ -159,8 +215,8 @@ async def test_session_times_use_the_users_zone_and_slack_date_tokens(bot: Drive
     session = bot.sim.dataset.session(5)
     alice = text_of(await bot.ask(f"session {session.id}", user=ALICE))
     bob = text_of(await bot.ask(f"session {session.id}", user=BOB))
-    assert re.search(r"start_time: \d{4}-\d\d-\d\d \d\d:\d\d (GMT|BST)", alice)
-    assert re.search(r"start_time: \d{4}-\d\d-\d\d \d\d:\d\d (EST|EDT)", bob)
+    assert re.search(r"Started: \d{4}-\d\d-\d\d \d\d:\d\d (GMT|BST)", alice)
+    assert re.search(r"Started: \d{4}-\d\d-\d\d \d\d:\d\d (EST|EDT)", bob)
     reply = await bot.ask(f"session {session.id}", user=BOB)
     assert "<!date^" in blocks_text(reply)
     # users.info is cached: one call per user, however many commands.
@@ -249,8 +305,11 @@ async def test_bad_input_gets_a_specific_message_and_no_api_call(
 
 async def test_unknown_subcommand_shows_the_usage(bot: Driver) -> None:
     reply = await bot.ask("delete everything")
-    assert "`delete` is not a /rooms command." in text_of(reply)
-    assert "/rooms sessions [room=NAME]" in text_of(reply)
+    assert "`delete` is not a /rooms command. Commands: `sessions`," in text_of(reply)
+    assert len(text_of(reply).splitlines()) <= 2  # one line, not the whole help
+    typo = await bot.ask("sesions limit=5")
+    assert "`sesions` is not a /rooms command. Did you mean `sessions`?" in text_of(typo)
+    assert "/rooms sessions [room=NAME]" in text_of(typo)
 
 
 # -- access ---------------------------------------------------------------------------------
@@ -304,7 +363,9 @@ async def test_not_found(bot: Driver) -> None:
         "No room session with id `00000000-0000-4000-8000-000000000000` on SignalWire."
     )
     room = await bot.ask("room no-such-room")
-    assert text_of(room) == "No room with name `no-such-room` on SignalWire."
+    assert text_of(room) == (
+        "No room named `no-such-room` on SignalWire. `/rooms list` shows every room."
+    )
 
 
 async def test_unauthorized_names_the_settings(
@@ -424,7 +485,9 @@ async def test_a_burst_far_above_the_pool_is_answered_and_the_bot_stays_usable(
     async with running_bot(sim, slack, provider_max_connections=4) as bot:
         sim.set_latency(0.2)
         # Distinct queries, so that none is coalesced: every one needs its own call.
-        sent = await asyncio.gather(*(bot.command(f"sessions limit={1 + i % 40} match=s{i}")
+        statuses = ("completed", "in-progress")
+        sent = await asyncio.gather(*(bot.command(f"sessions limit={1 + i % 40} "
+                                                  f"status={statuses[i // 40]}")
                                       for i in range(60)))  # fmt: skip
         assert all(s.response.status_code == 200 for s in sent)
         replies = await asyncio.gather(*(bot.reply(s, wait=30) for s in sent))
@@ -443,3 +506,33 @@ async def test_identical_reads_in_flight_share_one_provider_call(bot: Driver) ->
         tuple(bot.sim.dataset.session(i).id for i in range(3))
     }
     assert api_requests(bot.sim) == 1
+
+
+async def test_conferences_are_listed_and_found_by_name_in_any_case(bot: Driver) -> None:
+    listed = await bot.ask("conferences")
+    names = [c.name for c in bot.sim.dataset.conferences]
+    text = text_of(listed)
+    assert all(f"• {name} |" in text for name in names)
+    live = await bot.ask('conferences match="all-hands LIVE"')
+    assert [line for line in text_of(live).splitlines() if line.startswith("• ")] == [
+        line for line in text.splitlines() if line.startswith("• all-hands |")
+    ]
+    one = await bot.ask("conference Sales-Demo")
+    assert "sales-demo" in text_of(one)
+    missing = await bot.ask("conference sales-dem")
+    assert text_of(missing) == (
+        "No conference named `sales-dem` on SignalWire. Did you mean `sales-demo`? "
+        "`/rooms conferences` lists them."
+    )
+
+
+async def test_conferences_page_on_with_more(bot: Driver) -> None:
+    first = await bot.ask("conferences limit=3")
+    second = await bot.press(first, "More")
+    rows = [
+        line.split(" | ")[0]
+        for reply in (first, second)
+        for line in text_of(reply).splitlines()
+        if line.startswith("• ")
+    ]
+    assert sorted(rows) == sorted(f"• {c.name}" for c in bot.sim.dataset.conferences)

@@ -6,33 +6,37 @@ Nothing here does I/O: a refused command costs no provider call.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.commands.model import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     Command,
     ConferenceCommand,
+    ConferencesCommand,
     HelpCommand,
     ListRoomsCommand,
+    Moment,
     RoomCommand,
     SessionCommand,
     SessionsCommand,
     UsageError,
 )
 from bot.commands.usage import USAGE
+from bot.commands.words import split_words, tidy
 from bot.providers.base import RoomQuery, SessionQuery, SessionStatus
 from bot.providers.ids import is_uuid
+from bot.suggest import closest
 from bot.text import clip, escape
 
 STATUSES: tuple[SessionStatus, ...] = ("in-progress", "completed")
 # SignalWire room names: A-Za-z0-9_- and at most 100 characters.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 MAX_MATCH_LENGTH = 100
-# Slack apps on phones and Macs turn straight quotes into curly ones.
-_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+# Options whose values are free text: everything else is an id, a name, a number or a
+# date, pasted as often as typed, so code-span backticks and punctuation are dropped.
+_FREE_TEXT = frozenset({"match"})
 
 
 def parse(text: str) -> Command:
@@ -44,23 +48,33 @@ def parse_words(words: list[str]) -> Command:
         topic = words[1].lower() if len(words) > 1 else None
         return HelpCommand(topic if topic in USAGE else None)
     name, args = words[0].lower(), words[1:]
-    parser = _PARSERS.get(name)
+    parser = _PARSERS.get(tidy(name))
     if parser is None:
-        raise UsageError(f"`{_clip(words[0])}` is not a /rooms command.")
+        raise _unknown_command(words[0])
     return parser(args)
 
 
-def split_words(text: str) -> list[str]:
-    try:
-        return shlex.split(text.translate(_SMART_QUOTES))
-    except ValueError:
-        raise UsageError(
-            'A quote is not closed. Put quotes around the whole value, e.g. match="all hands".'
-        ) from None
+def _unknown_command(word: str) -> UsageError:
+    guesses = closest(tidy(word), list(_PARSERS))
+    if guesses:
+        return UsageError(
+            f"`{_clip(word)}` is not a /rooms command. Did you mean `{guesses[0]}`?",
+            USAGE[guesses[0]],
+        )
+    return UsageError(
+        f"`{_clip(word)}` is not a /rooms command. Commands: "
+        + ", ".join(f"`{name}`" for name in _PARSERS)
+        + ".",
+        "/rooms help",
+    )
 
 
 def _sessions(args: list[str]) -> SessionsCommand:
-    options = _options("sessions", args, allowed=("room", "room_id", "status", "match", "limit"))
+    options = _options(
+        "sessions",
+        args,
+        allowed=("room", "room_id", "status", "match", "since", "until", "limit"),
+    )
     room_id = options.get("room_id")
     if room_id is not None and not is_uuid(room_id):
         raise _bad("sessions", f"room_id must be a room UUID, not `{_clip(room_id)}`.")
@@ -78,13 +92,20 @@ def _sessions(args: list[str]) -> SessionsCommand:
     match = options.get("match")
     if match is not None:
         _require_match("sessions", match)
+    since = _moment_option("sessions", "since", options.get("since"))
+    until = _moment_option("sessions", "until", options.get("until"))
+    if since is not None and until is not None and _aware(since) == _aware(until):
+        # Checked again in the caller's zone; here, what every zone would refuse.
+        session_window(since, until, UTC)
     query = SessionQuery(
-        room_id=room_id,
+        room_id=room_id.lower() if room_id else None,
         room_name=room,
-        room_name_matches=match,
+        matches=match,
         status=status,
     )
-    return SessionsCommand(query=query, limit=_limit("sessions", options.get("limit")))
+    return SessionsCommand(
+        query=query, limit=_limit("sessions", options.get("limit")), since=since, until=until
+    )
 
 
 def _session(args: list[str]) -> SessionCommand:
@@ -121,16 +142,27 @@ def _conference(args: list[str]) -> ConferenceCommand:
     return ConferenceCommand(ref=_ref("conference", ref))
 
 
+def _conferences(args: list[str]) -> ConferencesCommand:
+    options = _options("conferences", args, allowed=("match", "limit"))
+    match = options.get("match")
+    if match is not None:
+        _require_match("conferences", match)
+    return ConferencesCommand(match=match, limit=_limit("conferences", options.get("limit")))
+
+
 _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "sessions": _sessions,
     "session": _session,
     "list": _list,
     "room": _room,
     "conference": _conference,
+    "conferences": _conferences,
 }
 
+Listing = SessionsCommand | ListRoomsCommand | ConferencesCommand
 
-def unparse(command: SessionsCommand | ListRoomsCommand) -> list[str]:
+
+def unparse(command: Listing) -> list[str]:
     """The words that parse back to `command`: how a button carries a listing safely."""
     if isinstance(command, SessionsCommand):
         query = command.query
@@ -138,9 +170,14 @@ def unparse(command: SessionsCommand | ListRoomsCommand) -> list[str]:
             ("room", query.room_name),
             ("room_id", query.room_id),
             ("status", query.status),
-            ("match", query.room_name_matches),
+            ("match", query.matches),
+            ("since", _moment_text(command.since)),
+            ("until", _moment_text(command.until)),
         ]
         name = "sessions"
+    elif isinstance(command, ConferencesCommand):
+        pairs = [("match", command.match)]
+        name = "conferences"
     else:
         rooms = command.query
         pairs = [
@@ -162,7 +199,7 @@ def _options(command: str, args: list[str], *, allowed: tuple[str, ...]) -> dict
     options: dict[str, str] = {}
     for arg in args:
         key, sep, value = arg.partition("=")
-        key = key.strip().lower()
+        key = tidy(key).lower()
         if not sep:
             raise _bad(
                 command,
@@ -176,13 +213,16 @@ def _options(command: str, args: list[str], *, allowed: tuple[str, ...]) -> dict
             )
         if key in options:
             raise _bad(command, f"`{key}` is given twice; give it once.")
-        if not value.strip():
+        value = value.strip() if key in _FREE_TEXT else tidy(value)
+        if not value:
             raise _bad(command, f"`{key}=` needs a value, e.g. {_example(key)}.")
-        options[key] = value.strip()
+        options[key] = value
     return options
 
 
 def _positional(command: str, args: list[str], what: str) -> list[str]:
+    args = [tidy(arg) for arg in args]
+    args = [arg for arg in args if arg]
     if not args:
         raise _bad(command, f"`/rooms {command}` needs {what}.")
     if len(args) > 1:
@@ -258,6 +298,61 @@ def parse_when(value: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
+def _moment_option(command: str, key: str, value: str | None) -> Moment | None:
+    if value is None:
+        return None
+    moment = parse_moment(value)
+    if moment is None:
+        raise _bad(
+            command,
+            f"{key} must be a date like 2026-01-31 or a time like 2026-01-31T09:00 "
+            f"(your time zone unless it ends in Z or an offset), not `{_clip(value)}`.",
+        )
+    return moment
+
+
+def parse_moment(value: str) -> Moment | None:
+    """A date, or a date and time with or without an offset (pure)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+
+
+def session_window(
+    since: Moment | None, until: Moment | None, zone: tzinfo
+) -> tuple[datetime | None, datetime | None]:
+    """`since=`/`until=` as UTC instants [after, before) in the caller's zone (pure).
+
+    A date means the whole day: `since=2026-11-01 until=2026-11-01` is that one day.
+    """
+    after = _instant(since, zone, end_of_day=False) if since is not None else None
+    before = _instant(until, zone, end_of_day=True) if until is not None else None
+    if after is not None and before is not None and after >= before:
+        raise _bad("sessions", "since must be earlier than until.")
+    return after, before
+
+
+def _instant(moment: Moment, zone: tzinfo, *, end_of_day: bool) -> datetime:
+    if isinstance(moment, datetime):
+        local = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+        return local.astimezone(UTC)
+    day = moment + timedelta(days=1) if end_of_day else moment
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _aware(moment: Moment) -> bool:
+    return isinstance(moment, datetime) and moment.tzinfo is not None
+
+
+def _moment_text(moment: Moment | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 def _bad(command: str, message: str) -> UsageError:
     return UsageError(message, USAGE[command])
 
@@ -272,6 +367,8 @@ def _example(key: str) -> str:
         "room_id": "room_id=3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a",
         "status": "status=in-progress",
         "match": 'match="all hands"',
+        "since": "since=2026-11-01",
+        "until": "until=2026-11-07T18:00",
         "limit": "limit=20",
         "created_after": "created_after=2026-01-01",
         "created_before": "created_before=2026-02-01",

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.providers.base import RoomQuery, SessionQuery
+
+# A time as typed: a date, or a date and time with or without an offset. Dates and times
+# without an offset are in the caller's zone, which only the reply knows.
+Moment = date | datetime
 
 DEFAULT_LIMIT = 10
 # Slack allows 50 blocks a message; a list spends a few on its header, count and buttons.
@@ -20,6 +25,10 @@ class HelpCommand:
 class SessionsCommand:
     query: SessionQuery
     limit: int = DEFAULT_LIMIT
+    # Sessions that started from `since` (a date: its first moment) up to `until` (a date:
+    # through its end); `query` gets them as UTC instants once the caller's zone is known.
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,12 @@ class ConferenceCommand:
     ref: str
 
 
+@dataclass(frozen=True)
+class ConferencesCommand:
+    match: str | None = None
+    limit: int = DEFAULT_LIMIT
+
+
 Command = (
     HelpCommand
     | SessionsCommand
@@ -50,6 +65,7 @@ Command = (
     | ListRoomsCommand
     | RoomCommand
     | ConferenceCommand
+    | ConferencesCommand
 )
 
 

@@ -6,26 +6,32 @@ USAGE: dict[str, str] = {
     "help": "/rooms help",
     "sessions": (
         "/rooms sessions [room=NAME] [room_id=UUID] [status=in-progress|completed] "
-        "[match=TEXT] [limit=N]"
+        "[match=TEXT] [since=DATE] [until=DATE] [limit=N]"
     ),
     "session": "/rooms session UUID",
     "list": "/rooms list [match=TEXT] [created_after=DATE] [created_before=DATE] [limit=N]",
     "room": "/rooms room UUID|NAME",
     "conference": "/rooms conference UUID|NAME",
+    "conferences": "/rooms conferences [match=TEXT] [limit=N]",
 }
 
 SUMMARY: dict[str, str] = {
     "help": "this help",
-    "sessions": "newest room sessions, with a More button to page on",
+    "sessions": (
+        "newest room sessions, with a More button to page on; match= searches names and "
+        "display names, since=/until= take dates or times in your time zone"
+    ),
     "session": "one room session, every field",
     "list": "rooms, newest first",
     "room": "one room and its active session",
     "conference": "one conference, its theme and its active session",
+    "conferences": "conferences, newest first",
 }
 
 EXAMPLES: tuple[str, ...] = (
     "/rooms sessions status=in-progress",
     "/rooms sessions room=standup limit=5",
+    "/rooms sessions match=daily since=2026-11-01",
     "/rooms list match=sales created_after=2026-01-01",
     "/rooms room all-hands",
 )

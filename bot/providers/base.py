@@ -24,8 +24,13 @@ MAX_PAGE_SIZE = 1000
 class SessionQuery:
     room_id: str | None = None
     room_name: str | None = None
-    room_name_matches: str | None = None
+    room_name_matches: str | None = None  # the provider's own filter: part of the name
+    # What people search for: part of the name or the display name, any case.
+    matches: str | None = None
     status: SessionStatus | None = None
+    # Start-time window, UTC: [started_after, started_before).
+    started_after: datetime | None = None
+    started_before: datetime | None = None
 
 
 @dataclass(frozen=True)

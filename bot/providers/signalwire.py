@@ -15,6 +15,7 @@ import httpx
 
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
 from bot.providers.errors import FieldError, Invalid, NotFound
+from bot.providers.filters import names_match, needs_local_filter, passed_window, session_matches
 from bot.providers.health import ProviderHealth
 from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, build_client
 from bot.providers.ids import is_uuid
@@ -107,7 +108,16 @@ class SignalWireProvider:
             value = getattr(query, key)
             if value:
                 params[key] = value
-        return await self._page(SESSIONS, params, cursor, RoomSession)
+        page = await self._page(SESSIONS, params, cursor, RoomSession)
+        if not needs_local_filter(query):
+            return page
+        # SignalWire cannot search display names or filter by start time: those are applied
+        # here, page by page, so pages may come back short (even empty) with a next cursor.
+        # Its pages are newest first: once one has passed `since`, no later one can match.
+        if passed_window(page.items, query):
+            page.next_cursor = None
+        page.items = [session for session in page.items if session_matches(session, query)]
+        return page
 
     def room_sessions(
         self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
@@ -229,11 +239,8 @@ def _require_uuid(value: str, what: str) -> None:
 
 
 def _room_matches(room: Room, query: RoomQuery) -> bool:
-    if query.name_matches:
-        needle = query.name_matches.casefold()
-        haystack = f"{room.name or ''} {room.display_name or ''}".casefold()
-        if needle not in haystack:
-            return False
+    if query.name_matches and not names_match(query.name_matches, room.name, room.display_name):
+        return False
     created = room.created_at
     if query.created_after and (created is None or created < query.created_after):
         return False

@@ -1,29 +1,46 @@
 """The read half of `/rooms`: what each command asks of the provider.
 
 Listeners call this, never the provider's HTTP; it names what was looked up when
-something is missing, so the reply can say exactly which id or name was wrong.
+something is missing, so the reply can say exactly which id or name was wrong, and which
+names are close.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
-from bot.providers.errors import NotFound, NotSupported
+from bot.providers.errors import Invalid, NotFound, NotSupported
+from bot.providers.filters import names_match, needs_local_filter
 from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.services.scan_cursor import ScanCursor
+from bot.suggest import closest
+from bot.text import escape
 
 # Rooms are sorted newest first here, which needs the whole (filtered) list; a workspace
 # with more rooms than this sees the newest of the first pages the provider returns.
 MAX_ROOMS_SCANNED = 5000
+# A search the provider cannot do reads pages of this size, and at most this many of them
+# per reply; "More" goes on from there.
+SCAN_PAGE_SIZE = 500
+MAX_SCAN_PAGES = 10
 _OLDEST = datetime.min.replace(tzinfo=UTC)
+
+Named = TypeVar("Named", Room, Conference)
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
-class RoomListing:
-    items: list[Room]
+class Listing(Generic[Item]):
+    items: list[Item]
     next_offset: int | None
+
+
+RoomListing = Listing[Room]
 
 
 class ReadService:
@@ -34,10 +51,44 @@ class ReadService:
     def provider_label(self) -> str:
         return self.provider.label
 
+    # -- sessions ------------------------------------------------------------------------
+
     async def sessions(
         self, query: SessionQuery, *, limit: int, cursor: str | None = None
     ) -> Page[RoomSession]:
-        return await self.provider.room_sessions_page(query, cursor=cursor, page_size=limit)
+        if query.room_name:
+            room = await self._room_by_name(query.room_name)
+            if query.room_id and query.room_id != room.id:
+                return Page[RoomSession]()  # room= and room_id= name different rooms
+            query = replace(query, room_name=None, room_id=room.id)
+        if not needs_local_filter(query):
+            return await self.provider.room_sessions_page(query, cursor=cursor, page_size=limit)
+        return await self._scan_sessions(query, limit, cursor)
+
+    async def _scan_sessions(
+        self, query: SessionQuery, limit: int, cursor: str | None
+    ) -> Page[RoomSession]:
+        position = ScanCursor.parse(cursor)
+        if position is None:
+            raise Invalid("that page link is not valid any more", provider=self.provider_label)
+        found: list[RoomSession] = []
+        for _ in range(MAX_SCAN_PAGES):
+            page = await self.provider.room_sessions_page(
+                query, cursor=position.provider_cursor, page_size=SCAN_PAGE_SIZE
+            )
+            fresh = page.items[position.skip :]
+            wanted = limit - len(found)
+            if len(fresh) > wanted:
+                found += fresh[:wanted]
+                stop = ScanCursor(position.skip + wanted, position.provider_cursor)
+                return Page[RoomSession](items=found, next_cursor=stop.text())
+            found += fresh
+            if page.next_cursor is None:
+                return Page[RoomSession](items=found)
+            position = ScanCursor(0, page.next_cursor)
+            if len(found) == limit:
+                break
+        return Page[RoomSession](items=found, next_cursor=position.text())
 
     async def session(self, session_id: str) -> RoomSession:
         try:
@@ -45,37 +96,111 @@ class ReadService:
         except NotFound:
             raise self._missing(f"No room session with id `{session_id}`") from None
 
+    # -- rooms ---------------------------------------------------------------------------
+
     async def rooms(self, query: RoomQuery, *, limit: int, offset: int = 0) -> RoomListing:
+        rooms = await self._all_rooms(query)
+        return _window(rooms, limit, offset)
+
+    async def room(self, ref: str) -> Room:
+        if is_uuid(ref):
+            try:
+                return await self.provider.get_room(ref, include_active_session=True)
+            except NotFound:
+                raise self._missing(f"No room with id `{ref}`") from None
+        try:
+            return await self.provider.get_room(ref, include_active_session=True)
+        except NotFound:
+            pass
+        room = await self._room_by_name(ref)
+        if room.id is None:
+            raise self._missing(f"No room named `{ref}`")
+        return await self.provider.get_room(room.id, include_active_session=True)
+
+    async def _room_by_name(self, name: str) -> Room:
+        """The room called `name` in any case, or NotFound naming the closest names."""
+        rooms = await self._all_rooms(RoomQuery())
+        return self._named(rooms, name, "room", "`/rooms list` shows every room")
+
+    async def _all_rooms(self, query: RoomQuery) -> list[Room]:
         rooms: list[Room] = []
         async for room in self.provider.rooms(query):
             rooms.append(room)
             if len(rooms) >= MAX_ROOMS_SCANNED:
                 break
         rooms.sort(key=lambda r: r.created_at or _OLDEST, reverse=True)
-        window = rooms[offset : offset + limit]
-        end = offset + len(window)
-        return RoomListing(items=window, next_offset=end if end < len(rooms) else None)
+        return rooms
 
-    async def room(self, ref: str) -> Room:
-        try:
-            return await self.provider.get_room(ref, include_active_session=True)
-        except NotFound:
-            what = "id" if is_uuid(ref) else "name"
-            raise self._missing(f"No room with {what} `{ref}`") from None
+    # -- conferences ---------------------------------------------------------------------
+
+    async def conferences(
+        self, match: str | None, *, limit: int, offset: int = 0
+    ) -> Listing[Conference]:
+        self._require_conferences()
+        conferences = [
+            conference
+            for conference in await self._all_conferences()
+            if not match or names_match(match, conference.name, conference.display_name)
+        ]
+        return _window(conferences, limit, offset)
 
     async def conference(self, ref: str) -> Conference:
-        if not self.provider.supports_conferences:
-            raise NotSupported(
-                f"{self.provider_label} has no conferences; try `/rooms room {ref}`.",
-                provider=self.provider_label,
-            )
-        try:
-            if is_uuid(ref):
+        self._require_conferences(ref)
+        if is_uuid(ref):
+            try:
                 return await self.provider.get_conference(ref, include_active_session=True)
-            return await self.provider.find_conference(ref)
-        except NotFound:
-            what = "id" if is_uuid(ref) else "name"
-            raise self._missing(f"No conference with {what} `{ref}`") from None
+            except NotFound:
+                raise self._missing(f"No conference with id `{ref}`") from None
+        found = self._named(
+            await self._all_conferences(),
+            ref,
+            "conference",
+            "`/rooms conferences` lists them",
+        )
+        if found.id is None:
+            raise self._missing(f"No conference named `{ref}`")
+        return await self.provider.get_conference(found.id, include_active_session=True)
 
-    def _missing(self, message: str) -> NotFound:
-        return NotFound(f"{message} on {self.provider_label}.", provider=self.provider_label)
+    async def _all_conferences(self) -> list[Conference]:
+        conferences: list[Conference] = []
+        async for conference in self.provider.conferences():
+            conferences.append(conference)
+            if len(conferences) >= MAX_ROOMS_SCANNED:
+                break
+        conferences.sort(key=lambda c: c.created_at or _OLDEST, reverse=True)
+        return conferences
+
+    def _require_conferences(self, ref: str | None = None) -> None:
+        if self.provider.supports_conferences:
+            return
+        hint = f"; try `/rooms room {ref}`" if ref else ""
+        raise NotSupported(
+            f"{self.provider_label} has no conferences{hint}.", provider=self.provider_label
+        )
+
+    # -- shared --------------------------------------------------------------------------
+
+    def _named(self, items: list[Named], name: str, what: str, pointer: str) -> Named:
+        wanted = name.casefold()
+        for item in items:
+            if item.name is not None and item.name.casefold() == wanted:
+                return item
+        guesses = closest(name, _names(items))
+        hint = " or ".join(f"`{escape(guess)}`" for guess in guesses)
+        message = f"No {what} named `{name}`"
+        if guesses:
+            raise self._missing(message, f" Did you mean {hint}? {pointer}.")
+        raise self._missing(message, f" {pointer}.")
+
+    def _missing(self, message: str, hint: str = "") -> NotFound:
+        return NotFound(f"{message} on {self.provider_label}.{hint}", provider=self.provider_label)
+
+
+def _names(items: Iterable[Room | Conference]) -> list[str]:
+    return [item.name for item in items if item.name]
+
+
+def _window(items: list[Item], limit: int, offset: int) -> Listing[Item]:
+    window = items[offset : offset + limit]
+    end = offset + len(window)
+    return Listing(items=window, next_offset=end if end < len(items) else None)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
+from bot.commands.grammar import session_window, unparse
 from bot.commands.model import (
     Command,
     ConferenceCommand,
+    ConferencesCommand,
     HelpCommand,
     ListRoomsCommand,
     RoomCommand,
     SessionCommand,
     SessionsCommand,
 )
-from bot.providers.base import RoomQuery, SessionQuery
+from bot.providers.base import RoomQuery
+from bot.slack.blocks.conference_list import render_conference_list
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
 from bot.slack.blocks.kit import Reply
@@ -44,6 +48,8 @@ async def answer(command: Command, services: Services, user_id: str | None) -> R
         return render_room(await reads.room(command.ref), ctx)
     if isinstance(command, ConferenceCommand):
         return render_conference(await reads.conference(command.ref), ctx)
+    if isinstance(command, ConferencesCommand):
+        return await conferences_reply(services, command, 0, ctx)
     raise TypeError(f"no answer for {type(command).__name__}")
 
 
@@ -52,6 +58,8 @@ async def answer_more(state: MoreState, services: Services, user_id: str | None)
     command = state.command
     if isinstance(command, SessionsCommand):
         return await sessions_reply(services, command, ctx, cursor=state.cursor, shown=state.shown)
+    if isinstance(command, ConferencesCommand):
+        return await conferences_reply(services, command, state.shown, ctx)
     return await rooms_reply(services, command, state.shown, ctx)
 
 
@@ -63,7 +71,10 @@ async def sessions_reply(
     cursor: str | None = None,
     shown: int = 0,
 ) -> Reply:
-    page = await services.reads.sessions(command.query, limit=command.limit, cursor=cursor)
+    # since=/until= are in the caller's zone, known only now.
+    after, before = session_window(command.since, command.until, ctx.tz)
+    query = replace(command.query, started_after=after, started_before=before)
+    page = await services.reads.sessions(query, limit=command.limit, cursor=cursor)
     more = None
     if page.next_cursor:
         state = MoreState(command, shown + len(page.items), page.next_cursor)
@@ -71,7 +82,7 @@ async def sessions_reply(
     return render_session_list(
         page.items,
         ctx,
-        filters=session_filters(command.query),
+        filters=session_filters(command),
         first_number=shown + 1,
         more_value=more,
     )
@@ -90,14 +101,22 @@ async def rooms_reply(
     )
 
 
-def session_filters(query: SessionQuery) -> str:
-    parts = [
-        ("room", query.room_name),
-        ("room_id", query.room_id),
-        ("status", query.status),
-        ("match", query.room_name_matches),
-    ]
-    return " ".join(f"{key}={_quote(value)}" for key, value in parts if value)
+async def conferences_reply(
+    services: Services, command: ConferencesCommand, offset: int, ctx: RenderContext
+) -> Reply:
+    listing = await services.reads.conferences(command.match, limit=command.limit, offset=offset)
+    more = None
+    if listing.next_offset is not None:
+        more = services.more.encode(MoreState(command, listing.next_offset))
+    filters = f"match={_quote(command.match)}" if command.match else ""
+    return render_conference_list(
+        listing.items, ctx, filters=filters, first_number=offset + 1, more_value=more
+    )
+
+
+def session_filters(command: SessionsCommand) -> str:
+    """The filters as the user typed them (the words a More button carries)."""
+    return " ".join(_quote(word) for word in unparse(command)[1:] if not word.startswith("limit="))
 
 
 def room_filters(query: RoomQuery) -> str:
@@ -118,4 +137,7 @@ def _day(moment: datetime | None) -> str | None:
 
 
 def _quote(value: str) -> str:
-    return f'"{value}"' if " " in value else value
+    if " " not in value:
+        return value
+    key, sep, rest = value.partition("=")
+    return f'{key}="{rest}"' if sep else f'"{value}"'

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot.commands.model import UsageError
+from bot.commands.usage import USAGE
 from bot.providers.errors import (
     Invalid,
     NotFound,
@@ -18,7 +19,7 @@ from bot.providers.errors import (
     RateLimited,
     Unauthorized,
 )
-from bot.slack.blocks.help import render_help, render_problem
+from bot.slack.blocks.help import render_problem
 from bot.slack.blocks.kit import Reply
 from bot.slack.buttons import ButtonRefused
 from bot.text import escape
@@ -44,15 +45,8 @@ class Failure:
 def describe_failure(error: BaseException) -> Failure:
     """Pure: the reply for an error, plus a reference when the error was unexpected."""
     if isinstance(error, UsageError):
-        if error.usage is None:
-            help_reply = render_help()
-            return Failure(
-                Reply(
-                    f"{error.message}\n{help_reply.text}",
-                    render_problem(error.message).blocks + help_reply.blocks,
-                )
-            )
-        return Failure(render_problem(error.message, error.usage))
+        # One line and the usage that fits, never the whole help.
+        return Failure(render_problem(error.message, error.usage or USAGE["help"]))
     if isinstance(error, ButtonRefused):
         return Failure(render_problem(error.message))
     if isinstance(error, AccessDenied):

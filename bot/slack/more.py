@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from cachetools import TTLCache
 
-from bot.commands.grammar import parse_words, unparse
-from bot.commands.model import ListRoomsCommand, SessionsCommand, UsageError
+from bot.commands.grammar import Listing, parse_words, unparse
+from bot.commands.model import ConferencesCommand, ListRoomsCommand, SessionsCommand, UsageError
 from bot.slack.blocks.kit import BUTTON_VALUE_LIMIT
 from bot.slack.buttons import ButtonRefused, ButtonSigner
 
@@ -32,14 +32,11 @@ EXPIRED = (
     "has restarted since). Run the command again to start a fresh list."
 )
 
-Listing = SessionsCommand | ListRoomsCommand
-
-
 @dataclass(frozen=True)
 class MoreState:
     command: Listing
     shown: int
-    cursor: str | None = None  # sessions: the provider's page cursor
+    cursor: str | None = None  # sessions: where the provider's pages go on
 
 
 class MoreStates:
@@ -92,10 +89,11 @@ def _validated(data: object) -> MoreState:
         command = parse_words(words)
     except UsageError:
         raise ButtonRefused() from None
-    # Sessions page on with the provider's cursor; rooms by how many were shown.
+    # Sessions page on with the provider's cursor; rooms and conferences by how many
+    # were shown.
     if isinstance(command, SessionsCommand) and cursor is not None:
         return MoreState(command, shown, cursor)
-    if isinstance(command, ListRoomsCommand) and cursor is None:
+    if isinstance(command, ListRoomsCommand | ConferencesCommand) and cursor is None:
         return MoreState(command, shown)
     raise ButtonRefused()
 

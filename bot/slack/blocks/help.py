@@ -25,7 +25,10 @@ def render_problem(
     """A refusal or failure: what went wrong, and what to type instead."""
     blocks: list[Block] = [section(f":warning: {message}")]
     lines = [message]
-    if usage:
+    if usage == USAGE["help"]:
+        blocks.append(context("`/rooms help` lists every command"))
+        lines.append("/rooms help lists every command")
+    elif usage:
         blocks.append(context(f"Usage: `{usage}` · `/rooms help` lists every command"))
         lines.append(f"Usage: {usage}")
     if reference:

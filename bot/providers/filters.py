@@ -1,0 +1,55 @@
+"""Filters applied here when a provider cannot apply them on the wire (pure).
+
+Searching is what people see: names and display names, any case, with curly and straight
+apostrophes alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from bot.providers.base import SessionQuery
+from bot.providers.models import RoomSession
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def folded(text: str) -> str:
+    return text.translate(_APOSTROPHES).casefold()
+
+
+def names_match(needle: str, *names: str | None) -> bool:
+    wanted = folded(needle)
+    return any(wanted in folded(name) for name in names if name)
+
+
+def session_matches(session: RoomSession, query: SessionQuery) -> bool:
+    """Whether a session passes the query's local filters (`matches` and the time window)."""
+    if query.matches and not names_match(query.matches, session.name, session.display_name):
+        return False
+    if query.started_after is None and query.started_before is None:
+        return True
+    started = session.start_time
+    if started is None:
+        return False
+    if query.started_after is not None and started < query.started_after:
+        return False
+    return query.started_before is None or started < query.started_before
+
+
+def needs_local_filter(query: SessionQuery) -> bool:
+    window = (query.started_after, query.started_before)
+    return bool(query.matches) or window != (None, None)
+
+
+def passed_window(sessions: Sequence[RoomSession], query: SessionQuery) -> bool:
+    """On a newest-first page: whether its last session started before the window, so no
+    later page can hold a session in it. An out-of-order page proves nothing."""
+    if query.started_after is None or not sessions:
+        return False
+    starts = [session.start_time for session in sessions if session.start_time is not None]
+    if len(starts) < len(sessions):
+        return False
+    ordered = all(a >= b for a, b in pairwise(starts))
+    return ordered and starts[-1] < query.started_after
