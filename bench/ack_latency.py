@@ -656,9 +656,10 @@ async def run(args: argparse.Namespace) -> Outcome:
                         "--latency", str(args.latency), "--project-id", PROJECT,
                         "--token", API_TOKEN]  # fmt: skip
             sim = await stack.enter_async_context(child("simulator", sim_args, {}, logdir))
-            bot = await stack.enter_async_context(
-                child("bot", ["-m", "bot", "serve"], bot_env, logdir)
-            )
+            bot_args = ["-m", "bot", "serve"]
+            if args.profile:
+                bot_args = ["-m", "cProfile", "-o", str(args.profile.resolve()), *bot_args]
+            bot = await stack.enter_async_context(child("bot", bot_args, bot_env, logdir))
             bare_env = slack_env
             bare_args = [str(BARE), str(bare_port)]
             bare = await stack.enter_async_context(child("bare", bare_args, bare_env, logdir))
@@ -740,6 +741,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "at the next burst (default: its PROVIDER_CACHE_SECONDS + 0.5)",
     )
     parser.add_argument("--json", type=Path, help="also write every ack time here")
+    parser.add_argument(
+        "--profile", type=Path, help="run the bot under cProfile and write its stats here"
+    )
     args = parser.parse_args(argv)
     for name in ("workloads", "big_workloads"):
         chosen = [w.strip() for w in getattr(args, name).split(",") if w.strip()]

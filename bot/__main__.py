@@ -7,6 +7,23 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+# The simulator generates sessions lazily; the bound keeps the demo's listings and paging
+# realistic, well below its hard limit (ids encode the index in 32 bits).
+MAX_DEMO_SESSIONS = 1_000_000
+
+
+def _session_count(text: str) -> int:
+    """`demo --sessions`: a usage error naming the range rather than a traceback."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_DEMO_SESSIONS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_DEMO_SESSIONS}, e.g. --sessions 6000"
+        )
+    return count
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -18,12 +35,32 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="everything on this machine: provider simulator, Slack stand-in, the bot"
     )
-    demo.add_argument("--sessions", type=int, default=6000, help="simulated room sessions")
+    demo.add_argument(
+        "--sessions",
+        type=_session_count,
+        default=6000,
+        metavar="N",
+        help=f"simulated room sessions, 1 to {MAX_DEMO_SESSIONS} (default 6000)",
+    )
     digest = commands.add_parser("digest", help="post one digest now")
-    digest.add_argument("--date")
-    digest.add_argument("--channel")
-    digest.add_argument("--dry-run", action="store_true")
-    digest.add_argument("--force", action="store_true")
+    digest.add_argument(
+        "--date",
+        metavar="D",
+        help="day to summarise, YYYY-MM-DD; default yesterday in the digest's time zone",
+    )
+    digest.add_argument(
+        "--channel",
+        metavar="C",
+        help="channel id to post to, e.g. C0123ABCD; default DIGEST_CHANNEL",
+    )
+    digest.add_argument(
+        "--dry-run", action="store_true", help="print the digest instead of posting it"
+    )
+    digest.add_argument(
+        "--force",
+        action="store_true",
+        help="post even if this channel already has the digest for that date",
+    )
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("check-config", help="validate settings and reach Slack and the provider")
     return parser
@@ -39,11 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "demo":
         from bot.demo import run_demo
 
-        return asyncio.run(run_demo(session_count=args.sessions))
+        return run_demo(session_count=args.sessions)
     if command in ("serve", "socket"):
         from bot.serve import run_server
 
         return run_server("serve" if command == "serve" else "socket")
+    if command == "migrate":
+        from bot.store.cli import run_migrate
+
+        return run_migrate()
     print(f"roomops {command}: not available in this release yet", file=sys.stderr)
     return 2
 

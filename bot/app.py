@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.providers import VideoProvider, build_provider
+from bot.providers.base import VideoProvider
+from bot.providers.errors import NotSupported
+from bot.providers.http import HttpSettings, RetryPolicy
+from bot.providers.signalwire import SignalWireProvider
 from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
 from bot.slack.failures import report_failure
 from bot.slack.listeners import register
-from bot.slack.middleware import drop_duplicates, enforce_access, provide_services
+from bot.slack.middleware import RoomOpsMiddleware
 from bot.slack.more import MoreStates
 from bot.slack.responder import Responder
 from bot.slack.retries import slack_retry_handlers
@@ -49,6 +53,43 @@ def button_secret(settings: Settings) -> str:
         if secret is not None and secret.get_secret_value().strip():
             return secret.get_secret_value()
     raise ValueError("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is needed to sign buttons")
+
+
+def build_provider(
+    settings: Settings,
+    *,
+    http_settings: HttpSettings | None = None,
+    policy: RetryPolicy | None = None,
+) -> VideoProvider:
+    """One provider (and so one pooled HTTP client) per process.
+
+    PROVIDER_MAX_CONNECTIONS and PROVIDER_CACHE_SECONDS win over `http_settings`, which
+    only tunes timeouts.
+    """
+    if settings.video_provider == "telnyx":
+        raise NotSupported(
+            "VIDEO_PROVIDER=telnyx is not available in this release yet; use signalwire",
+            provider="Telnyx",
+        )
+    base_url = settings.signalwire_url
+    token = settings.signalwire_api_token
+    if not base_url or not settings.signalwire_project_id or token is None:
+        raise NotSupported("SignalWire settings are incomplete", provider="SignalWire")
+    return SignalWireProvider.connect(
+        base_url,
+        settings.signalwire_project_id,
+        token.get_secret_value(),
+        # The gate keeps requests in flight at or under the pool size, so every connection a
+        # burst opens can be kept and reused rather than paying for a new TLS handshake;
+        # httpx still drops idle ones after a few seconds.
+        http_settings=replace(
+            http_settings or HttpSettings(),
+            max_connections=settings.provider_max_connections,
+            max_keepalive=settings.provider_max_connections,
+        ),
+        policy=policy,
+        cache_seconds=settings.provider_cache_seconds,
+    )
 
 
 @dataclass
@@ -101,7 +142,22 @@ def build_runtime(
     return Runtime(settings, provider, services, bolt, session)
 
 
+class _UnusedEnvTokenNotice(logging.Filter):
+    """AsyncApp reads SLACK_BOT_TOKEN from the environment by itself when given no `token`,
+    and warns that it "will be unused" when a `client` comes too: at every start where the
+    token is in the environment, the usual way. No argument turns that read off, and the
+    client (built from the settings) is what Bolt uses, so this one message is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_UNUSED_ENV_TOKEN_NOTICE = _UnusedEnvTokenNotice()
+
+
 def build_bolt_app(settings: Settings, services: Services, deliveries: SeenDeliveries) -> AsyncApp:
+    bolt_logger = logging.getLogger("slack_bolt")
+    bolt_logger.addFilter(_UNUSED_ENV_TOKEN_NOTICE)  # once: the logger keeps one of each
     app = AsyncApp(
         client=services.client,
         # The HTTP edge (bot/slack/edge.py) has verified the raw bytes before Bolt sees a
@@ -109,11 +165,9 @@ def build_bolt_app(settings: Settings, services: Services, deliveries: SeenDeliv
         request_verification_enabled=False,
         # Bolt answers Slack as soon as a listener calls ack(); the work goes on after.
         process_before_response=False,
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger,
     )
-    app.use(drop_duplicates(deliveries))
-    app.use(provide_services(services))
-    app.use(enforce_access(services))
+    app.use(RoomOpsMiddleware(services, deliveries))
     register(app)
     app.error(_error_handler(services))
     return app

@@ -14,14 +14,13 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from bot.app import Runtime, build_runtime
 from bot.logs import configure_logging
-from bot.providers import NotSupported
+from bot.providers.errors import NotSupported
 from bot.settings import Mode, Settings, SettingsError, load_settings
-from bot.slack.edge import Rejected, admit
+from bot.slack.edge import Rejected, admit, bolt_request
 from bot.slack.services import DELIVERY_KEY, VERIFIED_KEY
 
 log = logging.getLogger("bot.serve")
@@ -45,13 +44,12 @@ def build_web_app(
             # The body is a stranger's: its size is all that is logged of it.
             log.info("refused a request: %s (%d bytes)", verdict.reason, len(raw))
             return web.json_response({"error": verdict.reason}, status=verdict.status)
-        bolt_request = AsyncBoltRequest(
-            body=verdict.text,
-            query=request.query_string,
-            headers=dict(request.headers),
-            context={VERIFIED_KEY: True, DELIVERY_KEY: verdict.signature},
-        )
-        response = await bolt.async_dispatch(bolt_request)
+        context = {VERIFIED_KEY: True, DELIVERY_KEY: verdict.signature}
+        parsed = bolt_request(verdict, request.headers, request.query_string, context)
+        if isinstance(parsed, Rejected):
+            log.info("refused a request: %s (%d bytes)", parsed.reason, len(raw))
+            return web.json_response({"error": parsed.reason}, status=parsed.status)
+        response = await bolt.async_dispatch(parsed)
         return await to_aiohttp_response(response)
 
     async def healthz(_: web.Request) -> web.Response:

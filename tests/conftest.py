@@ -1,14 +1,28 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import settings
 
-from bot.providers import HttpSettings, RetryPolicy, SignalWireProvider
+from bot.providers.http import HttpSettings, RetryPolicy
+from bot.providers.signalwire import SignalWireProvider
 from bot.simulator import RunningSimulator, SimulatorConfig, run_simulator
 from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
 from tests.slack_driver import Driver, running_bot
+
+# The store's databases (a SQLite file and a PostgreSQL database per test): tests/databases.py.
+pytest_plugins = ["tests.databases"]
+
+# Property tests run the same examples on every machine, so a failure in CI reproduces from
+# its log; HYPOTHESIS_PROFILE=explore searches afresh and longer.
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True
+)
+settings.register_profile("explore", max_examples=5000, deadline=None, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # A fixed "now" keeps every run's data identical.
 SIM_NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)

@@ -79,6 +79,9 @@ def assert_pings_nobody(payload: dict[str, Any]) -> None:
                             more_value=None),
         render_session(hostile_session(), CTX),
         render_room(hostile_room(), CTX),
+        # A quiet room with an id the grammar takes: its Recent sessions button and line.
+        render_room(hostile_room().model_copy(
+            update={"active_session": None, "id": "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a"}), CTX),
         render_room_list([hostile_room()], CTX, filters="", first_number=1, more_value=None),
         render_conference(
             Conference.model_validate(

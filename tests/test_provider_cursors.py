@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.providers import Invalid, RoomQuery, SessionQuery, SignalWireProvider
+from bot.providers.base import RoomQuery, SessionQuery
+from bot.providers.errors import Invalid
+from bot.providers.signalwire import SignalWireProvider
 from bot.simulator import Fault, RunningSimulator
 
 SESSIONS_PATH = "/api/video/room_sessions"

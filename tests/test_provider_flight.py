@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.providers import NotFound, RoomQuery, SessionQuery, SignalWireProvider
+from bot.providers.base import RoomQuery, SessionQuery
+from bot.providers.errors import NotFound
 from bot.providers.flight import ReadFlights, read_key
+from bot.providers.signalwire import SignalWireProvider
 from bot.simulator import Fault, RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
 

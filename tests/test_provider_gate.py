@@ -11,13 +11,10 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.providers import (
-    HttpSettings,
-    ProviderUnavailable,
-    RoomQuery,
-    SessionQuery,
-    SignalWireProvider,
-)
+from bot.providers.base import RoomQuery, SessionQuery
+from bot.providers.errors import ProviderUnavailable
+from bot.providers.http import HttpSettings
+from bot.providers.signalwire import SignalWireProvider
 from bot.simulator import Fault, RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
 

@@ -10,17 +10,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.providers import (
+from bot.providers.base import RoomQuery, SessionQuery
+from bot.providers.errors import (
     Invalid,
     NotFound,
-    ProviderHealth,
     ProviderUnavailable,
     RateLimited,
-    RoomQuery,
-    SessionQuery,
-    SignalWireProvider,
     Unauthorized,
 )
+from bot.providers.health import ProviderHealth
+from bot.providers.signalwire import SignalWireProvider
 from bot.simulator import Fault, RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
 

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.providers import SessionQuery, VideoProvider, build_provider
+from bot.app import build_provider
+from bot.providers.base import SessionQuery, VideoProvider
 from bot.settings import load_settings
 from bot.simulator import RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES

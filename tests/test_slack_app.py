@@ -3,21 +3,20 @@ stand-in, provider calls to the simulator."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import asyncio
 import json
 import logging
 import re
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import SecretStr
 
 from bot.simulator import Fault, RunningSimulator
-from bot.slack.blocks.details import LABELS
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import signed_headers
+from bot.slack.blocks.details import LABELS
 from tests.slack_driver import (
     ALICE,
     BOB,
@@ -120,8 +119,9 @@ async def test_more_keeps_the_filters(bot: Driver) -> None:
     second = await bot.press(first, "More")
     assert "Showing room sessions 4–6 matching room=standup status=completed" in text_of(second)
     assert "Filters: room=standup status=completed" in blocks_text(second)
+    standup = next(r for r in bot.sim.dataset.rooms if r.name == "standup")
     last = bot.sim.requests[-1]
-    assert last.query["room_name"] == "standup" and last.query["status"] == "completed"
+    assert last.query["room_id"] == standup.id and last.query["status"] == "completed"
 
 
 async def test_sessions_filters_go_to_the_provider(bot: Driver) -> None:

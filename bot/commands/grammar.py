@@ -330,19 +330,23 @@ def session_window(
 
     A date means the whole day: `since=2026-11-01 until=2026-11-01` is that one day.
     """
-    after = _instant(since, zone, end_of_day=False) if since is not None else None
-    before = _instant(until, zone, end_of_day=True) if until is not None else None
+    after = _instant("since", since, zone, end_of_day=False) if since is not None else None
+    before = _instant("until", until, zone, end_of_day=True) if until is not None else None
     if after is not None and before is not None and after >= before:
         raise _bad("sessions", "since must be earlier than until.")
     return after, before
 
 
-def _instant(moment: Moment, zone: tzinfo, *, end_of_day: bool) -> datetime:
-    if isinstance(moment, datetime):
-        local = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-        return local.astimezone(UTC)
-    day = moment + timedelta(days=1) if end_of_day else moment
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+def _instant(key: str, moment: Moment, zone: tzinfo, *, end_of_day: bool) -> datetime:
+    try:
+        if isinstance(moment, datetime):
+            local = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+            return local.astimezone(UTC)
+        day = moment + timedelta(days=1) if end_of_day else moment
+        return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        # Years 1 and 9999 end the calendar: the next day or another zone falls off it.
+        raise _bad("sessions", f"{key} must be between 0002-01-01 and 9998-12-31.") from None
 
 
 def _aware(moment: Moment) -> bool:

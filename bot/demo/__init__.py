@@ -3,16 +3,18 @@ loopback, driven from a console. No account needed."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import TextIO
 
 from pydantic import SecretStr
 
 from bot.app import build_runtime
+from bot.demo.background import BackgroundLoop
 from bot.demo.console import Console
+from bot.demo.history import default_history_path, line_editing
 from bot.logs import configure_logging
 from bot.serve import serve_http
 from bot.settings import Settings
@@ -21,10 +23,14 @@ from bot.simulator.slack_api import run_slack_standin
 
 DEMO_BOT_TOKEN = "xoxb-roomops-demo"
 DEMO_SIGNING_SECRET = "roomops-demo-signing-secret"
+PROMPT = "roomops> "
+# Closing takes milliseconds; past this the process leaves anyway (the loop is a daemon).
+CLOSE_SECONDS = 5.0
+EXIT_INTERRUPTED = 130  # what a shell reports for a process ended by Ctrl-C
 
 BANNER = """RoomOps demo: a SignalWire simulator ({sessions} sessions over {days} days),
 a local Slack stand-in and the real bot on {bot_url}.
-Type /rooms help to start, press N to click a button, quit to leave."""
+Type /rooms help to start, press N to click a button, quit (or Ctrl-D) to leave."""
 
 
 def demo_settings(slack_api_url: str, signalwire_url: str, project: str, token: str) -> Settings:
@@ -43,15 +49,11 @@ def demo_settings(slack_api_url: str, signalwire_url: str, project: str, token: 
     )
 
 
-async def run_demo(
-    *,
-    session_count: int = 6000,
-    stdin: TextIO | None = None,
-    out: Callable[[str], None] = print,
-) -> int:
-    stdin = stdin or sys.stdin
-    configure_logging("WARNING")
-    logging.getLogger("slack_bolt").setLevel(logging.ERROR)
+@asynccontextmanager
+async def demo_world(
+    session_count: int, out: Callable[[str], None] = print
+) -> AsyncIterator[tuple[Console, str]]:
+    """Simulator, Slack stand-in and bot, running; the console that drives them and a banner."""
     config = SimulatorConfig(session_count=session_count)
     async with (
         run_simulator(config) as sim,
@@ -59,27 +61,70 @@ async def run_demo(
     ):
         settings = demo_settings(slack.api_url, sim.base_url, config.project_id, config.api_token)
         async with serve_http(build_runtime(settings), host="127.0.0.1", port=0) as server:
-            console = Console(server.url, DEMO_SIGNING_SECRET, slack, out)
-            out(BANNER.format(sessions=config.session_count, days=config.days, bot_url=server.url))
-            interactive = stdin.isatty()
-            while True:
-                if interactive:
-                    out("")
-                line = await asyncio.to_thread(_read_line, stdin, interactive)
-                if line is None:
-                    break
-                if not interactive and line.strip():
-                    out(f"\nroomops> {line.strip()}")
-                if not await console.handle(line):
-                    break
-    return 0
+            banner = BANNER.format(
+                sessions=config.session_count, days=config.days, bot_url=server.url
+            )
+            yield Console(server.url, DEMO_SIGNING_SECRET, slack, out), banner
 
 
-def _read_line(stdin: TextIO, interactive: bool) -> str | None:
-    if interactive:
-        try:
-            return input("roomops> ")
-        except EOFError:
-            return None
+def run_demo(
+    *,
+    session_count: int = 6000,
+    stdin: TextIO | None = None,
+    out: Callable[[str], None] = print,
+) -> int:
+    """The console in this (main) thread, everything else on a loop in the background."""
+    stdin = stdin or sys.stdin
+    interactive = stdin.isatty()
+    configure_logging("WARNING")
+    logging.getLogger("slack_bolt").setLevel(logging.ERROR)
+    world: BackgroundLoop[tuple[Console, str]] = BackgroundLoop(
+        lambda: demo_world(session_count, out)
+    )
+    try:
+        console, banner = world.start()
+        out(banner)
+        if not interactive:
+            return _converse(world, console, lambda: _next_piped_line(stdin), echo=True, out=out)
+        with line_editing(default_history_path()):
+            return _converse(world, console, _next_typed_line, echo=False, out=out)
+    except KeyboardInterrupt:
+        # Whatever was running (the prompt, a command waiting for its reply) ends here.
+        out("\nInterrupted; closing the demo.")
+        return EXIT_INTERRUPTED
+    finally:
+        if not world.stop(CLOSE_SECONDS):
+            out(f"(the demo did not close within {CLOSE_SECONDS:.0f} s; leaving anyway)")
+
+
+def _converse(
+    world: BackgroundLoop[tuple[Console, str]],
+    console: Console,
+    next_line: Callable[[], str | None],
+    *,
+    echo: bool,
+    out: Callable[[str], None],
+) -> int:
+    while True:
+        if not echo:
+            out("")
+        line = next_line()
+        if line is None:
+            return 0
+        if echo and line.strip():
+            out(f"\n{PROMPT}{line.strip()}")
+        if not world.run(console.handle(line)):
+            return 0
+
+
+def _next_typed_line() -> str | None:
+    try:
+        return input(PROMPT)
+    except EOFError:
+        print()  # Ctrl-D leaves the cursor after the prompt
+        return None
+
+
+def _next_piped_line(stdin: TextIO) -> str | None:
     line = stdin.readline()
     return line if line else None

@@ -3,14 +3,15 @@ over HTTP to the real bot, and prints what the bot posts back."""
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from bot.demo.render_text import Button, render_message
+from bot.demo.render_text import Button, no_such_button, render_message
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
 
@@ -19,8 +20,27 @@ DEMO_CHANNEL = "C0GENERAL1"
 REPLY_TIMEOUT = 30.0
 
 CONSOLE_HELP = """Type a slash command as in Slack, e.g. /rooms sessions, /rooms help.
-press N     click button [N] of the last reply
-quit        leave the demo"""
+press N     click button [N] (press alone: the only button, or a list of them)
+quit        leave the demo (Ctrl-D and Ctrl-C too)"""
+_NUMBER = re.compile(r"\[?([0-9]+)\]?")
+
+
+def pick_button(which: str, buttons: Sequence[Button]) -> tuple[int, Button] | str:
+    """The button `press WHICH` means (numbered from 1), or what to tell the user instead."""
+    which = which.strip()
+    match = _NUMBER.fullmatch(which)
+    if match and 1 <= int(match.group(1)) <= len(buttons):
+        number = int(match.group(1))
+        return number, buttons[number - 1]
+    if not which and len(buttons) == 1:
+        return 1, buttons[0]
+    if not which and not buttons:
+        return "There is no button to press yet; try /rooms sessions first."
+    listing = "\n".join(f"  [{n}] {button.label}" for n, button in enumerate(buttons, 1))
+    if not which:
+        return f"Which button? Type press N, one of:\n{listing}"
+    refusal = no_such_button(which, len(buttons))
+    return f"{refusal}\n{listing}" if buttons else refusal
 
 
 @dataclass
@@ -45,7 +65,7 @@ class Console:
             self.out(CONSOLE_HELP)
         elif line.startswith("/rooms"):
             await self.command(line.removeprefix("/rooms").strip())
-        elif line.startswith("press"):
+        elif line.split(maxsplit=1)[0] == "press":
             await self.press(line.removeprefix("press").strip())
         else:
             self.out("Type /rooms help, press N, or quit (help shows the console's commands).")
@@ -59,12 +79,12 @@ class Console:
         await self._send(body, url)
 
     async def press(self, which: str) -> None:
-        if not which.isdigit() or not 1 <= int(which) <= len(self.buttons):
-            count = len(self.buttons)
-            self.out(f"There is no button {which or '?'}; the last reply has {count} button(s).")
+        picked = pick_button(which, self.buttons)
+        if isinstance(picked, str):
+            self.out(picked)
             return
-        button = self.buttons[int(which) - 1]
-        self.out(f"(pressing [{which}] {button.label})")
+        number, button = picked
+        self.out(f"(pressing [{number}] {button.label})")
         url = self.slack.new_response_url()
         body = block_action(
             button.action,

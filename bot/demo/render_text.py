@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.slack.blocks.kit import plural
+
 _DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<((?:https?|mailto):[^>]+)>")
@@ -36,6 +38,17 @@ def mrkdwn_to_text(text: str) -> str:
     for code, symbol in _EMOJI.items():
         text = text.replace(code, symbol)
     return html.unescape(text)
+
+
+def no_such_button(which: str, count: int) -> str:
+    """The console's answer to `press N` when the last reply has no button N."""
+    if count == 0:
+        return f"There is no button {which or '?'}; the last reply has no buttons."
+    choices = "press 1" if count == 1 else f"press 1 to {count}"
+    return (
+        f"There is no button {which or '?'}; the last reply has {plural(count, 'button')} "
+        f"({choices})."
+    )
 
 
 def render_message(message: dict[str, Any], *, first_button: int = 1) -> Rendered:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
 
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import Clock
 
 # Slack's replay window: a signed request older (or newer) than this is refused.
@@ -68,10 +67,29 @@ def admit(
     content_type = lowered.get("content-type", "")
     if not _utf8_charset(content_type):
         return Rejected(400, "body is not declared as UTF-8")
-    payload = parse_payload(text, content_type)
-    if payload is None or not _has_slack_shape(payload):
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media not in (FORM, JSON, ""):
         return Rejected(400, "body is not a Slack payload")
     return Admitted(text=text, signature=signature)
+
+
+def bolt_request(
+    admitted: Admitted, headers: Mapping[str, str], query: str, context: dict[str, Any]
+) -> AsyncBoltRequest | Rejected:
+    """The admitted request as Bolt reads it, parsed once; a body Bolt cannot read, or
+    that is not shaped like a Slack payload, is refused rather than raised."""
+    try:
+        request = AsyncBoltRequest(
+            body=admitted.text, query=query, headers=dict(headers), context=context
+        )
+    except (ValueError, RecursionError, AttributeError, TypeError):
+        # JSON that does not parse, or parses to something other than an object, which
+        # Bolt's own reading of the body then trips over.
+        return Rejected(400, "body is not a Slack payload")
+    body: object = request.body
+    if not isinstance(body, dict) or not _has_slack_shape(body):
+        return Rejected(400, "body is not a Slack payload")
+    return request
 
 
 def slack_signature(signing_secret: str, timestamp: str, raw: bytes) -> str:
@@ -82,23 +100,6 @@ def slack_signature(signing_secret: str, timestamp: str, raw: bytes) -> str:
     """
     message = b"v0:" + timestamp.encode() + b":" + raw
     return "v0=" + hmac.new(signing_secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def parse_payload(text: str, content_type: str) -> dict[str, Any] | None:
-    """The payload as Bolt will read it, or None when Bolt could not read it."""
-    media = content_type.split(";", 1)[0].strip().lower()
-    if media == JSON:
-        return _json_object(text)
-    if media not in (FORM, ""):
-        return None
-    try:
-        fields = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if "payload" in fields:
-        values = fields["payload"]
-        return _json_object(values[0]) if len(values) == 1 else None
-    return {key: values[0] for key, values in fields.items()}
 
 
 def _utf8_charset(content_type: str) -> bool:
@@ -117,11 +118,3 @@ def _has_slack_shape(payload: dict[str, Any]) -> bool:
             for key in ("command", "user_id", "response_url")
         )
     return isinstance(payload.get("type"), str) or "ssl_check" in payload
-
-
-def _json_object(text: str) -> dict[str, Any] | None:
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None

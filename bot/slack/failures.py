@@ -21,11 +21,15 @@ async def report_failure(error: BaseException, body: dict[str, Any], services: S
 
 @asynccontextmanager
 async def replying_errors(body: dict[str, Any], context: Any) -> AsyncIterator[None]:
-    """Report any failure of the work after ack() to the user.
+    """The work after ack(): it waits its turn behind other requests' acknowledgements
+    (bot/slack/pacing.py), and any failure of it is reported to the user.
 
     Bolt's own error path cannot be used there: when a listener raises within ~10 ms of
     ack(), Bolt's runner resets the acknowledgement and Slack gets a 404 after 3 s.
     """
+    services = context.get(CONTEXT_KEY)
+    if isinstance(services, Services):
+        await services.pacing.turn()
     try:
         yield
     except Exception as error:

@@ -1,4 +1,11 @@
-"""Global middleware: hand listeners their services, and enforce who may use RoomOps."""
+"""The one global middleware: every request, in either mode, passes through it before a
+listener runs. It drops duplicate deliveries, hands listeners their services, and
+enforces who may use RoomOps.
+
+It is one class-based middleware rather than three functions because Bolt inspects a
+function middleware's signature on every request to inject its arguments; under a burst
+that was a measurable share of the time before each acknowledgement (bench/README.md).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.slack.access import actor, refusal
@@ -16,25 +24,34 @@ from bot.slack.deliveries import SeenDeliveries, delivery_key
 from bot.slack.services import CONTEXT_KEY, DELIVERY_KEY, Services
 
 log = logging.getLogger("bot.slack.access")
-Next = Callable[[], Awaitable[None]]
+Next = Callable[[], Awaitable[BoltResponse]]
 
 
-def provide_services(
-    services: Services,
-) -> Callable[[AsyncBoltContext, Next], Awaitable[None]]:
-    async def middleware(context: AsyncBoltContext, next: Next) -> None:
-        context[CONTEXT_KEY] = services
-        await next()
+class RoomOpsMiddleware(AsyncMiddleware):
+    def __init__(self, services: Services, seen: SeenDeliveries) -> None:
+        self._services = services
+        self._seen = seen
 
-    return middleware
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
+    ) -> BoltResponse | None:
+        services = self._services
+        services.pacing.arrived()
+        body: dict[str, Any] = req.body
+        signature = req.context.get(DELIVERY_KEY)
+        key = delivery_key(body, signature if isinstance(signature, str) else None)
+        if key is not None and not await self._seen.first_time(key):
+            # An empty 200 tells Slack the delivery arrived, so it stops retrying.
+            log.info("duplicate delivery ignored (%s)", key.split(":", 1)[0])
+            return BoltResponse(status=200, body="")
+        req.context[CONTEXT_KEY] = services
+        refused = await self._refuse(body)
+        if refused is not None:
+            return refused
+        return await next()
 
-
-def enforce_access(
-    services: Services,
-) -> Callable[[dict[str, Any], Next], Awaitable[BoltResponse | None]]:
-    settings = services.settings
-
-    async def middleware(body: dict[str, Any], next: Next) -> BoltResponse | None:
+    async def _refuse(self, body: dict[str, Any]) -> BoltResponse | None:
+        settings = self._services.settings
         user_id, channel_id, in_channel = actor(body)
         reason = refusal(
             user_id,
@@ -44,7 +61,6 @@ def enforce_access(
             in_channel=in_channel,
         )
         if reason is None:
-            await next()
             return None
         log.info("refused %s in %s", user_id, channel_id)
         reply = render_problem(reason)
@@ -57,25 +73,5 @@ def enforce_access(
                 headers={"content-type": "application/json"},
             )
         if isinstance(body.get("response_url"), str):
-            await services.responder.send(body["response_url"], reply)
+            await self._services.responder.send(body["response_url"], reply)
         return BoltResponse(status=200, body="")
-
-    return middleware
-
-
-def drop_duplicates(
-    seen: SeenDeliveries,
-) -> Callable[[dict[str, Any], AsyncBoltContext, Next], Awaitable[BoltResponse | None]]:
-    async def middleware(
-        body: dict[str, Any], context: AsyncBoltContext, next: Next
-    ) -> BoltResponse | None:
-        signature = context.get(DELIVERY_KEY)
-        key = delivery_key(body, signature if isinstance(signature, str) else None)
-        if key is None or await seen.first_time(key):
-            await next()
-            return None
-        # An empty 200 tells Slack the delivery arrived, so it stops retrying.
-        log.info("duplicate delivery ignored (%s)", key.split(":", 1)[0])
-        return BoltResponse(status=200, body="")
-
-    return middleware

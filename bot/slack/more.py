@@ -32,6 +32,7 @@ EXPIRED = (
     "has restarted since). Run the command again to start a fresh list."
 )
 
+
 @dataclass(frozen=True)
 class MoreState:
     command: Listing

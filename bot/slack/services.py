@@ -13,6 +13,7 @@ from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
 from bot.slack.more import MoreStates
+from bot.slack.pacing import AckFirst
 from bot.slack.responder import Responder
 from bot.slack.users import UserZones
 
@@ -38,6 +39,7 @@ class Services:
     buttons: ButtonSigner
     more: MoreStates
     clock: Callable[[], datetime] = field(default=utc_now)
+    pacing: AckFirst = field(default_factory=AckFirst)
 
 
 def services_from(context: Any) -> Services:

@@ -85,6 +85,12 @@ def mrkdwn(text: str) -> Block:
     return {"type": "mrkdwn", "text": text}
 
 
+def plural(count: int, one: str, many: str | None = None, *, number: bool = True) -> str:
+    """`1 room session`, `2 room sessions`; with `number=False`, the noun alone."""
+    noun = one if count == 1 else (many or f"{one}s")
+    return f"{count} {noun}" if number else noun
+
+
 def yes_no(value: bool | None) -> str:
     return "—" if value is None else ("yes" if value else "no")
 

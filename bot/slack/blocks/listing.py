@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.slack.blocks.kit import Block, Reply, actions, button, context, escape, header, section
+from bot.slack.blocks.kit import (
+    Block,
+    Reply,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    plural,
+    section,
+)
 
 MORE_BUTTON = "rooms_more"
 
@@ -23,14 +33,16 @@ def render_listing(
     filters: str,
     first_number: int,
     more_value: str | None,
+    one: str | None = None,
 ) -> Reply:
+    """`noun` is the plural ("room sessions"); `one` the singular, if not `noun` minus "s"."""
     where = f" matching {escape(filters)}" if filters else ""
     if not rows:
         return Reply(f"No {noun}{where}.", [section(f"No {noun}{where}.")])
-    last_number = first_number + len(rows) - 1
-    span = f"{first_number}–{last_number}" if first_number > 1 else str(len(rows))
-    count_line = f"Showing {span} {noun}{where}, newest first." + (
-        " More are available." if more_value else " That is all of them."
+    count_line = (
+        f"Showing {shown_span(len(rows), first_number, one or noun.removesuffix('s'), noun)}"
+        f"{where}{', newest first' if len(rows) > 1 else ''}. "
+        f"{list_end(len(rows), first_number, more=more_value is not None)}"
     )
     blocks: list[Block] = [header(title)]
     if filters:
@@ -40,3 +52,20 @@ def render_listing(
     if more_value:
         blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id=MORE_BUTTON))
     return Reply("\n".join([f"{title} ({count_line})"] + [row.line for row in rows]), blocks)
+
+
+def shown_span(count: int, first_number: int, one: str, many: str) -> str:
+    """`3 rooms` on the first page; `rooms 11–13` or `room 11` on later ones."""
+    if first_number <= 1:
+        return plural(count, one, many)
+    if count == 1:
+        return f"{one} {first_number}"
+    return f"{many} {first_number}–{first_number + count - 1}"
+
+
+def list_end(count: int, first_number: int, *, more: bool) -> str:
+    if more:
+        return "More are available."
+    if first_number > 1:
+        return "That is the end of the list."
+    return "That is the only one." if count == 1 else "That is all of them."

@@ -5,23 +5,19 @@ from __future__ import annotations
 from bot.providers.ids import is_uuid
 from bot.providers.models import RoomSession
 from bot.slack.blocks.context import RenderContext
-from bot.slack.blocks.kit import (
-    Block,
-    Reply,
-    bold,
-    button,
-    code,
-    context,
-    fields,
-    header,
-    or_dash,
-    plain,
-    section,
-    yes_no,
+from bot.slack.blocks.details import (
+    Detail,
+    detail_blocks,
+    detail_lines,
+    dollars,
+    label,
+    member_cap,
+    model_detail,
+    same,
 )
+from bot.slack.blocks.kit import Block, Reply, bold, button, code, context, header, plain, section
 from bot.slack.blocks.listing import Row, render_listing
 from bot.slack.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
-from bot.text import plain as plain_text
 
 SESSION_BUTTON = "rooms_session_details"
 
@@ -57,7 +53,7 @@ def render_session_list(
             _session_row(session, ctx),
             f"• {plain(session.name or '(no room)')} | {plain(session.status or 'unknown')} | "
             f"started {plain_time(session.start_time, ctx.tz)} | "
-            f"{session_duration(session, ctx)} | id {plain(session.id)}",
+            f"{session_duration(session, ctx)}{_plain_cost(session)} | id {plain(session.id)}",
         )
         for session in sessions
     ]
@@ -71,9 +67,14 @@ def render_session_list(
     )
 
 
+def _plain_cost(session: RoomSession) -> str:
+    cost = dollars(session.cost_in_dollars)
+    return f" | {cost}" if cost else ""
+
+
 def _session_row(session: RoomSession, ctx: RenderContext) -> Block:
-    cost = f" · ${session.cost_in_dollars:.2f}" if session.cost_in_dollars is not None else ""
-    members = f" · up to {session.max_members}" if session.max_members else ""
+    cost = f" · {dollars(session.cost_in_dollars)}" if session.cost_in_dollars is not None else ""
+    members = f" · {member_cap(session.max_members)}" if session.max_members else ""
     text = (
         f"{bold(session_title(session))} ({code(session.name or '—')}) · "
         f"{status_label(session.status)}\n"
@@ -120,63 +121,43 @@ SESSION_FIELDS: tuple[str, ...] = (
     "prioritize_handraise",
     "sync_audio_video",
 )
-_TIMES = {
-    "join_from",
-    "join_until",
-    "remove_at",
-    "start_time",
-    "end_time",
-    "created_at",
-    "updated_at",
-}
-_FLAGS = {
-    "record_on_start",
-    "tone_on_entry_and_exit",
-    "room_join_video_off",
-    "user_join_video_off",
-    "locked",
-    "prioritize_handraise",
-    "sync_audio_video",
-}
 
 
-def session_field_value(session: RoomSession, name: str, ctx: RenderContext, *, plain: bool) -> str:
-    value = getattr(session, name)
-    if name in _TIMES:
-        return plain_time(value, ctx.tz) if plain else slack_time(value, ctx.tz)
-    if name in _FLAGS:
-        return yes_no(value)
+def session_detail(session: RoomSession, name: str, ctx: RenderContext) -> Detail:
     if name == "duration":
-        return session_duration(session, ctx)
-    if name == "remove_after_seconds_elapsed" and value is not None:
-        return f"{value} s ({format_duration(value)})"
-    if name == "status":
-        return status_label(value) if not plain else plain_text(value or "unknown")
-    if name in ("id", "room_id") and value and not plain:
-        return code(value)
-    return plain_text(value) if plain and value is not None else or_dash(value)
+        duration = session_duration(session, ctx)
+        return same(name, None if duration == "—" else duration)
+    if name == "status" and session.status:
+        return Detail(label(name), status_label(session.status), plain(session.status))
+    return model_detail(session, name, ctx)
+
+
+def session_details(session: RoomSession, ctx: RenderContext) -> list[Detail]:
+    """The seed's fields, with the cost after the duration when the provider gives it
+    (SignalWire puts it on list items only)."""
+    details = [session_detail(session, name, ctx) for name in SESSION_FIELDS]
+    if session.cost_in_dollars is not None:
+        at = SESSION_FIELDS.index("duration") + 1
+        details.insert(at, model_detail(session, "cost_in_dollars", ctx))
+    return details
 
 
 def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
     title = session_title(session)
+    summary = [status_label(session.status), session_duration(session, ctx)]
+    cost = dollars(session.cost_in_dollars)
+    if cost:
+        summary.append(cost)
+    details = session_details(session, ctx)
+    extra = session.extra_fields()
+    notes = []
+    if extra:
+        also = ", ".join(f"{plain(k, 60)}={plain(v)}" for k, v in sorted(extra.items()))
+        notes.append(context(f"Also: {also}"))
     blocks: list[Block] = [
         header(f"Session of {title}"),
-        context(f"{status_label(session.status)} · {session_duration(session, ctx)}"),
-        *fields(
-            [
-                (name, session_field_value(session, name, ctx, plain=False))
-                for name in SESSION_FIELDS
-            ]
-        ),
+        context(" · ".join(summary)),
+        *detail_blocks(details, notes=notes),
     ]
-    extra = session.extra_fields()
-    if extra:
-        blocks.append(
-            context(
-                "Also: " + ", ".join(f"{plain(k, 60)}={plain(v)}" for k, v in sorted(extra.items()))
-            )
-        )
-    lines = [f"Session {plain(session.id)} of {plain(session.name or '(no room)')}:"] + [
-        f"{name}: {session_field_value(session, name, ctx, plain=True)}" for name in SESSION_FIELDS
-    ]
-    return Reply("\n".join(lines), blocks)
+    lines = [f"Session {plain(session.id)} of {plain(session.name or '(no room)')}:"]
+    return Reply("\n".join(lines + detail_lines(details)), blocks)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.blocks.listing import MORE_BUTTON
+from bot.slack.blocks.rooms import ROOM_BUTTON, ROOM_SESSIONS_BUTTON
 from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.listeners.app_home import app_home_opened
 from bot.slack.listeners.more_button import more_button
+from bot.slack.listeners.room_details import room_details
+from bot.slack.listeners.room_sessions import room_sessions
 from bot.slack.listeners.rooms_command import rooms_command
 from bot.slack.listeners.session_details import session_details
 
@@ -18,4 +21,6 @@ def register(app: AsyncApp) -> None:
     app.command(COMMAND)(rooms_command)
     app.action(MORE_BUTTON)(more_button)
     app.action(SESSION_BUTTON)(session_details)
+    app.action(ROOM_BUTTON)(room_details)
+    app.action(ROOM_SESSIONS_BUTTON)(room_sessions)
     app.event("app_home_opened")(app_home_opened)

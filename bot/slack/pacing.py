@@ -1,0 +1,45 @@
+"""Acknowledgements before work: under a burst, the work after ack() waits its turn.
+
+Slack wants every request acknowledged within 3 s, and an ack costs little CPU while the
+work after it (provider calls, rendering, replies) costs more. They share one event loop,
+so in a burst the work of the first requests delays the acks of the last ones. Work
+starts once no request has arrived for a moment (`quiet`), or after `longest` at most, so
+a steady stream still gets its replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+QUIET_SECONDS = 0.02
+LONGEST_WAIT_SECONDS = 0.3
+
+
+class AckFirst:
+    def __init__(
+        self,
+        *,
+        quiet: float = QUIET_SECONDS,
+        longest: float = LONGEST_WAIT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._quiet = quiet
+        self._longest = longest
+        self._clock = clock
+        self._last_arrival = float("-inf")
+
+    def arrived(self) -> None:
+        """A request came in (called before it is acknowledged)."""
+        self._last_arrival = self._clock()
+
+    async def turn(self) -> None:
+        """Return when work may start: requests have paused, or it has waited long enough."""
+        deadline = self._clock() + self._longest
+        while True:
+            now = self._clock()
+            quiet_at = self._last_arrival + self._quiet
+            if now >= quiet_at or now >= deadline:
+                return
+            await asyncio.sleep(min(quiet_at, deadline) - now)

@@ -1,0 +1,321 @@
+"""Approval requests: stored, decided by one compare-and-set, applied at most once.
+
+The life of a request (every arrow is one conditional UPDATE; whoever's UPDATE changes the
+row has won, everyone else is told they lost):
+
+    pending --decide--> approved --begin_apply--> applying --> applied | failed | stale
+       |  \\--decide--> rejected                      ^            |
+       \\----expire---> expired            failed --retry (begin_apply)
+
+A process killed after `decide` leaves the request 'approved'; one killed during the PUT
+leaves it 'applying' with the time the attempt began. `unfinished` lists both once they
+are older than a cut-off, and `begin_apply` / `take_over` let one replica resume each:
+before applying, the resumer re-reads the room (as every apply does), which turns a PUT
+that already landed into no change and a room changed since into 'stale'.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeAlias
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.store.schema import ApprovalRequestRow, as_utc
+
+JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
+
+MAX_LIST = 200
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    APPLYING = "applying"
+    APPLIED = "applied"
+    FAILED = "failed"
+    STALE = "stale"
+
+
+DECISIONS = frozenset({ApprovalStatus.APPROVED, ApprovalStatus.REJECTED})
+# Where nothing more will happen (a failed request can still be retried by a person).
+FINAL = frozenset(
+    {
+        ApprovalStatus.REJECTED,
+        ApprovalStatus.EXPIRED,
+        ApprovalStatus.APPLIED,
+        ApprovalStatus.STALE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: JsonValue
+    new: JsonValue
+
+
+@dataclass(frozen=True)
+class NewApproval:
+    provider: str
+    room_id: str
+    room_name: str
+    requester: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    id: str
+    provider: str
+    room_id: str
+    room_name: str
+    requester: str
+    changes: tuple[FieldChange, ...]
+    status: ApprovalStatus
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None
+    decider: str | None
+    apply_started_at: datetime | None
+    attempts: int
+    finished_at: datetime | None
+    message_channel: str | None
+    message_ts: str | None
+    failure_reason: str | None
+
+
+class Approvals:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def create(self, new: NewApproval, *, at: datetime, ttl: timedelta) -> ApprovalRequest:
+        if not new.changes:
+            raise ValueError("an approval request needs at least one field change")
+        at = as_utc(at)
+        row = ApprovalRequestRow(
+            id=str(uuid.uuid4()),
+            provider=new.provider,
+            room_id=new.room_id,
+            room_name=new.room_name,
+            requester=new.requester,
+            changes=[{"field": c.field, "old": c.old, "new": c.new} for c in new.changes],
+            status=ApprovalStatus.PENDING.value,
+            created_at=at,
+            expires_at=at + ttl,
+            attempts=0,
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return _request(row)
+
+    async def get(self, request_id: str) -> ApprovalRequest | None:
+        async with self._sessions() as session:
+            row = await session.get(ApprovalRequestRow, request_id)
+            return None if row is None else _request(row)
+
+    async def list_pending(
+        self, *, now: datetime | None = None, limit: int = 50
+    ) -> list[ApprovalRequest]:
+        """Pending requests, oldest first; with `now`, only those not yet past their expiry."""
+        where: list[ColumnElement[bool]] = [
+            ApprovalRequestRow.status == ApprovalStatus.PENDING.value
+        ]
+        if now is not None:
+            where.append(ApprovalRequestRow.expires_at > now)
+        return await self._list(where, limit, oldest_first=True)
+
+    async def list_recent(self, *, limit: int = 20) -> list[ApprovalRequest]:
+        return await self._list([], limit, oldest_first=False)
+
+    async def unfinished(self, *, older_than: datetime, limit: int = 50) -> list[ApprovalRequest]:
+        """Approved requests nobody began applying, and attempts to apply that began, both
+        before `older_than`: what a process died in the middle of."""
+        approved = (ApprovalRequestRow.status == ApprovalStatus.APPROVED.value) & (
+            ApprovalRequestRow.decided_at < older_than
+        )
+        applying = (ApprovalRequestRow.status == ApprovalStatus.APPLYING.value) & (
+            ApprovalRequestRow.apply_started_at < older_than
+        )
+        return await self._list([approved | applying], limit, oldest_first=True)
+
+    async def decide(
+        self,
+        request_id: str,
+        from_status: ApprovalStatus,
+        to_status: ApprovalStatus,
+        decider: str,
+        at: datetime,
+    ) -> bool:
+        """Approve or reject: True only for the one call whose UPDATE changed the row.
+
+        A request past its expiry can no longer be decided (the caller marks it expired).
+        """
+        if from_status != ApprovalStatus.PENDING or to_status not in DECISIONS:
+            raise ValueError(
+                f"decide moves pending to approved or rejected, not {from_status} to {to_status}"
+            )
+        return await self._move(
+            request_id,
+            (from_status,),
+            {"status": to_status.value, "decider": decider, "decided_at": at},
+            ApprovalRequestRow.expires_at > at,
+        )
+
+    async def begin_apply(self, request_id: str, at: datetime, *, retry: bool = False) -> bool:
+        """Take the right to apply: approved -> applying (or failed -> applying with `retry`).
+
+        Only the caller that gets True may send the change to the provider.
+        """
+        source = ApprovalStatus.FAILED if retry else ApprovalStatus.APPROVED
+        return await self._move(
+            request_id,
+            (source,),
+            {
+                "status": ApprovalStatus.APPLYING.value,
+                "apply_started_at": at,
+                "attempts": ApprovalRequestRow.attempts + 1,
+                "failure_reason": None,
+            },
+        )
+
+    async def take_over(self, request_id: str, *, started_before: datetime, at: datetime) -> bool:
+        """Resume an attempt to apply that began before `started_before` and never finished
+        (its process died): True for the one caller that now owns the attempt."""
+        return await self._move(
+            request_id,
+            (ApprovalStatus.APPLYING,),
+            {"apply_started_at": at, "attempts": ApprovalRequestRow.attempts + 1},
+            ApprovalRequestRow.apply_started_at < started_before,
+        )
+
+    async def mark_applied(self, request_id: str, at: datetime) -> bool:
+        return await self._finish(request_id, ApprovalStatus.APPLIED, at, None)
+
+    async def mark_failed(self, request_id: str, reason: str, at: datetime) -> bool:
+        return await self._finish(request_id, ApprovalStatus.FAILED, at, reason)
+
+    async def mark_stale(self, request_id: str, reason: str, at: datetime) -> bool:
+        return await self._finish(request_id, ApprovalStatus.STALE, at, reason)
+
+    async def mark_expired(self, request_id: str, at: datetime) -> bool:
+        """Expire one pending request whose time is up (e.g. when a click arrives late)."""
+        return await self._move(
+            request_id,
+            (ApprovalStatus.PENDING,),
+            {"status": ApprovalStatus.EXPIRED.value, "finished_at": at},
+            ApprovalRequestRow.expires_at <= at,
+        )
+
+    async def expire_due(self, at: datetime) -> list[ApprovalRequest]:
+        """Expire every pending request past its time; returns those this call expired."""
+        statement = (
+            update(ApprovalRequestRow)
+            .where(
+                ApprovalRequestRow.status == ApprovalStatus.PENDING.value,
+                ApprovalRequestRow.expires_at <= at,
+            )
+            .values(status=ApprovalStatus.EXPIRED.value, finished_at=at)
+            .returning(ApprovalRequestRow)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            rows = (await session.scalars(statement)).all()
+            return sorted((_request(row) for row in rows), key=lambda r: (r.created_at, r.id))
+
+    async def set_message(self, request_id: str, channel: str, ts: str) -> bool:
+        """Where the request was posted, so its message can be updated in place."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ApprovalRequestRow)
+                .where(ApprovalRequestRow.id == request_id)
+                .values(message_channel=channel, message_ts=ts)
+                .returning(ApprovalRequestRow.id)
+                .execution_options(synchronize_session=False)
+            )
+            return result.first() is not None
+
+    # -- internals -----------------------------------------------------------------------
+
+    async def _finish(
+        self, request_id: str, to_status: ApprovalStatus, at: datetime, reason: str | None
+    ) -> bool:
+        return await self._move(
+            request_id,
+            (ApprovalStatus.APPLYING,),
+            {"status": to_status.value, "finished_at": at, "failure_reason": reason},
+        )
+
+    async def _move(
+        self,
+        request_id: str,
+        from_statuses: Sequence[ApprovalStatus],
+        values: dict[str, Any],
+        *conditions: ColumnElement[bool],
+    ) -> bool:
+        # One UPDATE whose WHERE holds the expected status: the database lets exactly one
+        # concurrent caller match it, on one connection or across replicas.
+        statement = (
+            update(ApprovalRequestRow)
+            .where(
+                ApprovalRequestRow.id == request_id,
+                ApprovalRequestRow.status.in_([s.value for s in from_statuses]),
+                *conditions,
+            )
+            .values(**values)
+            .returning(ApprovalRequestRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            return (await session.execute(statement)).first() is not None
+
+    async def _list(
+        self, where: list[ColumnElement[bool]], limit: int, *, oldest_first: bool
+    ) -> list[ApprovalRequest]:
+        order = (
+            (ApprovalRequestRow.created_at.asc(), ApprovalRequestRow.id.asc())
+            if oldest_first
+            else (ApprovalRequestRow.created_at.desc(), ApprovalRequestRow.id.desc())
+        )
+        statement = (
+            select(ApprovalRequestRow)
+            .where(*where)
+            .order_by(*order)
+            .limit(max(1, min(limit, MAX_LIST)))
+        )
+        async with self._sessions() as session:
+            return [_request(row) for row in await session.scalars(statement)]
+
+
+def _request(row: ApprovalRequestRow) -> ApprovalRequest:
+    return ApprovalRequest(
+        id=row.id,
+        provider=row.provider,
+        room_id=row.room_id,
+        room_name=row.room_name,
+        requester=row.requester,
+        changes=tuple(
+            FieldChange(field=str(c["field"]), old=c.get("old"), new=c.get("new"))
+            for c in row.changes
+        ),
+        status=ApprovalStatus(row.status),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        decided_at=row.decided_at,
+        decider=row.decider,
+        apply_started_at=row.apply_started_at,
+        attempts=row.attempts,
+        finished_at=row.finished_at,
+        message_channel=row.message_channel,
+        message_ts=row.message_ts,
+        failure_reason=row.failure_reason,
+    )

@@ -1,0 +1,86 @@
+"""The async engine for a normalised DATABASE_URL, with each database's connection rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.store.urls import ensure_sqlite_directory, is_sqlite, normalise_database_url
+
+# A writer waits this long for another writer (another process, or a second replica on the
+# same file) before SQLite says "database is locked"; every write here is one short statement.
+SQLITE_BUSY_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 10
+# A checkout that waits longer than this means the pool is exhausted: fail loudly instead
+# of letting Slack's 3-second acknowledgements pile up behind it.
+POOL_TIMEOUT_SECONDS = 10.0
+# Every statement the bot runs is small; one that runs this long is stuck on a lock.
+STATEMENT_TIMEOUT_MS = 15_000
+
+
+def create_engine(
+    url: URL | str, *, statement_timeout_ms: int | None = STATEMENT_TIMEOUT_MS
+) -> AsyncEngine:
+    """An engine for `url` (normalised if given as text); nothing is connected yet.
+
+    `statement_timeout_ms=None` lifts PostgreSQL's per-statement limit (for migrations,
+    whose DDL on a large table may legitimately run long).
+    """
+    if isinstance(url, str):
+        url = normalise_database_url(url)
+    if is_sqlite(url):
+        return _sqlite_engine(url)
+    return _postgres_engine(url, statement_timeout_ms)
+
+
+def _sqlite_engine(url: URL) -> AsyncEngine:
+    ensure_sqlite_directory(url)
+    engine = create_async_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_SECONDS},
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+    )
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            # busy_timeout first: switching to WAL needs a lock another process may hold.
+            cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
+            # WAL lets readers go on while one writer writes; NORMAL is durable in WAL
+            # except for the last commits on power loss, which the bot can afford.
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            # Off by default in SQLite; PostgreSQL always enforces them.
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    return engine
+
+
+def _postgres_engine(url: URL, statement_timeout_ms: int | None) -> AsyncEngine:
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    if statement_timeout_ms is not None:
+        # Set at connection start (not with SET, which would open a transaction a rollback
+        # could undo), after whatever `options` the URL already carries.
+        given = url.query.get("options", "")
+        options = given if isinstance(given, str) else " ".join(given)
+        connect_args["options"] = f"{options} -c statement_timeout={statement_timeout_ms}".strip()
+    return create_async_engine(
+        url,
+        connect_args=connect_args,
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        # A managed database or a proxy drops idle connections; find out before using one.
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
