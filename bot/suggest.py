@@ -1,4 +1,4 @@
-""""Did you mean …?": the closest of some known names to what was typed (pure)."""
+"""The closest known names to what was typed, for "did you mean …?" (pure)."""
 
 from __future__ import annotations
 
