@@ -19,7 +19,7 @@ from bot.providers.errors import NotSupported
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
 from bot.services.reads import ReadService
-from bot.settings import Settings
+from bot.settings import TELNYX_NOT_YET, Settings
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
 from bot.slack.failures import report_failure
@@ -30,6 +30,8 @@ from bot.slack.responder import Responder
 from bot.slack.retries import slack_retry_handlers
 from bot.slack.services import VERIFIED_KEY, Services, utc_now
 from bot.slack.users import UserZones
+from bot.store.store import Store, open_store
+from bot.store.urls import is_sqlite, normalise_database_url
 
 log = logging.getLogger("bot.app")
 SLACK_TIMEOUT_SECONDS = 10
@@ -68,7 +70,7 @@ def build_provider(
     """
     if settings.video_provider == "telnyx":
         raise NotSupported(
-            "VIDEO_PROVIDER=telnyx is not available in this release yet; use signalwire",
+            TELNYX_NOT_YET,
             provider="Telnyx",
         )
     base_url = settings.signalwire_url
@@ -101,6 +103,7 @@ class Runtime:
     services: Services
     bolt: AsyncApp
     slack_session: aiohttp.ClientSession
+    store: Store | None = None
 
     def health(self) -> dict[str, Any]:
         """What /healthz says: cheap, from what recent provider calls saw."""
@@ -110,6 +113,20 @@ class Runtime:
     async def aclose(self) -> None:
         await self.provider.aclose()
         await self.slack_session.close()
+        if self.store is not None:
+            await self.store.aclose()
+
+
+async def open_runtime(settings: Settings, **parts: Any) -> Runtime:
+    """The runtime with its store open: the embedded SQLite database is migrated on start;
+    any other must have been migrated already (`python -m bot migrate`, the release step)."""
+    url = normalise_database_url(settings.database_url)
+    store = await open_store(url, migrate_first=is_sqlite(url))
+    try:
+        return build_runtime(settings, store=store, **parts)
+    except BaseException:
+        await store.aclose()
+        raise
 
 
 def build_runtime(
@@ -118,6 +135,7 @@ def build_runtime(
     provider: VideoProvider | None = None,
     clock: Callable[[], datetime] = utc_now,
     deliveries: SeenDeliveries | None = None,
+    store: Store | None = None,
 ) -> Runtime:
     """Must run inside the event loop that will serve: the Slack HTTP session belongs to it."""
     provider = provider or build_provider(settings)
@@ -137,9 +155,10 @@ def build_runtime(
         buttons=signer,
         more=MoreStates(signer),
         clock=clock,
+        store=store,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
-    return Runtime(settings, provider, services, bolt, session)
+    return Runtime(settings, provider, services, bolt, session, store)
 
 
 class _UnusedEnvTokenNotice(logging.Filter):

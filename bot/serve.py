@@ -16,12 +16,13 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime, open_runtime
 from bot.logs import configure_logging
 from bot.providers.errors import NotSupported
 from bot.settings import Mode, Settings, SettingsError, load_settings
 from bot.slack.edge import Rejected, admit, bolt_request
 from bot.slack.services import DELIVERY_KEY, VERIFIED_KEY
+from bot.store.errors import StoreError
 
 log = logging.getLogger("bot.serve")
 EVENTS_PATH = "/slack/events"
@@ -78,12 +79,12 @@ async def serve_http(
         health=runtime.health,
     )
     runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    bound = runner.addresses[0][1] if runner.addresses else port
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     try:
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound = runner.addresses[0][1] if runner.addresses else port
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
         yield RunningServer(f"http://{shown}:{bound}")
     finally:
         await runner.cleanup()
@@ -127,7 +128,11 @@ async def serve_socket(runtime: Runtime, app_token: str) -> AsyncIterator[object
 
 
 async def _serve(settings: Settings, mode: Mode) -> int:
-    runtime = build_runtime(settings)
+    try:
+        runtime = await open_runtime(settings)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -143,7 +148,11 @@ async def _serve(settings: Settings, mode: Mode) -> int:
             print(f"SLACK_APP_TOKEN: Slack refused it ({error})", file=sys.stderr)
             return 2
         return 0
-    async with serve_http(runtime, port=settings.port):
-        log.info("RoomOps listening on 0.0.0.0:%d%s", settings.port, EVENTS_PATH)
-        await stop.wait()
+    try:
+        async with serve_http(runtime, port=settings.port):
+            log.info("RoomOps listening on 0.0.0.0:%d%s", settings.port, EVENTS_PATH)
+            await stop.wait()
+    except OSError as exc:  # the port is taken, or not ours to bind
+        print(f"PORT: cannot listen on 0.0.0.0:{settings.port} ({exc.strerror})", file=sys.stderr)
+        return 2
     return 0

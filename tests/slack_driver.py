@@ -4,6 +4,7 @@ Slack stand-in at their response_url."""
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from bot.app import build_runtime
+from bot.app import open_runtime
 from bot.demo import DEMO_SIGNING_SECRET, demo_settings
 from bot.demo.render_text import render_message
 from bot.serve import serve_http
@@ -97,12 +98,14 @@ def settings_for(sim: RunningSimulator, slack: RunningSlackStandin, **changes: A
 async def running_bot(
     sim: RunningSimulator, slack: RunningSlackStandin, **changes: Any
 ) -> AsyncIterator[Driver]:
-    runtime = build_runtime(settings_for(sim, slack, **changes))
-    async with (
-        serve_http(runtime, host="127.0.0.1", port=0) as server,
-        httpx.AsyncClient(timeout=10) as http,
-    ):
-        yield Driver(server.url, slack, sim, http)
+    with tempfile.TemporaryDirectory(prefix="roomops-test-") as folder:
+        changes.setdefault("database_url", f"sqlite:///{folder}/roomops.db")
+        runtime = await open_runtime(settings_for(sim, slack, **changes))
+        async with (
+            serve_http(runtime, host="127.0.0.1", port=0) as server,
+            httpx.AsyncClient(timeout=10) as http,
+        ):
+            yield Driver(server.url, slack, sim, http)
 
 
 def text_of(message: dict[str, Any]) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TextIO
 
 from pydantic import SecretStr
 
-from bot.app import build_runtime
+from bot.app import open_runtime
 from bot.demo.background import BackgroundLoop
 from bot.demo.console import Console
 from bot.demo.history import default_history_path, line_editing
@@ -60,11 +61,15 @@ async def demo_world(
         run_slack_standin(bot_token=DEMO_BOT_TOKEN) as slack,
     ):
         settings = demo_settings(slack.api_url, sim.base_url, config.project_id, config.api_token)
-        async with serve_http(build_runtime(settings), host="127.0.0.1", port=0) as server:
-            banner = BANNER.format(
-                sessions=config.session_count, days=config.days, bot_url=server.url
-            )
-            yield Console(server.url, DEMO_SIGNING_SECRET, slack, out), banner
+        # A fresh database each time: the demo leaves nothing behind in ./var.
+        with tempfile.TemporaryDirectory(prefix="roomops-demo-") as folder:
+            database = {"database_url": f"sqlite:///{folder}/demo.db"}
+            runtime = await open_runtime(settings.model_copy(update=database))
+            async with serve_http(runtime, host="127.0.0.1", port=0) as server:
+                banner = BANNER.format(
+                    sessions=config.session_count, days=config.days, bot_url=server.url
+                )
+                yield Console(server.url, DEMO_SIGNING_SECRET, slack, out), banner
 
 
 def run_demo(

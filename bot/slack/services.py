@@ -16,6 +16,7 @@ from bot.slack.more import MoreStates
 from bot.slack.pacing import AckFirst
 from bot.slack.responder import Responder
 from bot.slack.users import UserZones
+from bot.store.store import Store
 
 CONTEXT_KEY = "roomops"
 # Set by the HTTP edge on requests whose Slack signature it verified (Socket Mode payloads
@@ -40,6 +41,8 @@ class Services:
     more: MoreStates
     clock: Callable[[], datetime] = field(default=utc_now)
     pacing: AckFirst = field(default_factory=AckFirst)
+    # Approvals, audit and digest claims; None only where a test builds the app without one.
+    store: Store | None = None
 
 
 def services_from(context: Any) -> Services:
