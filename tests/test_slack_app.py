@@ -208,7 +208,12 @@ async def test_session_shows_every_field_of_the_seed(bot: Driver) -> None:
         shown = f"\n{label}: " in text and f"*{label}*" in blocks_text(reply)
         assert shown != (label in empty_labels), field
     assert f"\nID: {session.id}\n" in text
-    assert bot.sim.requests[-1].path == f"{SESSIONS}/{session.id}"
+    # The single GET has no cost; the room's list has it, and the detail shows it too.
+    single, listed = bot.sim.requests[-2:]
+    assert single.path == f"{SESSIONS}/{session.id}"
+    assert listed.path == SESSIONS and listed.query["room_id"] == session.room_id
+    assert session.cost_in_dollars is not None
+    assert f"\n{LABELS['cost_in_dollars']}: ${session.cost_in_dollars:,.2f}" in text
 
 
 async def test_session_times_use_the_users_zone_and_slack_date_tokens(bot: Driver) -> None:

@@ -28,6 +28,8 @@ MAX_ROOMS_SCANNED = 5000
 # per reply; "More" goes on from there.
 SCAN_PAGE_SIZE = 500
 MAX_SCAN_PAGES = 10
+# How far back among a room's sessions the cost of one session is looked for.
+COST_LOOKUP_PAGE = 100
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
 Named = TypeVar("Named", Room, Conference)
@@ -92,9 +94,23 @@ class ReadService:
 
     async def session(self, session_id: str) -> RoomSession:
         try:
-            return await self.provider.get_room_session(session_id)
+            session = await self.provider.get_room_session(session_id)
         except NotFound:
             raise self._missing(f"No room session with id `{session_id}`") from None
+        if session.cost_in_dollars is None and session.room_id:
+            session.cost_in_dollars = await self._listed_cost(session.room_id, session_id)
+        return session
+
+    async def _listed_cost(self, room_id: str, session_id: str) -> float | None:
+        """SignalWire reports a session's cost only in lists: look for it among its room's
+        newest sessions (one page), where a session someone asks about usually is."""
+        page = await self.provider.room_sessions_page(
+            SessionQuery(room_id=room_id), page_size=COST_LOOKUP_PAGE
+        )
+        for listed in page.items:
+            if listed.id == session_id:
+                return listed.cost_in_dollars
+        return None
 
     # -- rooms ---------------------------------------------------------------------------
 
