@@ -27,7 +27,7 @@ def _session_count(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="roomops", description="RoomOps: run video rooms on SignalWire and Telnyx from Slack."
+        prog="roomops", description="RoomOps: run video rooms on SignalWire from Slack."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz on $PORT")
@@ -42,32 +42,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"simulated room sessions, 1 to {MAX_DEMO_SESSIONS} (default 6000)",
     )
-    digest = commands.add_parser("digest", help="post one digest now")
-    digest.add_argument(
-        "--date",
-        metavar="D",
-        help="day to summarise, YYYY-MM-DD; default yesterday in the digest's time zone",
-    )
-    digest.add_argument(
-        "--channel",
-        metavar="C",
-        help="channel id to post to, e.g. C0123ABCD; default DIGEST_CHANNEL",
-    )
-    digest.add_argument(
-        "--dry-run", action="store_true", help="print the digest instead of posting it"
-    )
-    digest.add_argument(
-        "--force",
-        action="store_true",
-        help="post even if this channel already has the digest for that date",
-    )
-    commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("migrate", help="create or update the database tables at DATABASE_URL")
     commands.add_parser("check-config", help="validate settings and reach Slack and the provider")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     command: str = args.command
     if command == "check-config":
         from bot.check_config import check_config
@@ -85,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.store.cli import run_migrate
 
         return run_migrate()
-    print(f"roomops {command}: not available in this release yet", file=sys.stderr)
-    return 2
+    # A command offered by the parser but not run here would be advertising what is not there.
+    parser.error(f"{command} is not implemented")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The demo console as people use it: `python -m bot demo` in a terminal (a pty) or with
-commands piped in; and the `demo`/`digest` command-line options."""
+commands piped in; and the `demo` command-line options."""
 
 from __future__ import annotations
 
@@ -266,17 +266,3 @@ def test_demo_sessions_out_of_range_is_a_usage_error(
         "must be a whole number from 1 to 1000000, e.g. --sessions 6000"
     )
     assert "Traceback" not in err
-
-
-def test_digest_help_describes_every_option(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(["digest", "--help"])
-    assert exited.value.code == 0
-    # argparse wraps help text: compare with the whitespace folded.
-    text = " ".join(capsys.readouterr().out.split())
-    assert "--date D day to summarise, YYYY-MM-DD; default yesterday in the digest's time zone" in (
-        text
-    )
-    assert "--channel C channel id to post to" in text
-    assert "--dry-run print the digest instead of posting it" in text
-    assert "--force post even if" in text
