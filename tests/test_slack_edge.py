@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -251,3 +252,23 @@ async def test_a_retried_event_is_served_once(bot: Driver) -> None:
     await bot.slack.wait_for_call("views.publish")
     await asyncio.sleep(0.3)
     assert len(bot.slack.calls_to("views.publish")) == 1
+
+
+async def test_a_command_replayed_to_another_replica_is_served_once(
+    sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
+) -> None:
+    shared = {"database_url": f"sqlite:///{tmp_path}/shared.db"}
+    async with running_bot(sim, slack, **shared) as one, running_bot(sim, slack, **shared) as two:
+        url = slack.new_response_url()
+        body = slash_command(
+            "sessions limit=1", response_url=url, user_id=ALICE, channel_id=CHANNEL
+        )
+        headers = signed_headers(one.secret, body)
+        first = await one.http.post(f"{one.url}/slack/events", content=body, headers=headers)
+        again = await two.http.post(f"{two.url}/slack/events", content=body, headers=headers)
+        # The other replica has not seen it: it acknowledges, then the store says "served".
+        assert first.status_code == 200 and again.status_code == 200
+        await slack.wait_for_response(url, timeout=10)
+        await asyncio.sleep(0.8)
+        assert len(slack.responses_to(url)) == 1
+        assert len(sim.requests) == 1

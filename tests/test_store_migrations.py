@@ -4,6 +4,7 @@ running them again or from two processes at once is harmless."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,10 +13,18 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from bot.store import DatabaseUnavailable, SchemaOutOfDate, migrate, open_store
+from bot.store import (
+    DatabaseUnavailable,
+    SchemaOutOfDate,
+    StoreError,
+    migrate,
+    normalise_database_url,
+    open_store,
+)
 from bot.store.engine import create_engine
 from bot.store.migrate import head_revision
 from bot.store.schema import Base
+from tests.databases import PostgresServer
 
 TABLES = {
     "approval_requests",
@@ -106,3 +115,54 @@ async def test_unreachable_postgres_is_one_clear_line_without_the_password() -> 
     assert "127.0.0.1" in message
     assert secret not in message
     assert "\n" not in message
+
+
+async def test_sqlite_connections_are_set_up_for_several_writers(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'roomops.db'}"
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            pragmas = {
+                name: await connection.scalar(text(f"PRAGMA {name}"))
+                for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+            }
+    finally:
+        await engine.dispose()
+    # synchronous 1 = NORMAL; busy_timeout in milliseconds.
+    assert pragmas == {
+        "journal_mode": "wal",
+        "busy_timeout": 10_000,
+        "foreign_keys": 1,
+        "synchronous": 1,
+    }
+
+
+async def test_postgres_connections_carry_a_statement_timeout_and_keep_url_options(
+    postgres_server: PostgresServer,
+) -> None:
+    url = normalise_database_url(postgres_server.url("postgres"))
+    url = url.update_query_dict({"options": "-c application_name=roomops-test"})
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            timeout = await connection.scalar(text("SHOW statement_timeout"))
+            name = await connection.scalar(text("SHOW application_name"))
+    finally:
+        await engine.dispose()
+    assert (timeout, name) == ("15s", "roomops-test")
+
+
+async def test_a_database_from_a_newer_release_is_refused_in_words(migrated_url: str) -> None:
+    engine = create_engine(migrated_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '0099_next'"))
+    finally:
+        await engine.dispose()
+    with pytest.raises(StoreError) as caught:
+        await migrate(migrated_url)
+    assert "'0099_next'" in str(caught.value)
+    assert "newer RoomOps release" in str(caught.value)
+    with pytest.raises(SchemaOutOfDate, match="0099_next"):
+        await open_store(migrated_url)

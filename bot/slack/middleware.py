@@ -21,6 +21,7 @@ from slack_bolt.response import BoltResponse
 from bot.slack.access import actor, refusal
 from bot.slack.blocks.help import render_problem
 from bot.slack.deliveries import SeenDeliveries, delivery_key
+from bot.slack.delivery_claim import DELIVERY_ID_KEY
 from bot.slack.services import CONTEXT_KEY, DELIVERY_KEY, Services
 
 log = logging.getLogger("bot.slack.access")
@@ -45,6 +46,8 @@ class RoomOpsMiddleware(AsyncMiddleware):
             log.info("duplicate delivery ignored (%s)", key.split(":", 1)[0])
             return BoltResponse(status=200, body="")
         req.context[CONTEXT_KEY] = services
+        if key is not None:
+            req.context[DELIVERY_ID_KEY] = key
         refused = await self._refuse(body)
         if refused is not None:
             return refused

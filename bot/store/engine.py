@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.store.urls import ensure_sqlite_directory, is_sqlite, normalise_database_url
@@ -50,11 +52,14 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
-            # busy_timeout first: switching to WAL needs a lock another process may hold.
+            # busy_timeout first: any later statement may meet another connection's lock.
             cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
-            # WAL lets readers go on while one writer writes; NORMAL is durable in WAL
-            # except for the last commits on power loss, which the bot can afford.
-            cursor.execute("PRAGMA journal_mode = WAL")
+            # WAL lets readers go on while one writer writes. It is stored in the file, so
+            # only a new file needs it; NORMAL is durable in WAL except for the last
+            # commits on power loss, which the bot can afford.
+            cursor.execute("PRAGMA journal_mode")
+            if str(cursor.fetchone()[0]).lower() != "wal":
+                _try_wal(cursor)
             cursor.execute("PRAGMA synchronous = NORMAL")
             # Off by default in SQLite; PostgreSQL always enforces them.
             cursor.execute("PRAGMA foreign_keys = ON")
@@ -62,6 +67,35 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
             cursor.close()
 
     return engine
+
+
+def _try_wal(cursor: Any) -> None:
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    except Exception as exc:
+        # Switching a new file to WAL does not wait for another connection's lock (two
+        # migrations starting together on a fresh file); `enable_wal` retries it, and
+        # every connection follows the file's mode once it is set.
+        if "locked" not in str(exc):
+            raise
+
+
+async def enable_wal(engine: AsyncEngine) -> None:
+    """Put a SQLite file in WAL mode, waiting for other connections' locks up to
+    SQLITE_BUSY_SECONDS (the PRAGMA itself does not wait)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            async with engine.connect() as connection:
+                # Answers the mode now in force: a file system without shared memory keeps
+                # its old mode, which still works, one writer and its readers at a time.
+                await connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+                return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or loop.time() > deadline:
+                raise
+        await asyncio.sleep(0.05)
 
 
 def _postgres_engine(url: URL, statement_timeout_ms: int | None) -> AsyncEngine:

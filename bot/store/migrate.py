@@ -9,12 +9,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.store.engine import create_engine
+from bot.store.engine import create_engine, enable_wal
 from bot.store.errors import DatabaseUnavailable, SchemaOutOfDate, StoreError
 from bot.store.urls import describe, is_postgres, normalise_database_url
 
@@ -45,6 +46,8 @@ async def migrate(url: URL | str) -> str:
     url = normalise_database_url(url) if isinstance(url, str) else url
     engine = create_engine(url, statement_timeout_ms=None)
     try:
+        if not is_postgres(url):
+            await enable_wal(engine)
         # One transaction: PostgreSQL's DDL is transactional, so a second process waits on
         # the lock and then finds the schema at head; SQLite's BEGIN IMMEDIATE does the
         # same with its write lock.
@@ -53,6 +56,12 @@ async def migrate(url: URL | str) -> str:
             return await connection.run_sync(_upgrade)
     except (OperationalError, InterfaceError, OSError) as exc:
         raise unavailable(url, exc) from None
+    except CommandError as exc:
+        # Typically a revision this release does not know: a newer release migrated it.
+        raise StoreError(
+            f"DATABASE_URL: cannot migrate the database at {describe(url)} "
+            f"({_first_line(exc, url)}); was it migrated by a newer RoomOps release?"
+        ) from None
     except DBAPIError as exc:
         # A step the database refused (rights, a conflicting object): nothing was applied.
         raise StoreError(

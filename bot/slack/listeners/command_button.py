@@ -16,6 +16,7 @@ from bot.commands.grammar import parse_words
 from bot.commands.model import Command, UsageError
 from bot.slack.answers import answer
 from bot.slack.buttons import ButtonRefused, ButtonSigner
+from bot.slack.delivery_claim import claim_delivery
 from bot.slack.failures import replying_errors
 from bot.slack.services import services_from
 
@@ -43,6 +44,7 @@ def command_button(purpose: str, words: Words) -> Listener:
     ) -> None:
         await ack()
         async with replying_errors(body, context):
+            await claim_delivery(context)
             services = services_from(context)
             command = button_command(services.buttons, purpose, action.get("value"), words)
             reply = await answer(command, services, (body.get("user") or {}).get("id"))

@@ -9,6 +9,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.commands.grammar import parse
 from bot.slack.answers import answer
+from bot.slack.delivery_claim import claim_delivery
 from bot.slack.failures import replying_errors
 from bot.slack.services import services_from
 
@@ -16,6 +17,7 @@ from bot.slack.services import services_from
 async def rooms_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
     async with replying_errors(command, context):
+        await claim_delivery(context)
         services = services_from(context)
         reply = await answer(parse(command.get("text") or ""), services, command.get("user_id"))
         await services.responder.send(command["response_url"], reply)
