@@ -541,3 +541,9 @@ async def test_conferences_page_on_with_more(bot: Driver) -> None:
         if line.startswith("• ")
     ]
     assert sorted(rows) == sorted(f"• {c.name}" for c in bot.sim.dataset.conferences)
+
+
+async def test_the_helps_own_match_example_finds_the_all_hands_room(bot: Driver) -> None:
+    reply = await bot.ask('sessions match="all hands" limit=5')
+    rows = [line for line in text_of(reply).splitlines() if line.startswith("• ")]
+    assert rows and all(row.startswith("• all-hands |") for row in rows)

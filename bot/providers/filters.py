@@ -1,7 +1,8 @@
 """Filters applied here when a provider cannot apply them on the wire (pure).
 
 Searching is what people see: names and display names, any case, with curly and straight
-apostrophes alike.
+apostrophes alike, and with `-`, `_` and spaces alike (`match="all hands"` finds the
+`all-hands` room and its display name "Company All-Hands").
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from itertools import pairwise
 from bot.providers.base import SessionQuery
 from bot.providers.models import RoomSession
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "-": " ", "_": " "})
 
 
 def folded(text: str) -> str:
-    return text.translate(_APOSTROPHES).casefold()
+    return " ".join(text.translate(_FOLD).casefold().split())
 
 
 def names_match(needle: str, *names: str | None) -> bool:
