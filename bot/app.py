@@ -14,12 +14,14 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.approvals.jobs import INTERVAL_SECONDS, PeriodicJob
 from bot.providers.base import VideoProvider
 from bot.providers.errors import NotSupported
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
 from bot.services.reads import ReadService
 from bot.settings import TELNYX_NOT_YET, Settings
+from bot.slack.approval_messages import approvals_round
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
 from bot.slack.failures import report_failure
@@ -104,6 +106,8 @@ class Runtime:
     bolt: AsyncApp
     slack_session: aiohttp.ClientSession
     store: Store | None = None
+    # Expires approval requests and finishes what a stopped process left half-done.
+    approvals_job: PeriodicJob | None = None
 
     def health(self) -> dict[str, Any]:
         """What /healthz says: cheap, from what recent provider calls saw."""
@@ -111,6 +115,8 @@ class Runtime:
         return {"status": provider.status, "provider": provider.as_dict()}
 
     async def aclose(self) -> None:
+        if self.approvals_job is not None:
+            await self.approvals_job.stop()
         await self.provider.aclose()
         await self.slack_session.close()
         if self.store is not None:
@@ -136,8 +142,12 @@ def build_runtime(
     clock: Callable[[], datetime] = utc_now,
     deliveries: SeenDeliveries | None = None,
     store: Store | None = None,
+    approvals_interval: float = INTERVAL_SECONDS,
 ) -> Runtime:
-    """Must run inside the event loop that will serve: the Slack HTTP session belongs to it."""
+    """Must run inside the event loop that will serve: the Slack HTTP session belongs to it.
+
+    With a store, the approvals job starts here (at once, then every `approvals_interval`
+    seconds), and stops with the runtime."""
     provider = provider or build_provider(settings)
     # One pool for every call to Slack: Web API calls and response_url replies alike.
     session = aiohttp.ClientSession(
@@ -158,7 +168,11 @@ def build_runtime(
         store=store,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
-    return Runtime(settings, provider, services, bolt, session, store)
+    job = None
+    if store is not None:
+        job = PeriodicJob(lambda: approvals_round(services), interval=approvals_interval)
+        job.start()
+    return Runtime(settings, provider, services, bolt, session, store, job)
 
 
 class _UnusedEnvTokenNotice(logging.Filter):

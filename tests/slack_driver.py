@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from bot.app import open_runtime
+from bot.app import Runtime, open_runtime
 from bot.demo import DEMO_SIGNING_SECRET, demo_settings
 from bot.demo.render_text import render_message
 from bot.serve import serve_http
@@ -41,6 +41,7 @@ class Driver:
     sim: RunningSimulator
     http: httpx.AsyncClient
     secret: str = DEMO_SIGNING_SECRET
+    runtime: Runtime | None = None
 
     async def post(
         self, body: str, *, timestamp: int | None = None, secret: str | None = None
@@ -96,16 +97,21 @@ def settings_for(sim: RunningSimulator, slack: RunningSlackStandin, **changes: A
 
 @asynccontextmanager
 async def running_bot(
-    sim: RunningSimulator, slack: RunningSlackStandin, **changes: Any
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    parts: Mapping[str, Any] | None = None,
+    /,
+    **changes: Any,
 ) -> AsyncIterator[Driver]:
+    """`changes` are settings; `parts` go to the runtime as they are (a clock, say)."""
     with tempfile.TemporaryDirectory(prefix="roomops-test-") as folder:
         changes.setdefault("database_url", f"sqlite:///{folder}/roomops.db")
-        runtime = await open_runtime(settings_for(sim, slack, **changes))
+        runtime = await open_runtime(settings_for(sim, slack, **changes), **(parts or {}))
         async with (
             serve_http(runtime, host="127.0.0.1", port=0) as server,
             httpx.AsyncClient(timeout=10) as http,
         ):
-            yield Driver(server.url, slack, sim, http)
+            yield Driver(server.url, slack, sim, http, runtime=runtime)
 
 
 def text_of(message: dict[str, Any]) -> str:

@@ -92,7 +92,7 @@ def test_unknown_subcommand_lists_the_commands_in_one_line() -> None:
         parse("delete all")
     assert info.value.message == (
         "`delete` is not a /rooms command. Commands: `sessions`, `session`, `list`, `room`, "
-        "`conference`, `conferences`."
+        "`conference`, `conferences`, `update`, `approvals`, `audit`."
     )
     assert info.value.usage == "/rooms help"
 

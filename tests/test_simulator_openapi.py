@@ -43,6 +43,9 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
+from bot.approvals.fields import SIGNALWIRE_FIELDS
+from bot.commands.grammar import parse
+from bot.commands.model import UpdateCommand
 from bot.simulator import Fault, RunningSimulator, SimulatorConfig, run_simulator
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
@@ -355,6 +358,30 @@ async def test_update_room(checker: Checker, sim: RunningSimulator) -> None:
     await checker.check(
         "PUT", path, pattern=pattern, view_args=view, body={}, status=401, auth=("x", "y")
     )
+
+
+async def test_every_field_the_bot_sends_is_a_valid_update(
+    checker: Checker, sim: RunningSimulator
+) -> None:
+    """What `/rooms update` would send for each field's own example is a request the spec
+    accepts, and the simulator answers it with a RoomResponse the spec accepts."""
+    room = sim.dataset.rooms[1]
+    pattern, view = f"{ROOMS}/{{id}}", {"id": room.id}
+    command = parse(
+        f"update {room.id} " + " ".join(spec.example for spec in SIGNALWIRE_FIELDS.values())
+    )
+    assert isinstance(command, UpdateCommand)
+    assert [field for field, _ in command.fields] == list(SIGNALWIRE_FIELDS)
+    for field, value in command.fields:
+        body = {field: value}
+        updated = await checker.check(
+            "PUT", f"{ROOMS}/{room.id}", pattern=pattern, view_args=view, body=body
+        )
+        assert updated[field] == value, field
+    # A change made behind the bot's back answers GET as a PUT would have.
+    sim.change_room(room.id, max_members=3)
+    after = await checker.check("GET", f"{ROOMS}/{room.id}", pattern=pattern, view_args=view)
+    assert after["max_members"] == 3
 
 
 async def test_update_room_bad_json_is_400(

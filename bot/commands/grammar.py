@@ -9,9 +9,12 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from bot.approvals.fields import parse_assignments
 from bot.commands.model import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    ApprovalsCommand,
+    AuditCommand,
     Command,
     ConferenceCommand,
     ConferencesCommand,
@@ -21,6 +24,7 @@ from bot.commands.model import (
     RoomCommand,
     SessionCommand,
     SessionsCommand,
+    UpdateCommand,
     UsageError,
 )
 from bot.commands.usage import USAGE
@@ -150,6 +154,37 @@ def _conferences(args: list[str]) -> ConferencesCommand:
     return ConferencesCommand(match=match, limit=_limit("conferences", options.get("limit")))
 
 
+def _update(args: list[str]) -> UpdateCommand:
+    first = tidy(args[0]) if args else ""
+    if not first or "=" in first:
+        raise _bad(
+            "update",
+            "`/rooms update` needs a room first, then the fields to change, e.g. "
+            "`/rooms update standup max_members=25` (or only the room, for a form).",
+        )
+    ref = _ref("update", first, noun="room")
+    return UpdateCommand(ref=ref, fields=tuple(parse_assignments(args[1:]).items()))
+
+
+def _approvals(args: list[str]) -> ApprovalsCommand:
+    extra = [tidy(arg) for arg in args if tidy(arg)]
+    if extra:
+        raise _bad(
+            "approvals", f"`/rooms approvals` takes nothing more; remove `{_clip(extra[0], 30)}`."
+        )
+    return ApprovalsCommand()
+
+
+def _audit(args: list[str]) -> AuditCommand:
+    rooms = [tidy(arg) for arg in args if "=" not in arg and tidy(arg)]
+    if len(rooms) > 1:
+        extra = _clip(rooms[1], 30)
+        raise _bad("audit", f"`/rooms audit` takes one room at most; remove `{extra}`.")
+    options = _options("audit", [arg for arg in args if "=" in arg], allowed=("limit",))
+    room = _ref("audit", rooms[0], noun="room") if rooms else None
+    return AuditCommand(room=room, limit=_limit("audit", options.get("limit")))
+
+
 _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "sessions": _sessions,
     "session": _session,
@@ -157,6 +192,9 @@ _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "room": _room,
     "conference": _conference,
     "conferences": _conferences,
+    "update": _update,
+    "approvals": _approvals,
+    "audit": _audit,
 }
 
 Listing = SessionsCommand | ListRoomsCommand | ConferencesCommand
@@ -231,14 +269,15 @@ def _positional(command: str, args: list[str], what: str) -> list[str]:
     return args
 
 
-def _ref(command: str, value: str) -> str:
+def _ref(command: str, value: str, *, noun: str | None = None) -> str:
     if is_uuid(value):
         return value.lower()
     if NAME_PATTERN.match(value):
         return value
+    noun = noun or command
     raise _bad(
         command,
-        f"`{_clip(value)}` is neither a {command} UUID nor a {command} name "
+        f"`{_clip(value)}` is neither a {noun} UUID nor a {noun} name "
         "(names use letters, digits, `_` and `-`, up to 100 characters).",
     )
 

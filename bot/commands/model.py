@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.providers.base import RoomQuery, SessionQuery
 
@@ -58,6 +59,26 @@ class ConferencesCommand:
     limit: int = DEFAULT_LIMIT
 
 
+@dataclass(frozen=True)
+class UpdateCommand:
+    """Ask for a change of room fields; with no fields, open the form (a modal)."""
+
+    ref: str
+    # (field, value) in the order typed, validated; values as the provider takes them.
+    fields: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalsCommand:
+    pass
+
+
+@dataclass(frozen=True)
+class AuditCommand:
+    room: str | None = None
+    limit: int = DEFAULT_LIMIT
+
+
 Command = (
     HelpCommand
     | SessionsCommand
@@ -66,6 +87,9 @@ Command = (
     | RoomCommand
     | ConferenceCommand
     | ConferencesCommand
+    | UpdateCommand
+    | ApprovalsCommand
+    | AuditCommand
 )
 
 

@@ -13,6 +13,9 @@ USAGE: dict[str, str] = {
     "room": "/rooms room UUID|NAME",
     "conference": "/rooms conference UUID|NAME",
     "conferences": "/rooms conferences [match=TEXT] [limit=N]",
+    "update": "/rooms update UUID|NAME [field=value ...]",
+    "approvals": "/rooms approvals",
+    "audit": "/rooms audit [UUID|NAME] [limit=N]",
 }
 
 SUMMARY: dict[str, str] = {
@@ -26,6 +29,14 @@ SUMMARY: dict[str, str] = {
     "room": "one room and its active session",
     "conference": "one conference, its theme and its active session",
     "conferences": "conferences, newest first",
+    "update": (
+        "ask for a change of room fields (display_name, description, max_members, quality, "
+        "layout, join_from, join_until, remove_at, remove_after_seconds_elapsed, "
+        "record_on_start, enable_room_previews, sync_audio_video, meta), applied once an "
+        "approver approves it; with only the room, a form filled with its current values"
+    ),
+    "approvals": "approval requests waiting for a decision",
+    "audit": "recent requests, decisions and outcomes, for one room or all",
 }
 
 EXAMPLES: tuple[str, ...] = (
@@ -34,4 +45,5 @@ EXAMPLES: tuple[str, ...] = (
     "/rooms sessions match=daily since=2026-11-01",
     "/rooms list match=sales created_after=2026-01-01",
     "/rooms room all-hands",
+    "/rooms update standup max_members=25 record_on_start=yes",
 )

@@ -24,6 +24,8 @@ from bot.simulator.slack_api import run_slack_standin
 
 DEMO_BOT_TOKEN = "xoxb-roomops-demo"
 DEMO_SIGNING_SECRET = "roomops-demo-signing-secret"
+DEMO_APPROVAL_CHANNEL = "C0APPROVAL"  # #roomops-approvals in the Slack stand-in
+DEMO_APPROVER = "U0BOB00002"  # bob
 PROMPT = "roomops> "
 # Closing takes milliseconds; past this the process leaves anyway (the loop is a daemon).
 CLOSE_SECONDS = 5.0
@@ -31,7 +33,9 @@ EXIT_INTERRUPTED = 130  # what a shell reports for a process ended by Ctrl-C
 
 BANNER = """RoomOps demo: a SignalWire simulator ({sessions} sessions over {days} days),
 a local Slack stand-in and the real bot on {bot_url}.
-Type /rooms help to start, press N to click a button, quit (or Ctrl-D) to leave."""
+Type /rooms help to start, press N to click a button, quit (or Ctrl-D) to leave.
+You are alice. Ask for a room change (/rooms update standup max_members=25), then type
+as bob to switch to bob, the approver, and press Approve."""
 
 
 def demo_settings(slack_api_url: str, signalwire_url: str, project: str, token: str) -> Settings:
@@ -47,6 +51,12 @@ def demo_settings(slack_api_url: str, signalwire_url: str, project: str, token: 
         signalwire_api_token=SecretStr(token),
         allowed_users=(),
         allowed_channels=(),
+        # Room updates: alice (the console's first user) asks, bob approves (`as bob`).
+        approval_channel=DEMO_APPROVAL_CHANNEL,
+        approvers=(DEMO_APPROVER,),
+        requesters=(),
+        allow_self_approval=False,
+        approval_ttl_hours=24,
     )
 
 

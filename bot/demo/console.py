@@ -3,6 +3,7 @@ over HTTP to the real bot, and prints what the bot posts back."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -21,8 +22,14 @@ REPLY_TIMEOUT = 30.0
 
 CONSOLE_HELP = """Type a slash command as in Slack, e.g. /rooms sessions, /rooms help.
 press N     click button [N] (press alone: the only button, or a list of them)
+as NAME     act as another person: alice asks for room updates, bob approves them
 quit        leave the demo (Ctrl-D and Ctrl-C too)"""
+# What the console shows of the bot's own Slack calls (replies to commands arrive through
+# their response_url and are shown by `_send`).
+_SHOWN_CALLS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "views.update"})
 _NUMBER = re.compile(r"\[?([0-9]+)\]?")
+_MENTION = re.compile(r"@([UW][A-Z0-9]{2,30})\b")
+_CHANNEL_ID = re.compile(r"#([CG][A-Z0-9]{2,30})\b")
 
 
 def pick_button(which: str, buttons: Sequence[Button]) -> tuple[int, Button] | str:
@@ -54,6 +61,13 @@ class Console:
     buttons: list[Button] = field(default_factory=list)
     last_message: dict[str, Any] = field(default_factory=dict)
 
+    _form: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        # Messages the bot posts to channels and people (approval requests, their updates,
+        # direct messages) are shown as they happen, like Slack would show them.
+        self.slack.on_event = self._slack_event
+
     async def handle(self, line: str) -> bool:
         """Run one console line; False when the user asked to leave."""
         line = line.strip()
@@ -67,9 +81,26 @@ class Console:
             await self.command(line.removeprefix("/rooms").strip())
         elif line.split(maxsplit=1)[0] == "press":
             await self.press(line.removeprefix("press").strip())
+        elif line.split(maxsplit=1)[0] == "as":
+            self.switch_user(line.removeprefix("as").strip())
         else:
-            self.out("Type /rooms help, press N, or quit (help shows the console's commands).")
+            self.out(
+                "Type /rooms help, press N, as NAME, or quit (help shows the console's commands)."
+            )
         return True
+
+    def switch_user(self, name: str) -> None:
+        by_name = {
+            str(user["name"]): user_id
+            for user_id, user in self.slack.users.items()
+            if not user.get("is_bot")
+        }
+        user_id = by_name.get(name.lower().lstrip("@"))
+        if user_id is None:
+            self.out(f"There is no {name or 'one'} here; try one of: {', '.join(sorted(by_name))}.")
+            return
+        self.user_id = user_id
+        self.out(f"(you are {name.lower().lstrip('@')} now)")
 
     async def command(self, text: str) -> None:
         url = self.slack.new_response_url()
@@ -112,18 +143,66 @@ class Console:
             self._show(response.json())
             return
         self.out(f"(acknowledged in {ack_ms:.0f} ms)")
+        self._form.clear()
+        reply = asyncio.ensure_future(
+            self.slack.wait_for_response(response_url, timeout=REPLY_TIMEOUT)
+        )
+        form = asyncio.ensure_future(self._form.wait())
+        # A command that opens a form has no reply: the form is the answer.
+        await asyncio.wait((reply, form), return_when=asyncio.FIRST_COMPLETED)
+        form.cancel()
+        if not reply.done():
+            reply.cancel()
+            return
         try:
-            posts = await self.slack.wait_for_response(response_url, timeout=REPLY_TIMEOUT)
+            posts = reply.result()
         except TimeoutError:
             self.out(f"(no reply within {REPLY_TIMEOUT:.0f} s)")
             return
         for post in posts:
             self._show(post.body)
 
-    def _show(self, message: dict[str, Any]) -> None:
+    def _slack_event(self, method: str, args: dict[str, Any]) -> None:
+        if method not in _SHOWN_CALLS:
+            return
+        if method == "views.update":
+            self.out(
+                "  (a form opened in Slack, filled with the room's values; the console cannot "
+                "fill forms: type /rooms update ROOM field=value ... instead)"
+            )
+            self._form.set()
+            return
+        channel = str(args.get("channel") or "")
+        if channel in self.slack.users:
+            self.out(f"  (direct message to {self.slack.users[channel]['name']})")
+        else:
+            where = self._where(channel, args.get("user"))
+            verb = "updated in" if method == "chat.update" else "posted to"
+            self.out(f"  (message {verb} {where})")
+        self._show({"text": args.get("text"), "blocks": args.get("blocks")}, indent="    ")
+
+    def _where(self, channel: str, user: object) -> str:
+        known = self.slack.channels.get(channel)
+        name = f"#{known['name']}" if known and known.get("name") else channel
+        if isinstance(user, str) and user in self.slack.users:
+            return f"{name}, only for {self.slack.users[user]['name']}"
+        return name
+
+    def _named(self, line: str) -> str:
+        # Mentions read as names, as Slack shows them.
+        line = _MENTION.sub(
+            lambda m: "@" + str(self.slack.users.get(m.group(1), {}).get("name") or m.group(1)),
+            line,
+        )
+        return _CHANNEL_ID.sub(
+            lambda m: "#" + str(self.slack.channels.get(m.group(1), {}).get("name") or m.group(1)),
+            line,
+        )
+
+    def _show(self, message: dict[str, Any], indent: str = "  ") -> None:
         rendered = render_message(message)
         for line in rendered.lines:
-            self.out("  " + line)
+            self.out(indent + self._named(line))
         if rendered.buttons:
             self.buttons = rendered.buttons
             self.last_message = message

@@ -13,7 +13,16 @@ _DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<((?:https?|mailto):[^>]+)>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
-_EMOJI = {":warning:": "⚠️", ":white_check_mark:": "✅"}
+_EMOJI = {
+    ":warning:": "⚠️",
+    ":white_check_mark:": "✅",
+    ":hourglass_flowing_sand:": "⏳",
+    ":gear:": "⚙️",
+    ":no_entry_sign:": "🚫",
+    ":alarm_clock:": "⏰",
+    ":x:": "❌",
+    ":outbox_tray:": "📤",
+}
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 
 

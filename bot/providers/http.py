@@ -188,8 +188,13 @@ class ProviderHttp:
         *,
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
+        fresh: bool = False,
     ) -> Any:
+        """`fresh=True` reads past the cache and any identical read in flight: what a
+        decision about a write (is the room still as the request saw it?) must see."""
         method = method.upper()
+        if method == "GET" and fresh:
+            return await self._call(method, path, params=params, json=None)
         if method != "GET":
             try:
                 return await self._call(method, path, params=params, json=json)

@@ -149,13 +149,16 @@ class SignalWireProvider:
             lambda cursor: self.rooms_page(query, cursor=cursor, page_size=page_size)
         )
 
-    async def get_room(self, id_or_name: str, *, include_active_session: bool = True) -> Room:
+    async def get_room(
+        self, id_or_name: str, *, include_active_session: bool = True, fresh: bool = False
+    ) -> Room:
         if not id_or_name:
             raise Invalid("a room id or name is required", provider=self._http.provider)
         # The API serves both /rooms/{id} and /rooms/{name} on one path; a uuid means an id.
         path = f"{ROOMS}/{quote(id_or_name, safe='')}"
         params = {"include_active_session": "true"} if include_active_session else None
-        return Room.model_validate(await self._get(path, params))
+        body = await self._http.request("GET", path, params=params, fresh=fresh)
+        return Room.model_validate(body)
 
     async def update_room(self, room_id: str, fields: Mapping[str, Any]) -> Room:
         _require_uuid(room_id, "room id")

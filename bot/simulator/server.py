@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Final
+from typing import Any, Final
 
 from aiohttp import web
 
-from bot.simulator.dataset import SimulatorDataset
+from bot.simulator.dataset import Room, SimulatorDataset
 from bot.simulator.faults import FaultPlan
 from bot.simulator.signalwire_app import (
     RecordedRequest,
@@ -49,6 +49,10 @@ class RunningSimulator:
 
     def set_latency(self, seconds: float) -> None:
         self._state.set_latency(seconds)
+
+    def change_room(self, room_id: str, **fields: Any) -> Room:
+        """Change a room behind the bot's back, e.g. `change_room(id, max_members=7)`."""
+        return self._state.change_room(room_id, fields)
 
 
 def _url_host(host: str) -> str:

@@ -124,6 +124,18 @@ class SimulatorState:
         assert self.config.now is not None
         return self.config.now + timedelta(seconds=time.monotonic() - self.started)
 
+    def change_room(self, room_id: str, fields: Mapping[str, Any]) -> Room:
+        """Change a room the way someone else would (another tool, the dashboard): as a
+        PUT would, but not recorded among the API requests. `fields` is an
+        UpdateRoomRequest body; ValueError names what it would refuse."""
+        room = self.dataset.room(room_id)
+        if room is None:
+            raise ValueError(f"no room with id {room_id!r}")
+        changes, errors = validate_room_update(dict(fields))
+        if errors:
+            raise ValueError("; ".join(str(error["message"]) for error in errors))
+        return self.dataset.update_room(room.id, changes, self.clock())
+
 
 STATE_KEY: Final = web.AppKey("simulator_state", SimulatorState)
 
@@ -961,6 +973,19 @@ async def admin_clear_requests(request: web.Request) -> web.Response:
     return web.json_response({"cleared": cleared})
 
 
+async def admin_change_room(request: web.Request) -> web.Response:
+    """Change a room behind the bot's back (not recorded as an API request)."""
+    state = _state(request)
+    raw = await _admin_json(request)
+    if not isinstance(raw, dict):
+        return web.json_response({"error": "body must be a JSON object"}, status=400)
+    try:
+        room = state.change_room(request.match_info["id"], raw)
+    except ValueError as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    return web.json_response(room_json(room))
+
+
 async def admin_info(request: web.Request) -> web.Response:
     state = _state(request)
     config = state.config
@@ -1000,4 +1025,5 @@ def create_app(state: SimulatorState) -> web.Application:
     app.router.add_get("/__sim/requests", admin_list_requests)
     app.router.add_delete("/__sim/requests", admin_clear_requests)
     app.router.add_get("/__sim/info", admin_info)
+    app.router.add_post("/__sim/rooms/{id}", admin_change_room)
     return app

@@ -58,6 +58,7 @@ APP_ID = "A0ROOMOPS1"
 BOT_ID = "B0ROOMOPS1"
 BOT_USER_ID = "U0ROOMOPS1"
 BOT_USER_NAME = "roomops"
+PERMALINK_DOMAIN = "roomops-standin.slack.com"
 
 # user id -> (name, tz, is_admin); offsets are computed at start so labels match the season.
 SEEDED_USERS: dict[str, tuple[str, str, bool]] = {
@@ -202,6 +203,7 @@ class RunningSlackStandin:
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
+            "chat.getPermalink": self._chat_get_permalink,
             "users.info": self._users_info,
             "views.open": self._views_open,
             "views.update": self._views_update,
@@ -560,6 +562,18 @@ class RunningSlackStandin:
             "ts": message["ts"],
             "text": message.get("text", ""),
             "message": message,
+        }
+
+    def _chat_get_permalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._resolve_channel(args.get("channel"))
+        ts = str(args.get("message_ts") or "")
+        if (channel["id"], ts) not in self.messages:
+            raise _Refusal("message_not_found")
+        # Shaped like Slack's: https, the workspace's domain, the channel and the ts.
+        return {
+            "channel": channel["id"],
+            "permalink": f"https://{PERMALINK_DOMAIN}/archives/{channel['id']}/"
+            f"p{ts.replace('.', '')}",
         }
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:

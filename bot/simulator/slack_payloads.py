@@ -77,3 +77,19 @@ def block_action(
         "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission(view: dict[str, Any], *, user_id: str, values: dict[str, Any]) -> str:
+    """A modal's submit: the view as Slack stored it, with the inputs' state."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "roomops-demo"},
+        "user": {"id": user_id, "username": "demo", "team_id": TEAM_ID},
+        "api_app_id": "A0ROOMOPS1",
+        "token": "deprecated-verification-token",
+        "trigger_id": f"{int(time.time() * 1000)}.demo",
+        "view": {**view, "state": {"values": values}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }
+    return urlencode({"payload": json.dumps(payload)})

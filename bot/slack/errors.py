@@ -8,6 +8,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from bot.approvals.errors import ApprovalRefused
 from bot.commands.model import UsageError
 from bot.commands.usage import USAGE
 from bot.providers.errors import (
@@ -51,6 +52,10 @@ def describe_failure(error: BaseException) -> Failure:
         return Failure(render_problem(error.message))
     if isinstance(error, AccessDenied):
         return Failure(render_problem(str(error)))
+    if isinstance(error, ApprovalRefused):
+        # Who may ask or decide, settings that turn updates off, no change, expired: each
+        # message names the rule and what to do instead.
+        return Failure(render_problem(error.message))
     if isinstance(error, ProviderError):
         return Failure(render_problem(_provider_message(error)))
     reference = new_reference()

@@ -18,80 +18,38 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, TypeAlias
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+# The request's own types are pure (the renderers and the grammar use them too); they are
+# re-exported here, where the store's callers have always found them.
+from bot.approvals.model import (
+    DECISIONS,
+    FINAL,
+    ApprovalRequest,
+    ApprovalStatus,
+    FieldChange,
+    JsonValue,
+    NewApproval,
+)
 from bot.store.schema import ApprovalRequestRow, as_utc
 
-JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
+__all__ = [
+    "DECISIONS",
+    "FINAL",
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "Approvals",
+    "FieldChange",
+    "JsonValue",
+    "NewApproval",
+]
 
 MAX_LIST = 200
-
-
-class ApprovalStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-    APPLYING = "applying"
-    APPLIED = "applied"
-    FAILED = "failed"
-    STALE = "stale"
-
-
-DECISIONS = frozenset({ApprovalStatus.APPROVED, ApprovalStatus.REJECTED})
-# Where nothing more will happen (a failed request can still be retried by a person).
-FINAL = frozenset(
-    {
-        ApprovalStatus.REJECTED,
-        ApprovalStatus.EXPIRED,
-        ApprovalStatus.APPLIED,
-        ApprovalStatus.STALE,
-    }
-)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: JsonValue
-    new: JsonValue
-
-
-@dataclass(frozen=True)
-class NewApproval:
-    provider: str
-    room_id: str
-    room_name: str
-    requester: str
-    changes: tuple[FieldChange, ...]
-
-
-@dataclass(frozen=True)
-class ApprovalRequest:
-    id: str
-    provider: str
-    room_id: str
-    room_name: str
-    requester: str
-    changes: tuple[FieldChange, ...]
-    status: ApprovalStatus
-    created_at: datetime
-    expires_at: datetime
-    decided_at: datetime | None
-    decider: str | None
-    apply_started_at: datetime | None
-    attempts: int
-    finished_at: datetime | None
-    message_channel: str | None
-    message_ts: str | None
-    failure_reason: str | None
 
 
 class Approvals:

@@ -9,6 +9,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.commands.grammar import parse
 from bot.slack.answers import answer
+from bot.slack.approval_commands import APPROVAL_COMMANDS, answer_approval_command
 from bot.slack.delivery_claim import claim_delivery
 from bot.slack.failures import replying_errors
 from bot.slack.services import services_from
@@ -19,5 +20,11 @@ async def rooms_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBo
     async with replying_errors(command, context):
         await claim_delivery(context)
         services = services_from(context)
-        reply = await answer(parse(command.get("text") or ""), services, command.get("user_id"))
-        await services.responder.send(command["response_url"], reply)
+        parsed = parse(command.get("text") or "")
+        if isinstance(parsed, APPROVAL_COMMANDS):
+            # Updates, approvals and the audit use the store; an update may open a form.
+            reply = await answer_approval_command(parsed, services, command)
+        else:
+            reply = await answer(parsed, services, command.get("user_id"))
+        if reply is not None:
+            await services.responder.send(command["response_url"], reply)

@@ -1,0 +1,1 @@
+"""Room updates behind a two-person approval: fields, diffs, the workflow."""

@@ -1,0 +1,67 @@
+"""The approvals' periodic job: expire requests whose time ran out and finish what a
+stopped process left half-done. Shortly after start, then every `interval` seconds.
+
+Running it on every replica is safe: each step is a compare-and-set in the store, so one
+replica does each piece of work and the others find nothing left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger("bot.approvals.jobs")
+
+INTERVAL_SECONDS = 30.0
+# The first round waits this long (or one interval, if shorter): serving comes first, and
+# replicas started together do not all do the same round at once.
+FIRST_DELAY_SECONDS = 5.0
+
+
+class PeriodicJob:
+    def __init__(
+        self, work: Callable[[], Awaitable[object]], *, interval: float = INTERVAL_SECONDS
+    ) -> None:
+        if interval <= 0:
+            raise ValueError("interval must be > 0")
+        self._work = work
+        self._interval = interval
+        self._first_delay = min(interval, FIRST_DELAY_SECONDS)
+        self._task: asyncio.Task[None] | None = None
+        self.runs = 0
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        """Start on the running loop (idempotent)."""
+        if self.running:
+            return
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name="approvals job")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def run_once(self) -> None:
+        try:
+            await self._work()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the next round tries again; a bad round must not end the job
+            log.exception("the approvals job failed; it runs again in %.0f s", self._interval)
+        finally:
+            self.runs += 1
+
+    async def _loop(self) -> None:
+        await asyncio.sleep(self._first_delay)
+        while True:
+            await self.run_once()
+            await asyncio.sleep(self._interval)

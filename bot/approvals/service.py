@@ -1,0 +1,392 @@
+"""The approval workflow: ask, decide, apply, retry, expire, resume.
+
+Every move of a request is one compare-and-set in the store (bot/store/approvals.py), so a
+double click, two approvers or two replicas racing apply a change at most once; the
+provider is written to only by the caller that won `begin_apply`, after re-reading the
+room. Every step appends an audit event. Slack is reached only through `ApprovalMessages`
+(posting and updating the request's message, telling the requester), so this module
+knows nothing of Block Kit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.approvals.diff import ApplyPlan, StaleField, changes_for, plan_apply
+from bot.approvals.errors import (
+    AlreadyDecided,
+    ApprovalRefused,
+    NoChange,
+    RequestExpired,
+    UnknownRequest,
+)
+from bot.approvals.fields import FieldValue
+from bot.approvals.model import ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
+from bot.approvals.policy import SYSTEM, ApprovalPolicy, mention
+from bot.providers.base import VideoProvider
+from bot.providers.errors import ProviderError
+from bot.providers.models import Room
+from bot.services.reads import ReadService
+from bot.store.audit import AuditEvent, NewAuditEvent
+from bot.store.store import Store
+from bot.text import escape
+
+log = logging.getLogger("bot.approvals")
+
+# An attempt to apply older than this, still unfinished, belongs to a process that died:
+# longer than any one attempt can take (the provider's retries are bounded well below it).
+TAKE_OVER_AFTER = timedelta(minutes=2)
+REASON_LIMIT = 500
+
+
+class ApprovalMessages(Protocol):
+    """Where requests are shown: the Slack side implements it (bot/slack/approval_messages)."""
+
+    async def post_request(self, request: ApprovalRequest) -> tuple[str, str]:
+        """Post the request to the approval channel; returns (channel, ts)."""
+        ...
+
+    async def update_request(self, request: ApprovalRequest) -> None:
+        """Show the request's current state in its message, in place."""
+        ...
+
+    async def tell_requester(self, request: ApprovalRequest) -> None:
+        """A direct message to the requester about how their request ended."""
+        ...
+
+    async def permalink(self, channel: str, ts: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Requested:
+    request: ApprovalRequest
+    channel: str
+    link: str | None
+    posted: bool
+    problem: str | None = None  # why posting failed, when it did
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a click came to: the request as it ended up, and whether this click decided it."""
+
+    request: ApprovalRequest
+    approved: bool
+
+
+class ApprovalService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        reads: ReadService,
+        messages: ApprovalMessages,
+        policy: ApprovalPolicy,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.store = store
+        self.reads = reads
+        self.messages = messages
+        self.policy = policy
+        self.clock = clock
+
+    @property
+    def provider(self) -> VideoProvider:
+        return self.reads.provider
+
+    # -- asking ----------------------------------------------------------------------------
+
+    def check_can_request(self, user: str | None) -> None:
+        """What refuses a request before anything is read: settings, then the requester."""
+        self.policy.check_enabled()
+        self.policy.check_requester(user)
+
+    async def current_room(self, ref: str) -> Room:
+        """The room `ref` names (id, or name in any case), as the provider has it now."""
+        room = await self.reads.room(ref)
+        if room.id is None:
+            return room
+        return await self.provider.get_room(room.id, include_active_session=False, fresh=True)
+
+    async def request(self, user: str, ref: str, requested: Mapping[str, FieldValue]) -> Requested:
+        """Store a request for the fields that would change and post it for approval."""
+        self.check_can_request(user)
+        room = await self.current_room(ref)
+        if not room.id:
+            raise NoChange("That room has no id at the provider, so it cannot be updated.")
+        changes = changes_for(room, requested)
+        if not changes:
+            raise NoChange(
+                f"No change: {_room_label(room)} already has "
+                + ", ".join(f"`{field}`" for field in requested)
+                + " as asked. Nothing was stored or sent."
+            )
+        assert self.policy.channel is not None  # check_enabled
+        now = self.clock()
+        request = await self.store.approvals.create(
+            NewApproval(
+                provider=self.provider.name,
+                room_id=room.id,
+                room_name=room.name or room.id,
+                requester=user,
+                changes=changes,
+            ),
+            at=now,
+            ttl=self.policy.ttl,
+        )
+        await self._audit(user, "request", "pending", request, _changes_detail(request))
+        try:
+            channel, ts = await self.messages.post_request(request)
+        except Exception as exc:  # the request stands; approvers find it in /rooms approvals
+            problem = _describe(exc)
+            log.warning("posting approval request %s failed: %s", request.id, problem)
+            await self._audit(SYSTEM, "post", "failed", request, problem)
+            return Requested(request, self.policy.channel, None, posted=False, problem=problem)
+        await self.store.approvals.set_message(request.id, channel, ts)
+        await self._audit(SYSTEM, "post", "posted", request, f"{channel} {ts}")
+        link = await self.messages.permalink(channel, ts)
+        stored = await self.store.approvals.get(request.id)
+        return Requested(stored or request, channel, link, posted=True)
+
+    # -- deciding --------------------------------------------------------------------------
+
+    async def decide(self, request_id: str, user: str | None, *, approve: bool) -> Decided:
+        """One click on Approve or Reject: checked, then one compare-and-set; the winner of
+        an approval goes on to apply it."""
+        request = await self._known(request_id)
+        action = "approve" if approve else "reject"
+        try:
+            self.policy.check_decider(user, request.requester)
+        except ApprovalRefused as refused:
+            await self._audit(user or "unknown", action, "refused", request, refused.audit)
+            raise
+        assert user is not None  # an approver
+        now = self.clock()
+        target = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+        won = await self.store.approvals.decide(
+            request.id, ApprovalStatus.PENDING, target, user, now
+        )
+        if not won:
+            await self._lost(request.id, user, action, now)
+        await self._audit(user, action, target.value, request)
+        decided = await self._get(request.id)
+        if not approve:
+            await self._show(decided, tell=True)
+            return Decided(decided, approved=False)
+        await self._show(decided, tell=False)
+        return Decided(await self.apply(request.id, user), approved=True)
+
+    async def retry(self, request_id: str, user: str | None) -> ApprovalRequest:
+        """An approver's Retry on a failed request: re-read, re-check, apply once."""
+        request = await self._known(request_id)
+        try:
+            # Any approver: the decision was made already, by someone else if need be.
+            self.policy.check_approver(user)
+        except ApprovalRefused as refused:
+            await self._audit(user or "unknown", "retry", "refused", request, refused.audit)
+            raise
+        assert user is not None
+        if request.status is not ApprovalStatus.FAILED:
+            raise AlreadyDecided(
+                f"Request `{request.id}` is {request.status.value}, so there is nothing to retry."
+            )
+        if not await self.store.approvals.begin_apply(request.id, self.clock(), retry=True):
+            raise AlreadyDecided(
+                f"Someone else is already retrying request `{request.id}`; watch its message."
+            )
+        await self._audit(user, "retry", "applying", request)
+        return await self._apply_owned(request.id, user)
+
+    # -- applying --------------------------------------------------------------------------
+
+    async def apply(self, request_id: str, actor: str) -> ApprovalRequest:
+        """Apply an approved request, if this caller wins the right to (else: as it is)."""
+        if not await self.store.approvals.begin_apply(request_id, self.clock()):
+            return await self._get(request_id)
+        return await self._apply_owned(request_id, actor)
+
+    async def _apply_owned(self, request_id: str, actor: str) -> ApprovalRequest:
+        """This caller holds the 'applying' state: re-read the room, then PUT, stale or
+        done. Every ending is stored, audited, shown in the message and told."""
+        request = await self._get(request_id)
+        try:
+            room = await self.provider.get_room(
+                request.room_id, include_active_session=False, fresh=True
+            )
+            plan = plan_apply(request.changes, room)
+            if plan.is_stale:
+                reason = stale_reason(plan.stale)
+                await self.store.approvals.mark_stale(request.id, reason, self.clock())
+                await self._audit(actor, "apply", "stale", request, reason)
+                return await self._finish(request.id)
+            if plan.send:
+                await self.provider.update_room(request.room_id, plan.send)
+        except ProviderError as exc:
+            reason = _clip(str(exc) or type(exc).__name__)
+            await self.store.approvals.mark_failed(request.id, reason, self.clock())
+            await self._audit(actor, "apply", "failed", request, reason)
+            return await self._finish(request.id)
+        await self.store.approvals.mark_applied(request.id, self.clock())
+        await self._audit(actor, "apply", "applied", request, _sent_detail(plan))
+        return await self._finish(request.id)
+
+    # -- time running out, and restarts ------------------------------------------------------
+
+    async def expire_due(self) -> list[ApprovalRequest]:
+        """Expire every pending request past its time, and show it (periodic job)."""
+        expired = await self.store.approvals.expire_due(self.clock())
+        for request in expired:
+            await self._audit(SYSTEM, "expire", "expired", request)
+            await self._show(request, tell=True)
+        return expired
+
+    async def resume_unfinished(self) -> list[ApprovalRequest]:
+        """Finish what a process died in the middle of: approved requests nobody began
+        applying, and attempts that began long ago. Re-reading the room first makes a PUT
+        that already landed count as done, never as a second change."""
+        now = self.clock()
+        resumed: list[ApprovalRequest] = []
+        for request in await self.store.approvals.unfinished(older_than=now - TAKE_OVER_AFTER):
+            if request.status is ApprovalStatus.APPROVED:
+                if not await self.store.approvals.begin_apply(request.id, now):
+                    continue
+            elif not await self.store.approvals.take_over(
+                request.id, started_before=now - TAKE_OVER_AFTER, at=now
+            ):
+                continue
+            await self._audit(SYSTEM, "resume", "applying", request)
+            resumed.append(await self._apply_owned(request.id, SYSTEM))
+        return resumed
+
+    # -- reading -------------------------------------------------------------------------
+
+    async def pending(self) -> list[ApprovalRequest]:
+        return await self.store.approvals.list_pending(now=self.clock())
+
+    async def audit(self, room: str | None, limit: int) -> list[AuditEvent]:
+        return await self.store.audit.list_recent(room=room, limit=limit)
+
+    # -- internals -----------------------------------------------------------------------
+
+    async def _known(self, request_id: str) -> ApprovalRequest:
+        request = await self.store.approvals.get(request_id)
+        if request is None:
+            raise UnknownRequest(
+                "RoomOps has no approval request with that id here (it may belong to another "
+                "workspace or database). Nothing was changed."
+            )
+        return request
+
+    async def _get(self, request_id: str) -> ApprovalRequest:
+        request = await self.store.approvals.get(request_id)
+        if request is None:  # requests are never deleted
+            raise RuntimeError(f"approval request {request_id} vanished from the store")
+        return request
+
+    async def _lost(self, request_id: str, user: str, action: str, now: datetime) -> None:
+        """A decision that lost its compare-and-set: expired, or decided by someone else."""
+        request = await self._get(request_id)
+        if request.status is ApprovalStatus.PENDING and request.expires_at <= now:
+            if await self.store.approvals.mark_expired(request.id, now):
+                await self._audit(SYSTEM, "expire", "expired", request)
+                await self._show(await self._get(request.id), tell=True)
+            request = await self._get(request.id)
+        await self._audit(user, action, "lost", request, f"already {request.status.value}")
+        if request.status is ApprovalStatus.EXPIRED:
+            raise RequestExpired(
+                f"Request `{request.id}` expired before it was decided, so it can no longer be "
+                "approved or rejected. Nothing was changed; ask again if it is still wanted."
+            )
+        by = mention(request.decider)
+        raise AlreadyDecided(
+            f"Request `{request.id}` was already {_decided_word(request.status)} by {by}. "
+            "Your click changed nothing."
+        )
+
+    async def _finish(self, request_id: str) -> ApprovalRequest:
+        request = await self._get(request_id)
+        await self._show(request, tell=True)
+        return request
+
+    async def _show(self, request: ApprovalRequest, *, tell: bool) -> None:
+        """Update the request's message and, once it has ended, tell the requester. Slack
+        failing here changes nothing stored: the outcome is already in the store."""
+        try:
+            await self.messages.update_request(request)
+        except Exception as exc:
+            log.warning("updating the message of request %s failed: %s", request.id, _describe(exc))
+        if not tell:
+            return
+        try:
+            await self.messages.tell_requester(request)
+        except Exception as exc:
+            log.warning("telling the requester of %s failed: %s", request.id, _describe(exc))
+        else:
+            await self._audit(SYSTEM, "notify", request.status.value, request)
+
+    async def _audit(
+        self,
+        actor: str,
+        action: str,
+        outcome: str,
+        request: ApprovalRequest,
+        detail: str | None = None,
+    ) -> None:
+        await self.store.audit.append(
+            NewAuditEvent(
+                actor=actor,
+                action=action,
+                outcome=outcome,
+                request_id=request.id,
+                room_id=request.room_id,
+                room_name=request.room_name,
+                detail=detail,
+            ),
+            at=self.clock(),
+        )
+
+
+def stale_reason(stale: tuple[StaleField, ...]) -> str:
+    """Which fields changed since the request: what they were and what they are now."""
+    parts = [
+        f"{item.field} was {_show_value(item.was)} when asked and is now {_show_value(item.now)}"
+        for item in stale
+    ]
+    return "the room changed since the request: " + "; ".join(parts) + "."
+
+
+def _show_value(value: JsonValue) -> str:
+    return "not set" if value is None else repr(value) if isinstance(value, str) else str(value)
+
+
+def _room_label(room: Room) -> str:
+    return f"`{escape(room.name or room.id)}`"
+
+
+def _changes_detail(request: ApprovalRequest) -> str:
+    return "; ".join(f"{c.field}: {c.old!r} -> {c.new!r}" for c in request.changes)
+
+
+def _sent_detail(plan: ApplyPlan) -> str:
+    sent = ", ".join(plan.send) or "nothing (already applied)"
+    return f"sent {sent}" + (f"; already so: {', '.join(plan.already)}" if plan.already else "")
+
+
+def _decided_word(status: ApprovalStatus) -> str:
+    if status is ApprovalStatus.REJECTED:
+        return "rejected"
+    if status is ApprovalStatus.EXPIRED:
+        return "expired"
+    return "approved"
+
+
+def _describe(exc: BaseException) -> str:
+    return _clip(str(exc) or type(exc).__name__)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= REASON_LIMIT else text[: REASON_LIMIT - 1] + "…"

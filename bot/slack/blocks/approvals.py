@@ -1,0 +1,385 @@
+"""Approval requests in Slack: the channel message in each state, the requester's
+confirmation, the approvals list and the audit list (pure).
+
+Room names and values come from people and the provider: every one is escaped, so a room
+called `<!channel>` pings nobody. User ids are shown as mentions only when shaped like one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.approvals.model import ApprovalRequest, ApprovalStatus, FieldChange, JsonValue
+from bot.approvals.policy import SYSTEM, mention, mentions
+from bot.slack.blocks.context import UTC_ZONE, RenderContext
+from bot.slack.blocks.kit import (
+    Block,
+    Reply,
+    actions,
+    bold,
+    button,
+    code,
+    context,
+    divider,
+    header,
+    plain,
+    plural,
+    section,
+)
+from bot.slack.buttons import ButtonSigner
+from bot.slack.timefmt import plain_time, slack_time
+from bot.text import clip, clip_mrkdwn
+
+if TYPE_CHECKING:  # the store's row type only; the renderers load no database library
+    from bot.store.audit import AuditEvent
+
+APPROVE_BUTTON = "approval_approve"
+REJECT_BUTTON = "approval_reject"
+RETRY_BUTTON = "approval_retry"
+VALUE_LIMIT = 120  # characters of one value shown; the audit and the store keep all of it
+CONFIRM_TEXT_LIMIT = 300
+# Three blocks a request, within Slack's 50 a message.
+MAX_LISTED = 15
+
+STATUS_WORDS: dict[ApprovalStatus, str] = {
+    ApprovalStatus.PENDING: "waiting for an approver",
+    ApprovalStatus.APPROVED: "approved, being applied",
+    ApprovalStatus.APPLYING: "approved, being applied",
+    ApprovalStatus.APPLIED: "applied",
+    ApprovalStatus.REJECTED: "rejected",
+    ApprovalStatus.EXPIRED: "expired",
+    ApprovalStatus.FAILED: "failed",
+    ApprovalStatus.STALE: "not applied: the room changed",
+}
+STATUS_ICONS: dict[ApprovalStatus, str] = {
+    ApprovalStatus.PENDING: ":hourglass_flowing_sand:",
+    ApprovalStatus.APPROVED: ":gear:",
+    ApprovalStatus.APPLYING: ":gear:",
+    ApprovalStatus.APPLIED: ":white_check_mark:",
+    ApprovalStatus.REJECTED: ":no_entry_sign:",
+    ApprovalStatus.EXPIRED: ":alarm_clock:",
+    ApprovalStatus.FAILED: ":x:",
+    ApprovalStatus.STALE: ":warning:",
+}
+
+
+def render_request(
+    request: ApprovalRequest,
+    ctx: RenderContext,
+    *,
+    approvers: Sequence[str] = (),
+) -> Reply:
+    """The request as posted to APPROVAL_CHANNEL, and as each later state updates it.
+
+    Decision buttons appear only while it is pending, Retry only once it has failed.
+    """
+    status = request.status
+    blocks: list[Block] = [header(f"Room update: {clip(request.room_name, 100)}")]
+    blocks.append(section(_summary(request)))
+    blocks += [section(line) for line in change_lines(request.changes)]
+    outcome, outcome_text = _outcome(request, ctx, approvers=approvers)
+    blocks.append(section(outcome))
+    buttons = decision_buttons(request, ctx.buttons)
+    if buttons:
+        blocks.append(actions(*buttons, block_id=f"approval:{request.id}"))
+    blocks.append(context(f"Request {code(request.id)} · {plain(request.provider)}"))
+    lines = [
+        f"Room update request {request.id} for {plain(request.room_name)} "
+        f"(room {plain(request.room_id)}) by {mention(request.requester)}: "
+        + "; ".join(change_text(change) for change in request.changes),
+        f"Status: {status.value}. {outcome_text}",
+    ]
+    return Reply("\n".join(lines), blocks)
+
+
+def render_requested(request: ApprovalRequest, *, channel: str, link: str | None) -> Reply:
+    """The requester's confirmation: the id, where the request went, and how to follow it."""
+    where = f"<#{channel}>" if _is_channel_id(channel) else "the approval channel"
+    shown = f"<{link}|the request> in {where}" if link else f"the request in {where}"
+    text = (
+        f":outbox_tray: Asked for approval: request {code(request.id)} to change "
+        f"{bold(request.room_name)} ({plural(len(request.changes), 'field')}). "
+        f"See {shown}; you will get a message when it is decided."
+    )
+    blocks = [section(text)]
+    blocks += [section(line) for line in change_lines(request.changes)]
+    blocks.append(context(f"Expires {slack_time(request.expires_at, UTC_ZONE)}"))
+    fallback = (
+        f"Asked for approval: request {request.id} to change {plain(request.room_name)}: "
+        + "; ".join(change_text(change) for change in request.changes)
+        + (f". Posted at {link}" if link else f". Posted in {where}")
+    )
+    return Reply(fallback, blocks)
+
+
+def render_unposted(request: ApprovalRequest, problem: str) -> Reply:
+    """The request is stored but its message could not be posted: approvers still see it."""
+    text = (
+        f":warning: Request {code(request.id)} to change {bold(request.room_name)} is saved, "
+        f"but posting it to the approval channel failed ({plain(problem, 100)}). Approvers "
+        "can still decide it from `/rooms approvals`; an admin should check APPROVAL_CHANNEL "
+        "and that RoomOps is in that channel."
+    )
+    fallback = (
+        f"Request {request.id} to change {plain(request.room_name)} is saved, but posting it "
+        f"to the approval channel failed ({plain(problem, 100)}). Approvers can decide it from "
+        "/rooms approvals."
+    )
+    return Reply(fallback, [section(text)])
+
+
+def render_outcome_notice(request: ApprovalRequest, ctx: RenderContext) -> Reply:
+    """The requester's direct message once their request is decided or has ended."""
+    outcome, outcome_text = _outcome(request, ctx)
+    text = f"Your request {code(request.id)} to change {bold(request.room_name)}: {outcome}"
+    fallback = f"Your request {request.id} to change {plain(request.room_name)}: {outcome_text}"
+    return Reply(
+        fallback, [section(text), *[section(line) for line in change_lines(request.changes)]]
+    )
+
+
+def render_decided(request: ApprovalRequest, ctx: RenderContext) -> Reply:
+    """The reply to the approver who clicked: how the request stands now."""
+    outcome, outcome_text = _outcome(request, ctx)
+    text = f"Request {code(request.id)} for {bold(request.room_name)}: {outcome}"
+    fallback = f"Request {request.id} for {plain(request.room_name)}: {outcome_text}"
+    return Reply(fallback, [section(text)])
+
+
+def render_notice(text: str) -> Reply:
+    """A short reply to the person who clicked (already escaped mrkdwn)."""
+    return Reply(text, [section(text)])
+
+
+def render_approvals(
+    requests: Sequence[ApprovalRequest], ctx: RenderContext, *, can_decide: bool
+) -> Reply:
+    """Pending requests, oldest first; approvers get the decision buttons here too."""
+    if not requests:
+        text = "No room update requests are waiting for a decision."
+        return Reply(text, [section(text)])
+    count = plural(len(requests), "request")
+    blocks: list[Block] = [header("Waiting for approval")]
+    lines = [f"{count} waiting for approval:"]
+    for request in requests[:MAX_LISTED]:
+        changes = "\n".join(change_lines(request.changes))
+        blocks.append(
+            section(
+                f"{bold(request.room_name)} · asked by {mention(request.requester)} · "
+                f"expires {slack_time(request.expires_at, ctx.tz)}\n{changes}\n"
+                f"{code(request.id)}"
+            )
+        )
+        if can_decide:
+            blocks.append(actions(*_decision(request, ctx.buttons)))
+        lines.append(
+            f"• {request.id} {plain(request.room_name)} by {mention(request.requester)}, "
+            f"expires {plain_time(request.expires_at, ctx.tz)}: "
+            + "; ".join(change_text(change) for change in request.changes)
+        )
+        blocks.append(divider())
+    shown = min(len(requests), MAX_LISTED)
+    more = f" Showing the oldest {shown}." if shown < len(requests) else ""
+    blocks.append(context(f"{count}, oldest first.{more}"))
+    if more:
+        lines.append(more.strip())
+    return Reply("\n".join(lines), blocks)
+
+
+def render_audit(events: Sequence[AuditEvent], ctx: RenderContext, *, room: str | None) -> Reply:
+    """Recent audit events, newest first."""
+    scope = f" for {plain(room)}" if room else ""
+    if not events:
+        text = f"No audit events{scope} yet."
+        return Reply(text, [section(text)])
+    blocks: list[Block] = [header(f"Audit{' for ' + room if room else ''}")]
+    lines = [f"Audit{scope}, newest first:"]
+    for event in events:
+        what = f"{plain(event.action)} → {plain(event.outcome)}"
+        room_part = f" · {bold(event.room_name)}" if event.room_name else ""
+        request_part = f" · {code(event.request_id)}" if event.request_id else ""
+        detail = f"\n{plain(event.detail, 500)}" if event.detail else ""
+        blocks.append(
+            section(
+                f"{slack_time(event.at, ctx.tz)} · {_actor(event.actor)} · {what}"
+                f"{room_part}{request_part}{detail}"
+            )
+        )
+        lines.append(
+            f"• {plain_time(event.at, ctx.tz)} {_actor(event.actor)} {what}"
+            + (f" {plain(event.room_name)}" if event.room_name else "")
+            + (f" {event.request_id}" if event.request_id else "")
+            + (f": {plain(event.detail, 300)}" if event.detail else "")
+        )
+    blocks.append(context(f"{plural(len(events), 'event')}, newest first."))
+    return Reply("\n".join(lines), blocks)
+
+
+# -- pieces ---------------------------------------------------------------------------------
+
+
+def change_lines(changes: Sequence[FieldChange]) -> list[str]:
+    return [
+        f"{code(change.field)}: {format_value(change.old)} → {format_value(change.new)}"
+        for change in changes
+    ]
+
+
+def change_text(change: FieldChange) -> str:
+    return f"{change.field} {_plain_value(change.old)} → {_plain_value(change.new)}"
+
+
+def _plain_value(value: JsonValue) -> str:
+    if value is None:
+        return "not set"
+    if value == "":
+        return "empty"
+    return plain(_raw(value), VALUE_LIMIT)
+
+
+def format_value(value: JsonValue) -> str:
+    if value is None:
+        return "_not set_"
+    if value == "":
+        return "_empty_"
+    return code(_raw(value), VALUE_LIMIT)
+
+
+def decision_buttons(request: ApprovalRequest, signer: ButtonSigner) -> list[Block]:
+    if request.status is ApprovalStatus.PENDING:
+        return _decision(request, signer)
+    if request.status is ApprovalStatus.FAILED:
+        return [
+            _confirmed(
+                button("Retry", RETRY_BUTTON, signer.sign(RETRY_BUTTON, request.id)),
+                title="Try again?",
+                text=f"RoomOps re-reads {_confirm_name(request)} and applies the change only "
+                "if nobody has changed those fields since.",
+                confirm="Retry",
+            )
+        ]
+    return []
+
+
+def _decision(request: ApprovalRequest, signer: ButtonSigner) -> list[Block]:
+    summary = "; ".join(change_text(change) for change in request.changes)
+    approve = button(
+        "Approve", APPROVE_BUTTON, signer.sign(APPROVE_BUTTON, request.id), style="primary"
+    )
+    reject = button("Reject", REJECT_BUTTON, signer.sign(REJECT_BUTTON, request.id), style="danger")
+    return [
+        _confirmed(
+            approve,
+            title="Approve this change?",
+            text=f"{_confirm_name(request)} changes at once: {summary}",
+            confirm="Approve",
+        ),
+        _confirmed(
+            reject,
+            title="Reject this change?",
+            text=f"Nothing changes on {_confirm_name(request)}; the requester is told.",
+            confirm="Reject",
+            danger=True,
+        ),
+    ]
+
+
+def _confirmed(
+    element: Block, *, title: str, text: str, confirm: str, danger: bool = False
+) -> Block:
+    dialog: Block = {
+        "title": {"type": "plain_text", "text": title[:100]},
+        "text": {"type": "mrkdwn", "text": _clip(text, CONFIRM_TEXT_LIMIT)},
+        "confirm": {"type": "plain_text", "text": confirm[:30]},
+        "deny": {"type": "plain_text", "text": "Cancel"},
+    }
+    if danger:
+        dialog["style"] = "danger"
+    return {**element, "confirm": dialog}
+
+
+def _summary(request: ApprovalRequest) -> str:
+    return (
+        f"{mention(request.requester)} asks to change {bold(request.room_name)} "
+        f"({code(request.room_id)}):"
+    )
+
+
+def _outcome(
+    request: ApprovalRequest,
+    ctx: RenderContext,
+    *,
+    approvers: Sequence[str] = (),
+) -> tuple[str, str]:
+    """The state in mrkdwn for blocks, and the same in the fallback's words."""
+    status = request.status
+    icon = STATUS_ICONS[status]
+    by = mention(request.decider)
+    when = _when(request.decided_at, ctx)
+    plain_when = plain_time(request.decided_at, ctx.tz) if request.decided_at else ""
+    if status is ApprovalStatus.PENDING:
+        who = f" Approvers: {mentions(approvers)}." if approvers else ""
+        text = (
+            f"{icon} Waiting for an approver until {slack_time(request.expires_at, ctx.tz)}.{who}"
+        )
+        return text, f"Waiting for an approver until {plain_time(request.expires_at, ctx.tz)}."
+    if status in (ApprovalStatus.APPROVED, ApprovalStatus.APPLYING):
+        return f"{icon} Approved by {by} {when}; applying now…", f"Approved by {by}; applying."
+    if status is ApprovalStatus.APPLIED:
+        done = _when(request.finished_at, ctx)
+        return (
+            f"{icon} Approved by {by} {when} and applied {done}.",
+            f"Approved by {by} at {plain_when} and applied.",
+        )
+    if status is ApprovalStatus.REJECTED:
+        return f"{icon} Rejected by {by} {when}. Nothing was changed.", (
+            f"Rejected by {by} at {plain_when}. Nothing was changed."
+        )
+    if status is ApprovalStatus.EXPIRED:
+        ended = _when(request.finished_at or request.expires_at, ctx)
+        return f"{icon} Expired {ended}: nobody decided in time. Nothing was changed.", (
+            "Expired: nobody decided in time. Nothing was changed."
+        )
+    reason = plain(request.failure_reason or "no reason given", 500)
+    if status is ApprovalStatus.STALE:
+        moved = reason
+        return (
+            f"{icon} Approved by {by} {when}, but not applied: {moved} "
+            "Ask again if the change is still wanted.",
+            f"Approved by {by}, but not applied: {moved}",
+        )
+    return (
+        f"{icon} Approved by {by} {when}, but SignalWire refused or failed: {reason}. "
+        "An approver can press Retry.",
+        f"Approved by {by}, but applying failed: {reason}. An approver can retry.",
+    )
+
+
+def _actor(actor: str) -> str:
+    # Steps nobody clicked (posting, expiry, resuming) are the app's own.
+    return "RoomOps" if actor == SYSTEM else mention(actor)
+
+
+def _when(moment: datetime | None, ctx: RenderContext) -> str:
+    return f"at {slack_time(moment, ctx.tz)}" if moment is not None else ""
+
+
+def _raw(value: JsonValue) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(", ", ": "), ensure_ascii=False)
+
+
+def _confirm_name(request: ApprovalRequest) -> str:
+    return bold(request.room_name, 60) or "the room"
+
+
+def _clip(text: str, limit: int) -> str:
+    return clip_mrkdwn(text, limit)
+
+
+def _is_channel_id(value: str) -> bool:
+    return value[:1] in ("C", "G") and value.isalnum() and value.isupper()

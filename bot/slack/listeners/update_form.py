@@ -1,0 +1,47 @@
+"""The update form's submission: each changed field is checked before the form closes
+(problems show under their field); a valid one takes the path typed fields take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.slack.approval_commands import requested_reply
+from bot.slack.approval_messages import approval_service
+from bot.slack.blocks.update_form import read_submission
+from bot.slack.buttons import STALE_BUTTON, ButtonRefused
+from bot.slack.errors import describe_failure, log_failure
+from bot.slack.services import services_from
+from bot.slack.update_modal import form_errors, read_target, tell
+
+FIRST_FIELD = "display_name"
+
+
+async def update_form_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    services = services_from(context)
+    user = (body.get("user") or {}).get("id")
+    try:
+        target = read_target(services.buttons, view.get("private_metadata"))
+    except ButtonRefused:
+        await ack(response_action="errors", errors={FIRST_FIELD: STALE_BUTTON})
+        return
+    values, errors = form_errors(read_submission(view))
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    if not isinstance(user, str):
+        return
+    await services.pacing.turn()
+    try:
+        requested = await approval_service(services).request(user, target.room_id, values)
+        reply = requested_reply(requested)
+    except Exception as error:  # the form has closed: the answer goes to the person instead
+        failure = describe_failure(error)
+        log_failure(failure, error, "update form")
+        reply = failure.reply
+    await tell(services, user, target.channel, reply)

@@ -1,0 +1,46 @@
+"""`make demo` walks the whole approval flow: alice asks, bob approves, the room changes and
+the request's message updates in the console (piped input, as a newcomer might script it)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.test_demo_console import demo_argv, demo_env, replies_by_line
+
+
+def test_ask_switch_to_the_approver_and_approve(tmp_path: Path) -> None:
+    lines = [
+        "/rooms update standup max_members=25",
+        "press 1",
+        "as bob",
+        "press 1",
+        "/rooms room standup",
+        "as carol",
+    ]
+    result = subprocess.run(
+        demo_argv(),
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=demo_env(tmp_path),
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    pairs = replies_by_line(result.stdout)
+    assert [line for line, _ in pairs] == lines
+    replies = [reply for _, reply in pairs]
+    asked = replies[0]
+    assert "(message posted to #roomops-approvals)" in asked
+    assert "@alice asks to change *standup*" in asked and "[1] Approve   [2] Reject" in asked
+    assert "Asked for approval: request" in asked
+    assert "Only approvers can decide room updates (@bob" in replies[1]
+    assert replies[2].startswith("(you are bob now)")
+    approved = replies[3]
+    assert "(message updated in #roomops-approvals)" in approved
+    assert "Approved by @bob" in approved and "and applied" in approved
+    assert "(direct message to alice)" in approved
+    assert "Members: cap 25" in replies[4]
+    assert "There is no carol here; try one of: alice, bob." in replies[5]
