@@ -73,6 +73,13 @@ class Driver:
     async def ask(self, text: str, **kwargs: Any) -> dict[str, Any]:
         return await self.reply(await self.command(text, **kwargs))
 
+    def channel_of(self, message: dict[str, Any]) -> str:
+        """Where a message is: a channel message the stand-in holds is clicked where it was
+        posted; anything else (a reply to the caller) in CHANNEL."""
+        ts = message.get("ts")
+        found = (channel for (channel, at) in self.slack.messages if ts and at == ts)
+        return next(found, CHANNEL)
+
     async def press(
         self, message: dict[str, Any], label: str, *, user: str = ALICE, index: int = 0
     ) -> dict[str, Any]:
@@ -83,7 +90,7 @@ class Driver:
             buttons[index].action,
             response_url=url,
             user_id=user,
-            channel_id=CHANNEL,
+            channel_id=self.channel_of(message),
             message=message,
         )
         response = await self.post(body)

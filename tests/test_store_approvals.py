@@ -117,12 +117,12 @@ async def test_apply_path_applied(store: Store) -> None:
     assert not await store.approvals.begin_apply(request.id, at)  # not approved yet
     P, A = ApprovalStatus.PENDING, ApprovalStatus.APPROVED
     assert await store.approvals.decide(request.id, P, A, "U_BOSS", at)
-    assert not await store.approvals.mark_applied(request.id, at)  # not begun
-    assert await store.approvals.begin_apply(request.id, at)
-    assert not await store.approvals.begin_apply(request.id, at)
+    assert not await store.approvals.mark_applied(request.id, at, attempt=0)  # not begun
+    assert await store.approvals.begin_apply(request.id, at) == 1
+    assert await store.approvals.begin_apply(request.id, at) is None
     done = at + timedelta(seconds=2)
-    assert await store.approvals.mark_applied(request.id, done)
-    assert not await store.approvals.mark_failed(request.id, "late", done)
+    assert await store.approvals.mark_applied(request.id, done, attempt=1)
+    assert not await store.approvals.mark_failed(request.id, "late", done, attempt=1)
     got = await store.approvals.get(request.id)
     assert got is not None
     assert (got.status, got.attempts, got.apply_started_at, got.finished_at) == (
@@ -138,8 +138,9 @@ async def test_failed_then_retried(store: Store) -> None:
     request = await store.approvals.create(new(), at=T0, ttl=TTL)
     P, A = ApprovalStatus.PENDING, ApprovalStatus.APPROVED
     await store.approvals.decide(request.id, P, A, "U_BOSS", T0)
-    await store.approvals.begin_apply(request.id, T0)
-    assert await store.approvals.mark_failed(request.id, "SignalWire answered 503", T0)
+    attempt = await store.approvals.begin_apply(request.id, T0)
+    assert attempt == 1
+    assert await store.approvals.mark_failed(request.id, "SignalWire answered 503", T0, attempt=1)
     failed = await store.approvals.get(request.id)
     assert failed is not None
     assert (failed.status, failed.failure_reason) == (
@@ -149,7 +150,7 @@ async def test_failed_then_retried(store: Store) -> None:
 
     assert not await store.approvals.begin_apply(request.id, T0)  # a retry must say so
     retry_at = T0 + timedelta(minutes=3)
-    assert await store.approvals.begin_apply(request.id, retry_at, retry=True)
+    assert await store.approvals.begin_apply(request.id, retry_at, retry=True) == 2
     retried = await store.approvals.get(request.id)
     assert retried is not None
     assert (retried.status, retried.attempts, retried.failure_reason) == (
@@ -164,9 +165,11 @@ async def test_stale(store: Store) -> None:
     request = await store.approvals.create(new(), at=T0, ttl=TTL)
     P, A = ApprovalStatus.PENDING, ApprovalStatus.APPROVED
     await store.approvals.decide(request.id, P, A, "U_BOSS", T0)
-    assert not await store.approvals.mark_stale(request.id, "max_members changed", T0)
-    await store.approvals.begin_apply(request.id, T0)
-    assert await store.approvals.mark_stale(request.id, "max_members is now 12, was 10", T0)
+    assert not await store.approvals.mark_stale(request.id, "max_members changed", T0, attempt=0)
+    attempt = await store.approvals.begin_apply(request.id, T0)
+    assert attempt is not None
+    reason = "max_members is now 12, was 10"
+    assert await store.approvals.mark_stale(request.id, reason, T0, attempt=attempt)
     got = await store.approvals.get(request.id)
     assert got is not None
     assert (got.status, got.failure_reason) == (
@@ -222,14 +225,42 @@ async def test_unfinished_and_take_over(store: Store) -> None:
     assert {r.id for r in unfinished} == {approved.id, applying.id}
 
     resumed_at = T0 + timedelta(minutes=6)
-    assert await store.approvals.take_over(applying.id, started_before=cutoff, at=resumed_at)
-    assert not await store.approvals.take_over(applying.id, started_before=cutoff, at=resumed_at)
-    assert not await store.approvals.take_over(approved.id, started_before=cutoff, at=resumed_at)
+    assert await store.approvals.take_over(applying.id, started_before=cutoff, at=resumed_at) == 2
+    assert (
+        await store.approvals.take_over(applying.id, started_before=cutoff, at=resumed_at) is None
+    )
+    assert (
+        await store.approvals.take_over(approved.id, started_before=cutoff, at=resumed_at) is None
+    )
     taken = await store.approvals.get(applying.id)
     assert taken is not None
     assert (taken.apply_started_at, taken.attempts) == (resumed_at, 2)
     assert await store.approvals.begin_apply(approved.id, resumed_at)
     assert await store.approvals.unfinished(older_than=cutoff) == []
+
+
+async def test_an_attempt_taken_over_cannot_record_its_outcome(store: Store) -> None:
+    """A live but slow owner thought dead: once its attempt is taken over, its late
+    outcome is refused and the new owner's counts, whichever finishes first."""
+    P, A = ApprovalStatus.PENDING, ApprovalStatus.APPROVED
+    request = await store.approvals.create(new(), at=T0, ttl=TTL)
+    await store.approvals.decide(request.id, P, A, "U_BOSS", T0)
+    slow = await store.approvals.begin_apply(request.id, T0)
+    later = T0 + timedelta(minutes=10)
+    resumer = await store.approvals.take_over(request.id, started_before=later, at=later)
+    assert (slow, resumer) == (1, 2)
+
+    # The old owner's PUT timed out after all; its "failed" must not overwrite the new try.
+    assert not await store.approvals.mark_failed(request.id, "timed out", later, attempt=1)
+    assert not await store.approvals.mark_applied(request.id, later, attempt=1)
+    assert not await store.approvals.mark_stale(request.id, "changed", later, attempt=1)
+    still = await store.approvals.get(request.id)
+    assert still is not None and still.status is ApprovalStatus.APPLYING
+
+    assert await store.approvals.mark_applied(request.id, later, attempt=2)
+    done = await store.approvals.get(request.id)
+    assert done is not None
+    assert (done.status, done.attempts, done.failure_reason) == (ApprovalStatus.APPLIED, 2, None)
 
 
 async def test_set_message(store: Store) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.approvals.model import ApprovalStatus
+from bot.approvals.service import TAKE_OVER_AFTER
 from bot.demo import DEMO_SIGNING_SECRET
 from bot.simulator import Fault, RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
@@ -431,7 +432,7 @@ async def test_a_bot_stopped_between_the_decision_and_the_put_finishes_on_the_ne
     finally:
         await store.aclose()
     clock = Clock()
-    clock.now = decided_at + timedelta(minutes=5)
+    clock.now = decided_at + TAKE_OVER_AFTER + timedelta(minutes=1)
     parts = {"clock": clock, "approvals_interval": 0.05}
     async with running_bot(sim, slack, parts, database_url=migrated_url) as bot:
         await wait_until(lambda: "Status: applied" in text_of(request_message(bot.slack)))
@@ -454,7 +455,7 @@ async def test_a_put_that_landed_before_the_crash_is_not_sent_again(
         await store.aclose()
     sim.change_room(room(sim).id, max_members=25)  # the PUT landed; the process did not see it
     clock = Clock()
-    clock.now = at + timedelta(minutes=5)
+    clock.now = at + TAKE_OVER_AFTER + timedelta(minutes=1)
     parts = {"clock": clock, "approvals_interval": 0.05}
     async with running_bot(sim, slack, parts, database_url=migrated_url) as bot:
         await wait_until(lambda: "Status: applied" in text_of(request_message(bot.slack)))
@@ -481,7 +482,7 @@ async def test_tampered_and_foreign_request_ids_are_refused(bot: Driver) -> None
         assert STALE_BUTTON in text_of(reply), why
     foreign = signer.sign(APPROVE_BUTTON, "6f1c5b8e-1d7e-4f55-9a55-0c7b1e4f7a10")
     reply = await click(bot, {**approve, "value": foreign}, BOB)
-    assert "no approval request with that id" in text_of(reply)
+    assert STALE_BUTTON in text_of(reply)
     assert puts(bot.sim) == []
     assert buttons_of(request_message(bot.slack)) != []
 

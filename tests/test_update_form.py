@@ -14,13 +14,32 @@ from tests.slack_driver import ALICE, CHANNEL, Driver, text_of
 APPROVALS = "C0APPROVAL"
 
 
+def room_reads(bot: Driver) -> int:
+    return sum(1 for r in bot.sim.requests if r.path.startswith("/api/video/rooms"))
+
+
 async def open_form(bot: Driver, ref: str = "standup") -> dict[str, Any]:
-    sent = await bot.command(f"update {ref}")
-    assert sent.response.status_code == 200 and sent.response.content == b""
-    (opened,) = await bot.slack.wait_for_call("views.open")
-    assert opened.args["trigger_id"]  # opened with the command's trigger, before any read
+    # Slack's trigger_id lasts 3 s, so the form must open before the provider is read:
+    # count the room reads the simulator has seen at the moment views.open arrives.
+    reads_before = room_reads(bot)
+    reads_at_open: list[int] = []
+
+    def on_event(method: str, _: dict[str, Any]) -> None:
+        if method == "views.open":
+            reads_at_open.append(room_reads(bot))
+
+    bot.slack.on_event = on_event
+    try:
+        sent = await bot.command(f"update {ref}")
+        assert sent.response.status_code == 200 and sent.response.content == b""
+        (opened,) = await bot.slack.wait_for_call("views.open")
+        (updated,) = await bot.slack.wait_for_call("views.update")
+    finally:
+        bot.slack.on_event = None
+    assert opened.args["trigger_id"]
     assert "submit" not in opened.args["view"]
-    (updated,) = await bot.slack.wait_for_call("views.update")
+    assert reads_at_open == [reads_before]  # opened before any read of the room
+    assert room_reads(bot) > reads_before  # and filled from one made after
     assert updated.ok, updated.error
     return bot.slack.views[updated.args["view_id"]]
 

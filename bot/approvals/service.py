@@ -3,13 +3,14 @@
 Every move of a request is one compare-and-set in the store (bot/store/approvals.py), so a
 double click, two approvers or two replicas racing apply a change at most once; the
 provider is written to only by the caller that won `begin_apply`, after re-reading the
-room. Every step appends an audit event. Slack is reached only through `ApprovalMessages`
-(posting and updating the request's message, telling the requester), so this module
-knows nothing of Block Kit.
+room, and only that attempt's owner records its outcome. Every step appends an audit
+event. Slack is reached only through `ApprovalMessages` (posting and updating the
+request's message, telling the requester), so this module knows nothing of Block Kit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,11 +26,13 @@ from bot.approvals.errors import (
     UnknownRequest,
 )
 from bot.approvals.fields import FieldValue
-from bot.approvals.model import ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
+from bot.approvals.model import FINAL, ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
 from bot.approvals.policy import SYSTEM, ApprovalPolicy, mention
 from bot.providers.base import VideoProvider
 from bot.providers.errors import ProviderError
+from bot.providers.http import RetryPolicy
 from bot.providers.models import Room
+from bot.references import new_reference
 from bot.services.reads import ReadService
 from bot.store.audit import AuditEvent, NewAuditEvent
 from bot.store.store import Store
@@ -37,9 +40,13 @@ from bot.text import escape
 
 log = logging.getLogger("bot.approvals")
 
+# One attempt's fresh GET and PUT, each bounded by the provider's retry budget, with room
+# to spare; past it the attempt gives up and is marked failed (Retry re-reads first).
+APPLY_BUDGET_SECONDS = 2 * RetryPolicy().total_seconds + 30
 # An attempt to apply older than this, still unfinished, belongs to a process that died:
-# longer than any one attempt can take (the provider's retries are bounded well below it).
-TAKE_OVER_AFTER = timedelta(minutes=2)
+# well past APPLY_BUDGET_SECONDS, so a live but slow attempt is never taken over. Should
+# one be all the same, the attempt numbers keep its late outcome from counting.
+TAKE_OVER_AFTER = timedelta(minutes=5)
 REASON_LIMIT = 500
 
 
@@ -194,44 +201,85 @@ class ApprovalService:
             raise AlreadyDecided(
                 f"Request `{request.id}` is {request.status.value}, so there is nothing to retry."
             )
-        if not await self.store.approvals.begin_apply(request.id, self.clock(), retry=True):
+        attempt = await self.store.approvals.begin_apply(request.id, self.clock(), retry=True)
+        if attempt is None:
             raise AlreadyDecided(
                 f"Someone else is already retrying request `{request.id}`; watch its message."
             )
         await self._audit(user, "retry", "applying", request)
-        return await self._apply_owned(request.id, user)
+        return await self._apply_owned(request.id, user, attempt)
 
     # -- applying --------------------------------------------------------------------------
 
     async def apply(self, request_id: str, actor: str) -> ApprovalRequest:
         """Apply an approved request, if this caller wins the right to (else: as it is)."""
-        if not await self.store.approvals.begin_apply(request_id, self.clock()):
+        attempt = await self.store.approvals.begin_apply(request_id, self.clock())
+        if attempt is None:
             return await self._get(request_id)
-        return await self._apply_owned(request_id, actor)
+        return await self._apply_owned(request_id, actor, attempt)
 
-    async def _apply_owned(self, request_id: str, actor: str) -> ApprovalRequest:
-        """This caller holds the 'applying' state: re-read the room, then PUT, stale or
-        done. Every ending is stored, audited, shown in the message and told."""
+    async def _apply_owned(self, request_id: str, actor: str, attempt: int) -> ApprovalRequest:
+        """This caller holds `attempt` of the 'applying' state: re-read the room, then PUT,
+        stale or done. Every ending is stored, audited, shown in the message and told,
+        unless the attempt was taken over meanwhile (then the new owner does all that)."""
         request = await self._get(request_id)
         try:
-            room = await self.provider.get_room(
-                request.room_id, include_active_session=False, fresh=True
-            )
-            plan = plan_apply(request.changes, room)
-            if plan.is_stale:
-                reason = stale_reason(plan.stale)
-                await self.store.approvals.mark_stale(request.id, reason, self.clock())
-                await self._audit(actor, "apply", "stale", request, reason)
-                return await self._finish(request.id)
-            if plan.send:
-                await self.provider.update_room(request.room_id, plan.send)
+            async with asyncio.timeout(APPLY_BUDGET_SECONDS):
+                room = await self.provider.get_room(
+                    request.room_id, include_active_session=False, fresh=True
+                )
+                plan = plan_apply(request.changes, room)
+                if not plan.is_stale and plan.send:
+                    await self.provider.update_room(request.room_id, plan.send)
         except ProviderError as exc:
-            reason = _clip(str(exc) or type(exc).__name__)
-            await self.store.approvals.mark_failed(request.id, reason, self.clock())
-            await self._audit(actor, "apply", "failed", request, reason)
-            return await self._finish(request.id)
-        await self.store.approvals.mark_applied(request.id, self.clock())
-        await self._audit(actor, "apply", "applied", request, _sent_detail(plan))
+            return await self._end(request, actor, attempt, ApprovalStatus.FAILED, _describe(exc))
+        except TimeoutError:
+            reason = (
+                f"{self.provider.label} did not finish within {APPLY_BUDGET_SECONDS:.0f} s; "
+                "Retry checks the room again before sending anything"
+            )
+            return await self._end(request, actor, attempt, ApprovalStatus.FAILED, reason)
+        except Exception:
+            # A bug or a reply nobody expected: the request must not stay 'applying'.
+            reference = new_reference()
+            log.exception("applying request %s failed [ref %s]", request.id, reference)
+            reason = f"RoomOps failed while applying; reference {reference}"
+            return await self._end(request, actor, attempt, ApprovalStatus.FAILED, reason)
+        if plan.is_stale:
+            reason = stale_reason(plan.stale)
+            return await self._end(request, actor, attempt, ApprovalStatus.STALE, reason)
+        return await self._end(request, actor, attempt, ApprovalStatus.APPLIED, None, plan)
+
+    async def _end(
+        self,
+        request: ApprovalRequest,
+        actor: str,
+        attempt: int,
+        status: ApprovalStatus,
+        reason: str | None,
+        plan: ApplyPlan | None = None,
+    ) -> ApprovalRequest:
+        """Record how `attempt` ended; if it is no longer the request's latest attempt, only
+        say what the request is now."""
+        at, approvals = self.clock(), self.store.approvals
+        if status is ApprovalStatus.APPLIED:
+            recorded = await approvals.mark_applied(request.id, at, attempt=attempt)
+        elif status is ApprovalStatus.STALE:
+            assert reason is not None
+            recorded = await approvals.mark_stale(request.id, reason, at, attempt=attempt)
+        else:
+            assert reason is not None
+            recorded = await approvals.mark_failed(request.id, reason, at, attempt=attempt)
+        if not recorded:
+            log.warning(
+                "attempt %d at request %s ended %s after it was taken over; not recorded",
+                attempt,
+                request.id,
+                status.value,
+            )
+            return await self._get(request.id)
+        detail = _sent_detail(plan) if plan is not None else reason
+        await self._audit(actor, "apply", status.value, request, detail)
         return await self._finish(request.id)
 
     # -- time running out, and restarts ------------------------------------------------------
@@ -240,8 +288,13 @@ class ApprovalService:
         """Expire every pending request past its time, and show it (periodic job)."""
         expired = await self.store.approvals.expire_due(self.clock())
         for request in expired:
-            await self._audit(SYSTEM, "expire", "expired", request)
-            await self._show(request, tell=True)
+            # Each on its own: one that cannot be audited or shown must not cost the rest
+            # their message and their requester's DM.
+            try:
+                await self._audit(SYSTEM, "expire", "expired", request)
+                await self._show(request, tell=True)
+            except Exception:
+                log.exception("showing expired request %s failed", request.id)
         return expired
 
     async def resume_unfinished(self) -> list[ApprovalRequest]:
@@ -251,16 +304,26 @@ class ApprovalService:
         now = self.clock()
         resumed: list[ApprovalRequest] = []
         for request in await self.store.approvals.unfinished(older_than=now - TAKE_OVER_AFTER):
-            if request.status is ApprovalStatus.APPROVED:
-                if not await self.store.approvals.begin_apply(request.id, now):
-                    continue
-            elif not await self.store.approvals.take_over(
-                request.id, started_before=now - TAKE_OVER_AFTER, at=now
-            ):
+            try:
+                finished = await self._resume(request, now)
+            except Exception:  # one bad request must not keep the job from the others
+                log.exception("resuming request %s failed", request.id)
                 continue
-            await self._audit(SYSTEM, "resume", "applying", request)
-            resumed.append(await self._apply_owned(request.id, SYSTEM))
+            if finished is not None:
+                resumed.append(finished)
         return resumed
+
+    async def _resume(self, request: ApprovalRequest, now: datetime) -> ApprovalRequest | None:
+        if request.status is ApprovalStatus.APPROVED:
+            attempt = await self.store.approvals.begin_apply(request.id, now)
+        else:
+            attempt = await self.store.approvals.take_over(
+                request.id, started_before=now - TAKE_OVER_AFTER, at=now
+            )
+        if attempt is None:
+            return None
+        await self._audit(SYSTEM, "resume", "applying", request)
+        return await self._apply_owned(request.id, SYSTEM, attempt)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -296,6 +359,11 @@ class ApprovalService:
                 await self._show(await self._get(request.id), tell=True)
             request = await self._get(request.id)
         await self._audit(user, action, "lost", request, f"already {request.status.value}")
+        if request.status in FINAL or request.status is ApprovalStatus.FAILED:
+            # Show it again: if updating its message failed before, this click still saw
+            # the old buttons, and the next one should not. Only endings are re-shown: an
+            # attempt under way shows its own outcome, which this must not overwrite.
+            await self._show(request, tell=False)
         if request.status is ApprovalStatus.EXPIRED:
             raise RequestExpired(
                 f"Request `{request.id}` expired before it was decided, so it can no longer be "

@@ -5,7 +5,6 @@ short reference that is also in the log, never a traceback."""
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 
 from bot.approvals.errors import ApprovalRefused
@@ -20,6 +19,7 @@ from bot.providers.errors import (
     RateLimited,
     Unauthorized,
 )
+from bot.references import new_reference
 from bot.slack.blocks.help import render_problem
 from bot.slack.blocks.kit import Reply
 from bot.slack.buttons import ButtonRefused
@@ -91,10 +91,6 @@ def _provider_message(error: ProviderError) -> str:
     if isinstance(error, NotSupported):
         return str(error)
     return f"{name} failed: {escape(str(error))}"
-
-
-def new_reference() -> str:
-    return "E-" + secrets.token_hex(4).upper()
 
 
 def log_failure(failure: Failure, error: BaseException, where: str) -> None:

@@ -56,11 +56,16 @@ class RoomOpsMiddleware(AsyncMiddleware):
     async def _refuse(self, body: dict[str, Any]) -> BoltResponse | None:
         settings = self._services.settings
         user_id, channel_id, in_channel = actor(body)
+        allowed_channels = settings.allowed_channels
+        if allowed_channels and settings.approval_channel:
+            # The bot posts requests there itself, so their buttons must work there; who
+            # may decide is still APPROVERS' business.
+            allowed_channels = (*allowed_channels, settings.approval_channel)
         reason = refusal(
             user_id,
             channel_id,
             allowed_users=settings.allowed_users,
-            allowed_channels=settings.allowed_channels,
+            allowed_channels=allowed_channels,
             in_channel=in_channel,
         )
         if reason is None:

@@ -11,7 +11,8 @@ A process killed after `decide` leaves the request 'approved'; one killed during
 leaves it 'applying' with the time the attempt began. `unfinished` lists both once they
 are older than a cut-off, and `begin_apply` / `take_over` let one replica resume each:
 before applying, the resumer re-reads the room (as every apply does), which turns a PUT
-that already landed into no change and a room changed since into 'stale'.
+that already landed into no change and a room changed since into 'stale'. Each attempt
+has a number (`attempts`): only the owner of the latest one may record its outcome.
 """
 
 from __future__ import annotations
@@ -129,15 +130,19 @@ class Approvals:
             ApprovalRequestRow.expires_at > at,
         )
 
-    async def begin_apply(self, request_id: str, at: datetime, *, retry: bool = False) -> bool:
+    async def begin_apply(
+        self, request_id: str, at: datetime, *, retry: bool = False
+    ) -> int | None:
         """Take the right to apply: approved -> applying (or failed -> applying with `retry`).
 
-        Only the caller that gets True may send the change to the provider.
+        Returns the attempt number this caller now owns, or None when it did not win. Only
+        the owner may send the change to the provider, and only the owner of the latest
+        attempt may record how it ended (the `mark_*` calls take that number).
         """
         source = ApprovalStatus.FAILED if retry else ApprovalStatus.APPROVED
-        return await self._move(
+        return await self._claim(
             request_id,
-            (source,),
+            source,
             {
                 "status": ApprovalStatus.APPLYING.value,
                 "apply_started_at": at,
@@ -146,24 +151,32 @@ class Approvals:
             },
         )
 
-    async def take_over(self, request_id: str, *, started_before: datetime, at: datetime) -> bool:
+    async def take_over(
+        self, request_id: str, *, started_before: datetime, at: datetime
+    ) -> int | None:
         """Resume an attempt to apply that began before `started_before` and never finished
-        (its process died): True for the one caller that now owns the attempt."""
-        return await self._move(
+        (its process died): the new attempt number for the one caller that now owns it.
+
+        The previous owner, should it still be alive after all, can no longer record an
+        outcome: its attempt number is no longer the request's.
+        """
+        return await self._claim(
             request_id,
-            (ApprovalStatus.APPLYING,),
+            ApprovalStatus.APPLYING,
             {"apply_started_at": at, "attempts": ApprovalRequestRow.attempts + 1},
             ApprovalRequestRow.apply_started_at < started_before,
         )
 
-    async def mark_applied(self, request_id: str, at: datetime) -> bool:
-        return await self._finish(request_id, ApprovalStatus.APPLIED, at, None)
+    async def mark_applied(self, request_id: str, at: datetime, *, attempt: int) -> bool:
+        return await self._finish(request_id, attempt, ApprovalStatus.APPLIED, at, None)
 
-    async def mark_failed(self, request_id: str, reason: str, at: datetime) -> bool:
-        return await self._finish(request_id, ApprovalStatus.FAILED, at, reason)
+    async def mark_failed(
+        self, request_id: str, reason: str, at: datetime, *, attempt: int
+    ) -> bool:
+        return await self._finish(request_id, attempt, ApprovalStatus.FAILED, at, reason)
 
-    async def mark_stale(self, request_id: str, reason: str, at: datetime) -> bool:
-        return await self._finish(request_id, ApprovalStatus.STALE, at, reason)
+    async def mark_stale(self, request_id: str, reason: str, at: datetime, *, attempt: int) -> bool:
+        return await self._finish(request_id, attempt, ApprovalStatus.STALE, at, reason)
 
     async def mark_expired(self, request_id: str, at: datetime) -> bool:
         """Expire one pending request whose time is up (e.g. when a click arrives late)."""
@@ -205,13 +218,44 @@ class Approvals:
     # -- internals -----------------------------------------------------------------------
 
     async def _finish(
-        self, request_id: str, to_status: ApprovalStatus, at: datetime, reason: str | None
+        self,
+        request_id: str,
+        attempt: int,
+        to_status: ApprovalStatus,
+        at: datetime,
+        reason: str | None,
     ) -> bool:
+        # Only the latest attempt's owner ends it: an owner whose attempt was taken over
+        # (it was thought dead) is refused, so its late outcome cannot overwrite the new one.
         return await self._move(
             request_id,
             (ApprovalStatus.APPLYING,),
             {"status": to_status.value, "finished_at": at, "failure_reason": reason},
+            ApprovalRequestRow.attempts == attempt,
         )
+
+    async def _claim(
+        self,
+        request_id: str,
+        from_status: ApprovalStatus,
+        values: dict[str, Any],
+        *conditions: ColumnElement[bool],
+    ) -> int | None:
+        """A compare-and-set that starts an attempt: the attempt number it won, or None."""
+        statement = (
+            update(ApprovalRequestRow)
+            .where(
+                ApprovalRequestRow.id == request_id,
+                ApprovalRequestRow.status == from_status.value,
+                *conditions,
+            )
+            .values(**values)
+            .returning(ApprovalRequestRow.attempts)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            attempt: int | None = (await session.execute(statement)).scalar_one_or_none()
+            return attempt
 
     async def _move(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.approvals.errors import UnknownRequest
 from bot.approvals.model import ApprovalRequest
 from bot.approvals.service import ApprovalService
 from bot.providers.ids import is_uuid
@@ -41,7 +42,12 @@ def approval_button(purpose: str, act: Act) -> Listener:
             services = services_from(context)
             request_id = request_id_from(services.buttons, purpose, action.get("value"))
             user = (body.get("user") or {}).get("id")
-            request = await act(approval_service(services), request_id, user)
+            try:
+                request = await act(approval_service(services), request_id, user)
+            except UnknownRequest:
+                # Signed by this app but unknown to this store: to the clicker, a button
+                # that no longer works, like any other.
+                raise ButtonRefused() from None
             ctx = await render_context(services, user)
             await services.responder.send(body["response_url"], render_decided(request, ctx))
 
