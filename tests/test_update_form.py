@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
-from bot.simulator.slack_payloads import view_submission
+from bot.simulator import RunningSimulator
+from bot.simulator.slack_api import RunningSlackStandin
+from bot.simulator.slack_payloads import signed_headers, view_submission
 from bot.slack.buttons import STALE_BUTTON
-from tests.slack_driver import ALICE, CHANNEL, Driver, text_of
+from tests.slack_driver import ALICE, CHANNEL, Driver, running_bot, text_of
 
 APPROVALS = "C0APPROVAL"
 
@@ -147,3 +150,21 @@ async def test_an_unknown_room_shows_in_the_form(bot: Driver) -> None:
     shown = json.dumps(updated.args["view"])
     assert "No room named" in shown and "Did you mean" in shown
     assert "submit" not in updated.args["view"]
+
+
+async def test_a_submission_replayed_to_another_replica_asks_once(
+    sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
+) -> None:
+    shared = {"database_url": f"sqlite:///{tmp_path}/shared.db"}
+    async with running_bot(sim, slack, **shared) as one, running_bot(sim, slack, **shared) as two:
+        view = await open_form(one)
+        body = view_submission(view, user_id=ALICE, values=state_of(view, max_members="42"))
+        headers = signed_headers(one.secret, body)
+        for bot in (one, two):
+            response = await bot.http.post(f"{bot.url}/slack/events", content=body, headers=headers)
+            assert response.status_code == 200
+        await slack.wait_for_call("chat.postEphemeral")
+        await asyncio.sleep(0.8)
+        assert one.runtime is not None and one.runtime.store is not None
+        assert len(await one.runtime.store.approvals.list_pending()) == 1
+        assert len(slack.channel_messages(APPROVALS)) == 1

@@ -12,6 +12,7 @@ from bot.slack.approval_commands import requested_reply
 from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.update_form import read_submission
 from bot.slack.buttons import STALE_BUTTON, ButtonRefused
+from bot.slack.delivery_claim import DuplicateDelivery, claim_delivery
 from bot.slack.errors import describe_failure, log_failure
 from bot.slack.services import services_from
 from bot.slack.update_modal import form_errors, read_target, tell
@@ -37,6 +38,11 @@ async def update_form_submitted(
     if not isinstance(user, str):
         return
     await services.pacing.turn()
+    try:
+        # A submission replayed to another replica must not ask a second time.
+        await claim_delivery(context)
+    except DuplicateDelivery:
+        return
     try:
         requested = await approval_service(services).request(user, target.room_id, values)
         reply = requested_reply(requested)
