@@ -143,12 +143,13 @@ def build_runtime(
     deliveries: SeenDeliveries | None = None,
     store: Store | None = None,
     approvals_interval: float = INTERVAL_SECONDS,
+    retry_policy: RetryPolicy | None = None,
 ) -> Runtime:
     """Must run inside the event loop that will serve: the Slack HTTP session belongs to it.
 
     With a store, the approvals job starts here (at once, then every `approvals_interval`
     seconds), and stops with the runtime."""
-    provider = provider or build_provider(settings)
+    provider = provider or build_provider(settings, policy=retry_policy)
     # One pool for every call to Slack: Web API calls and response_url replies alike.
     session = aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=SLACK_TIMEOUT_SECONDS),

@@ -19,7 +19,7 @@ pytest_plugins = ["tests.databases"]
 # Property tests run the same examples on every machine, so a failure in CI reproduces from
 # its log; HYPOTHESIS_PROFILE=explore searches afresh and longer.
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True
+    "ci", max_examples=100, deadline=None, derandomize=True, database=None, print_blob=True
 )
 settings.register_profile("explore", max_examples=5000, deadline=None, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

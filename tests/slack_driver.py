@@ -4,11 +4,13 @@ Slack stand-in at their response_url."""
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,11 +18,13 @@ import httpx
 from bot.app import Runtime, open_runtime
 from bot.demo import DEMO_SIGNING_SECRET, demo_settings
 from bot.demo.render_text import render_message
+from bot.providers.http import RetryPolicy, verified_tls
 from bot.serve import serve_http
 from bot.settings import Settings
 from bot.simulator import RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
+from bot.store.migrate import migrate
 
 ALICE = "U0ALICE001"  # Europe/London in the stand-in
 BOB = "U0BOB00002"  # America/New_York
@@ -102,6 +106,19 @@ def settings_for(sim: RunningSimulator, slack: RunningSlackStandin, **changes: A
     return base.model_copy(update=changes)
 
 
+FAST_RETRIES = RetryPolicy(initial_backoff=0.01, max_backoff=0.05)
+_TEMPLATE: list[Path] = []
+
+
+async def _migrated_template() -> Path:
+    if not _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="roomops-template-"))
+        await migrate(f"sqlite:///{folder / 'template.db'}")
+        # The migration's engine is disposed: the WAL is folded back, the file is whole.
+        _TEMPLATE.append(folder / "template.db")
+    return _TEMPLATE[0]
+
+
 @asynccontextmanager
 async def running_bot(
     sim: RunningSimulator,
@@ -112,11 +129,17 @@ async def running_bot(
 ) -> AsyncIterator[Driver]:
     """`changes` are settings; `parts` go to the runtime as they are (a clock, say)."""
     with tempfile.TemporaryDirectory(prefix="roomops-test-") as folder:
-        changes.setdefault("database_url", f"sqlite:///{folder}/roomops.db")
-        runtime = await open_runtime(settings_for(sim, slack, **changes), **(parts or {}))
+        if "database_url" not in changes:
+            # A copy of one database migrated per test process: each bot gets a fresh one.
+            database = Path(folder) / "roomops.db"
+            shutil.copyfile(await _migrated_template(), database)
+            changes["database_url"] = f"sqlite:///{database}"
+        # Retries as many as in production, with short pauses between them.
+        parts = {"retry_policy": FAST_RETRIES, **(parts or {})}
+        runtime = await open_runtime(settings_for(sim, slack, **changes), **parts)
         async with (
             serve_http(runtime, host="127.0.0.1", port=0) as server,
-            httpx.AsyncClient(timeout=10) as http,
+            httpx.AsyncClient(timeout=10, verify=verified_tls()) as http,
         ):
             yield Driver(server.url, slack, sim, http, runtime=runtime)
 

@@ -488,7 +488,7 @@ async def test_a_burst_far_above_the_pool_is_answered_and_the_bot_stays_usable(
     sim: RunningSimulator, slack: RunningSlackStandin
 ) -> None:
     async with running_bot(sim, slack, provider_max_connections=4) as bot:
-        sim.set_latency(0.2)
+        sim.set_latency(0.05)
         # Distinct queries, so that none is coalesced: every one needs its own call.
         statuses = ("completed", "in-progress")
         sent = await asyncio.gather(*(bot.command(f"sessions limit={1 + i % 40} "

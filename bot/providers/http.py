@@ -5,7 +5,9 @@ shared reads and a health record."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,6 +83,13 @@ class HttpSettings:
         )
 
 
+@functools.cache
+def verified_tls() -> ssl.SSLContext:
+    """httpx's default verifying context, built once: loading the CA bundle takes tens of
+    milliseconds, and every client would otherwise load it again."""
+    return httpx.create_ssl_context()
+
+
 def build_client(
     base_url: str,
     *,
@@ -98,6 +107,7 @@ def build_client(
         timeout=settings.timeout(),
         limits=settings.limits(),
         transport=transport,
+        verify=verified_tls(),
         # Redirects could carry the Authorization header elsewhere; no provider needs them.
         follow_redirects=False,
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -31,7 +32,9 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest revision this package ships (read once: the files do not change)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the package ships at least one migration"
     return head

@@ -12,6 +12,7 @@ from bot.store.audit import Audit
 from bot.store.deliveries import StoreDeliveries
 from bot.store.digests import Digests
 from bot.store.engine import create_engine
+from bot.store.errors import SchemaOutOfDate
 from bot.store.migrate import check_schema, migrate
 from bot.store.urls import describe, normalise_database_url
 
@@ -42,11 +43,17 @@ async def open_store(url: URL | str, *, migrate_first: bool = False) -> Store:
     come with a message naming DATABASE_URL, never its password.
     """
     url = normalise_database_url(url) if isinstance(url, str) else url
-    if migrate_first:
-        await migrate(url)
     engine = create_engine(url)
     try:
-        await check_schema(engine)
+        try:
+            await check_schema(engine)
+        except SchemaOutOfDate:
+            # Alembic is only loaded when there is something to do: most starts find the
+            # file at head already.
+            if not migrate_first:
+                raise
+            await migrate(url)
+            await check_schema(engine)
     except BaseException:
         await engine.dispose()
         raise
