@@ -2,9 +2,10 @@
 
 Slack wants every request acknowledged within 3 s, and an ack costs little CPU while the
 work after it (provider calls, rendering, replies) costs more. They share one event loop,
-so in a burst the work of the first requests delays the acks of the last ones. Work
-starts once no request has arrived for a moment (`quiet`), or after `longest` at most, so
-a steady stream still gets its replies.
+so in a burst the work of the first requests delays the acks of the last ones. While
+requests arrive less than `quiet` apart, work starts once they pause for `quiet`, or after
+`longest` at most, so a steady stream still gets its replies. A request that came alone
+is worked on at once.
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ class AckFirst:
         self._clock = clock
         self._sleep = sleep
         self._last_arrival = float("-inf")
+        self._gap = float("inf")  # between the last two arrivals
 
     def arrived(self) -> None:
         """A request came in (called before it is acknowledged)."""
-        self._last_arrival = self._clock()
+        now = self._clock()
+        self._gap = now - self._last_arrival
+        self._last_arrival = now
 
     async def turn(self) -> None:
         """Return when work may start: requests have paused, or it has waited long enough."""
@@ -44,6 +48,7 @@ class AckFirst:
         while True:
             now = self._clock()
             quiet_at = self._last_arrival + self._quiet
-            if now >= quiet_at or now >= deadline:
+            in_burst = self._gap < self._quiet
+            if not in_burst or now >= quiet_at or now >= deadline:
                 return
             await self._sleep(min(quiet_at, deadline) - now)
