@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TypeVar
 
 from bot.approvals.fields import parse_assignments
 from bot.commands.model import (
@@ -33,6 +34,8 @@ from bot.providers.base import RoomQuery, SessionQuery, SessionStatus
 from bot.providers.ids import is_uuid
 from bot.suggest import closest
 from bot.text import clip, escape
+
+W = TypeVar("W", datetime, Moment)
 
 STATUSES: tuple[SessionStatus, ...] = ("in-progress", "completed")
 # SignalWire room names: A-Za-z0-9_- and at most 100 characters.
@@ -312,13 +315,29 @@ def _limit(command: str, value: str | None) -> int:
 
 
 def _date_option(command: str, key: str, value: str | None) -> datetime | None:
+    return _when_option(command, key, value, parse_when, "2026-01-31T09:00:00Z")
+
+
+def _moment_option(command: str, key: str, value: str | None) -> Moment | None:
+    return _when_option(
+        command,
+        key,
+        value,
+        parse_moment,
+        "2026-01-31T09:00 (your time zone unless it ends in Z or an offset)",
+    )
+
+
+def _when_option(
+    command: str, key: str, value: str | None, parse: Callable[[str], W | None], time_hint: str
+) -> W | None:
     if value is None:
         return None
-    parsed = parse_when(value)
+    parsed = parse(value)
     if parsed is None:
         raise _bad(
             command,
-            f"{key} must be a date like 2026-01-31 or a time like 2026-01-31T09:00:00Z, "
+            f"{key} must be a date like 2026-01-31 or a time like {time_hint}, "
             f"not `{_clip(value)}`.",
         )
     return parsed
@@ -326,28 +345,12 @@ def _date_option(command: str, key: str, value: str | None) -> datetime | None:
 
 def parse_when(value: str) -> datetime | None:
     """A date (meaning 00:00 UTC) or an RFC 3339 timestamp with an offset."""
-    try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
-    except ValueError:
-        pass
-    try:
-        parsed = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def _moment_option(command: str, key: str, value: str | None) -> Moment | None:
-    if value is None:
-        return None
     moment = parse_moment(value)
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo is not None else None
     if moment is None:
-        raise _bad(
-            command,
-            f"{key} must be a date like 2026-01-31 or a time like 2026-01-31T09:00 "
-            f"(your time zone unless it ends in Z or an offset), not `{_clip(value)}`.",
-        )
-    return moment
+        return None
+    return datetime.combine(moment, time(0), tzinfo=UTC)
 
 
 def parse_moment(value: str) -> Moment | None:

@@ -7,7 +7,7 @@ names are close.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -119,15 +119,12 @@ class ReadService:
         return _window(rooms, limit, offset)
 
     async def room(self, ref: str) -> Room:
-        if is_uuid(ref):
-            try:
-                return await self.provider.get_room(ref, include_active_session=True)
-            except NotFound:
-                raise self._missing(f"No room with id `{ref}`") from None
         try:
             return await self.provider.get_room(ref, include_active_session=True)
         except NotFound:
-            pass
+            if is_uuid(ref):
+                raise self._missing(f"No room with id `{ref}`") from None
+        # Not by its exact name: in another case, or a near miss worth naming.
         room = await self._room_by_name(ref)
         if room.id is None:
             raise self._missing(f"No room named `{ref}`")
@@ -139,13 +136,7 @@ class ReadService:
         return self._named(rooms, name, "room", "`/rooms list` shows every room")
 
     async def _all_rooms(self, query: RoomQuery) -> list[Room]:
-        rooms: list[Room] = []
-        async for room in self.provider.rooms(query):
-            rooms.append(room)
-            if len(rooms) >= MAX_ROOMS_SCANNED:
-                break
-        rooms.sort(key=lambda r: r.created_at or _OLDEST, reverse=True)
-        return rooms
+        return await _newest_first(self.provider.rooms(query))
 
     # -- conferences ---------------------------------------------------------------------
 
@@ -178,13 +169,7 @@ class ReadService:
         return await self.provider.get_conference(found.id, include_active_session=True)
 
     async def _all_conferences(self) -> list[Conference]:
-        conferences: list[Conference] = []
-        async for conference in self.provider.conferences():
-            conferences.append(conference)
-            if len(conferences) >= MAX_ROOMS_SCANNED:
-                break
-        conferences.sort(key=lambda c: c.created_at or _OLDEST, reverse=True)
-        return conferences
+        return await _newest_first(self.provider.conferences())
 
     def _require_conferences(self, ref: str | None = None) -> None:
         if self.provider.supports_conferences:
@@ -210,6 +195,17 @@ class ReadService:
 
     def _missing(self, message: str, hint: str = "") -> NotFound:
         return NotFound(f"{message} on {self.provider_label}.{hint}", provider=self.provider_label)
+
+
+async def _newest_first(items: AsyncIterator[Named]) -> list[Named]:
+    """Up to MAX_ROOMS_SCANNED of them, newest created first."""
+    found: list[Named] = []
+    async for item in items:
+        found.append(item)
+        if len(found) >= MAX_ROOMS_SCANNED:
+            break
+    found.sort(key=lambda item: item.created_at or _OLDEST, reverse=True)
+    return found
 
 
 def _names(items: Iterable[Room | Conference]) -> list[str]:
