@@ -42,6 +42,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"simulated room sessions, 1 to {MAX_DEMO_SESSIONS} (default 6000)",
     )
+    digest = commands.add_parser(
+        "digest", help="post one daily digest now (once per channel and date unless --force)"
+    )
+    digest.add_argument(
+        "--date", metavar="D", help="the day to report on, YYYY-MM-DD (default: yesterday)"
+    )
+    digest.add_argument(
+        "--channel", metavar="C", help="channel id to post to (default: DIGEST_CHANNEL)"
+    )
+    digest.add_argument(
+        "--dry-run", action="store_true", help="print the digest as text and post nothing"
+    )
+    digest.add_argument(
+        "--force", action="store_true", help="post even if this date was posted to the channel"
+    )
     commands.add_parser("migrate", help="create or update the database tables at DATABASE_URL")
     commands.add_parser("check-config", help="validate settings and reach Slack and the provider")
     return parser
@@ -63,6 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.serve import run_server
 
         return run_server("serve" if command == "serve" else "socket")
+    if command == "digest":
+        from bot.digest.cli import DigestArgs, run_digest
+
+        return run_digest(
+            DigestArgs(date=args.date, channel=args.channel, dry_run=args.dry_run, force=args.force)
+        )
     if command == "migrate":
         from bot.store.cli import run_migrate
 

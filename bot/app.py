@@ -15,6 +15,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.approvals.jobs import INTERVAL_SECONDS, PeriodicJob
+from bot.digest.scheduler import REFRESH_SECONDS, DigestScheduler
+from bot.digest.service import DigestService
 from bot.providers.base import VideoProvider
 from bot.providers.errors import NotSupported
 from bot.providers.http import HttpSettings, RetryPolicy
@@ -108,6 +110,8 @@ class Runtime:
     store: Store | None = None
     # Expires approval requests and finishes what a stopped process left half-done.
     approvals_job: PeriodicJob | None = None
+    # Posts the daily digests (every replica runs one; the store decides who posts).
+    digest_scheduler: DigestScheduler | None = None
 
     def health(self) -> dict[str, Any]:
         """What /healthz says: cheap, from what recent provider calls saw."""
@@ -117,6 +121,8 @@ class Runtime:
     async def aclose(self) -> None:
         if self.approvals_job is not None:
             await self.approvals_job.stop()
+        if self.digest_scheduler is not None:
+            await self.digest_scheduler.stop()
         await self.provider.aclose()
         await self.slack_session.close()
         if self.store is not None:
@@ -144,11 +150,12 @@ def build_runtime(
     store: Store | None = None,
     approvals_interval: float = INTERVAL_SECONDS,
     retry_policy: RetryPolicy | None = None,
+    digest_refresh: float = REFRESH_SECONDS,
 ) -> Runtime:
     """Must run inside the event loop that will serve: the Slack HTTP session belongs to it.
 
-    With a store, the approvals job starts here (at once, then every `approvals_interval`
-    seconds), and stops with the runtime."""
+    With a store, the approvals job and the digest scheduler start here (the digests'
+    targets are re-read every `digest_refresh` seconds), and stop with the runtime."""
     provider = provider or build_provider(settings, policy=retry_policy)
     # One pool for every call to Slack: Web API calls and response_url replies alike.
     session = aiohttp.ClientSession(
@@ -157,6 +164,11 @@ def build_runtime(
     )
     client = build_web_client(settings, session)
     signer = ButtonSigner(button_secret(settings))
+    digest = (
+        DigestService(provider, store.digests, client, settings, clock=clock)
+        if store is not None
+        else None
+    )
     services = Services(
         settings=settings,
         reads=ReadService(provider),
@@ -167,13 +179,17 @@ def build_runtime(
         more=MoreStates(signer),
         clock=clock,
         store=store,
+        digest=digest,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
-    job = None
+    job = scheduler = None
     if store is not None:
         job = PeriodicJob(lambda: approvals_round(services), interval=approvals_interval)
         job.start()
-    return Runtime(settings, provider, services, bolt, session, store, job)
+    if digest is not None:
+        scheduler = DigestScheduler(digest, refresh_seconds=digest_refresh)
+        scheduler.start()
+    return Runtime(settings, provider, services, bolt, session, store, job, scheduler)
 
 
 class _UnusedEnvTokenNotice(logging.Filter):

@@ -10,15 +10,15 @@ import re
 from datetime import time
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.commands.times import HHMM_RULE, ZONE_RULE, find_zone, parse_hhmm
+
 Mode = Literal["serve", "socket", "demo", "digest", "check", "migrate"]
 
 _SPACE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 IdList = Annotated[tuple[str, ...], NoDecode]
 
@@ -128,20 +128,19 @@ class Settings(BaseSettings):
     @classmethod
     def _hhmm(cls, value: object) -> object:
         if isinstance(value, str):
-            match = _HHMM.match(value.strip())
-            if not match:
-                raise ValueError("must be a 24-hour time HH:MM, e.g. 09:00")
-            return time(int(match.group(1)), int(match.group(2)))
+            parsed = parse_hhmm(value)
+            if parsed is None:
+                raise ValueError(f"must be {HHMM_RULE}")
+            return parsed
         return value
 
     @field_validator("digest_timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("must be an IANA time zone name, e.g. UTC or Europe/Berlin") from None
-        return value
+        name = find_zone(value)
+        if name is None:
+            raise ValueError(f"must be {ZONE_RULE}")
+        return name
 
     # -- derived -------------------------------------------------------------------------
 

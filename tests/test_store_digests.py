@@ -82,3 +82,37 @@ async def test_subscriptions_upsert_list_and_delete(store: Store) -> None:
     assert not await digests.unsubscribe("C_OPS")
     assert await digests.subscription("C_OPS") is None
     assert await digests.subscriptions() == [other]
+
+
+async def test_a_released_claim_is_free_at_once_but_only_its_owner_may_release(
+    store: Store,
+) -> None:
+    digests = store.digests
+    assert await digests.claim("C1", DAY, owner="a", lease_seconds=LEASE, at=T0)
+    assert not await digests.release("C1", DAY, owner="b")
+    assert not await digests.claim("C1", DAY, owner="b", lease_seconds=LEASE, at=T0)
+    assert await digests.release("C1", DAY, owner="a")
+    assert await digests.get_claim("C1", DAY) is None
+    assert await digests.claim("C1", DAY, owner="b", lease_seconds=LEASE, at=T0)
+    # A posted digest stays on record: releasing it does nothing.
+    assert await digests.mark_posted("C1", DAY, owner="b", at=T0)
+    assert not await digests.release("C1", DAY, owner="b")
+    assert await digests.was_posted("C1", DAY)
+
+
+async def test_a_forced_post_is_the_one_on_record(store: Store) -> None:
+    digests = store.digests
+    later = T0 + timedelta(hours=1)
+    # Over a live claim of someone else's, and over a posted one alike.
+    assert await digests.claim("C1", DAY, owner="a", lease_seconds=LEASE, at=T0)
+    await digests.record_forced("C1", DAY, owner="cli", at=later, message_ts="1.5")
+    claim = await digests.get_claim("C1", DAY)
+    assert claim is not None
+    assert (claim.owner, claim.posted_at, claim.message_ts) == ("cli", later, "1.5")
+    assert not await digests.mark_posted("C1", DAY, owner="a", at=later)
+    await digests.record_forced("C1", DAY, owner="cli2", at=later, message_ts="2.5")
+    again = await digests.get_claim("C1", DAY)
+    assert again is not None and (again.owner, again.message_ts) == ("cli2", "2.5")
+    # And where nothing was claimed.
+    await digests.record_forced("C2", DAY, owner="cli", at=later, message_ts=None)
+    assert await digests.was_posted("C2", DAY)

@@ -19,6 +19,9 @@ from bot.commands.model import (
     Command,
     ConferenceCommand,
     ConferencesCommand,
+    DigestCommand,
+    DigestSubscribeCommand,
+    DigestUnsubscribeCommand,
     HelpCommand,
     ListRoomsCommand,
     Moment,
@@ -28,6 +31,7 @@ from bot.commands.model import (
     UpdateCommand,
     UsageError,
 )
+from bot.commands.times import HHMM_RULE, find_zone, looks_like_hhmm, parse_hhmm, zone_guesses
 from bot.commands.usage import USAGE
 from bot.commands.words import split_words, tidy
 from bot.providers.base import RoomQuery, SessionQuery, SessionStatus
@@ -188,6 +192,68 @@ def _audit(args: list[str]) -> AuditCommand:
     return AuditCommand(room=room, limit=_limit("audit", options.get("limit")))
 
 
+def _digest(args: list[str]) -> Command:
+    words = [tidy(arg) for arg in args if tidy(arg)]
+    action = words[0].lower() if words else None
+    if action == "subscribe":
+        return _digest_subscribe(words[1:])
+    if action == "unsubscribe":
+        if len(words) > 1:
+            raise _bad(
+                "digest",
+                f"`/rooms digest unsubscribe` takes nothing more; remove `{_clip(words[1], 30)}`.",
+            )
+        return DigestUnsubscribeCommand()
+    if len(words) > 1:
+        raise _bad(
+            "digest",
+            f"`/rooms digest` takes one date at most; remove `{_clip(words[1], 30)}`.",
+        )
+    if action is None or action == "yesterday":
+        return DigestCommand()
+    try:
+        return DigestCommand(day=date.fromisoformat(words[0]))
+    except ValueError:
+        pass
+    guesses = closest(action, ["subscribe", "unsubscribe", "yesterday"])
+    hint = f" Did you mean `{guesses[0]}`?" if guesses else ""
+    raise _bad(
+        "digest",
+        f"`{_clip(words[0])}` is not a date: type one like 2026-11-20, or `subscribe` / "
+        f"`unsubscribe`.{hint}",
+    )
+
+
+def _digest_subscribe(words: list[str]) -> DigestSubscribeCommand:
+    post_time: time | None = None
+    zone: str | None = None
+    for word in words:
+        if looks_like_hhmm(word) or word[:1].isdigit():
+            if post_time is not None:
+                raise _bad("digest", "Give the time once, e.g. `/rooms digest subscribe 09:00`.")
+            post_time = parse_hhmm(word)
+            if post_time is None:
+                raise _bad("digest", f"`{_clip(word)}` is not a time: use {HHMM_RULE}.")
+            continue
+        if zone is not None:
+            raise _bad(
+                "digest",
+                f"Give one time zone; remove `{_clip(word, 30)}`. "
+                "E.g. `/rooms digest subscribe 09:00 Europe/Berlin`.",
+            )
+        zone = find_zone(word)
+        if zone is None:
+            guesses = zone_guesses(word)
+            hint = (
+                " Did you mean " + " or ".join(f"`{g}`" for g in guesses) + "?"
+                if guesses
+                else " Time zones are IANA names such as `UTC`, `Europe/Berlin` or "
+                "`America/New_York`."
+            )
+            raise _bad("digest", f"`{_clip(word)}` is not a time zone.{hint}")
+    return DigestSubscribeCommand(post_time=post_time, timezone=zone)
+
+
 _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "sessions": _sessions,
     "session": _session,
@@ -198,6 +264,7 @@ _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "update": _update,
     "approvals": _approvals,
     "audit": _audit,
+    "digest": _digest,
 }
 
 Listing = SessionsCommand | ListRoomsCommand | ConferencesCommand

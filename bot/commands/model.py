@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from bot.providers.base import RoomQuery, SessionQuery
@@ -79,6 +79,26 @@ class AuditCommand:
     limit: int = DEFAULT_LIMIT
 
 
+@dataclass(frozen=True)
+class DigestCommand:
+    """Preview the digest of `day` to the caller; None: yesterday in the caller's zone."""
+
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class DigestSubscribeCommand:
+    """A daily digest in this channel; what is not given comes from the settings."""
+
+    post_time: time | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class DigestUnsubscribeCommand:
+    pass
+
+
 Command = (
     HelpCommand
     | SessionsCommand
@@ -90,6 +110,9 @@ Command = (
     | UpdateCommand
     | ApprovalsCommand
     | AuditCommand
+    | DigestCommand
+    | DigestSubscribeCommand
+    | DigestUnsubscribeCommand
 )
 
 

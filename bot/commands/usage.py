@@ -16,6 +16,9 @@ USAGE: dict[str, str] = {
     "update": "/rooms update UUID|NAME [field=value ...]",
     "approvals": "/rooms approvals",
     "audit": "/rooms audit [UUID|NAME] [limit=N]",
+    "digest": (
+        "/rooms digest [DATE] | /rooms digest subscribe [HH:MM] [TZ] | /rooms digest unsubscribe"
+    ),
 }
 
 SUMMARY: dict[str, str] = {
@@ -37,6 +40,10 @@ SUMMARY: dict[str, str] = {
     ),
     "approvals": "approval requests waiting for a decision",
     "audit": "recent requests, decisions and outcomes, for one room or all",
+    "digest": (
+        "a preview of the daily digest for DATE (default yesterday), only to you, and this "
+        "channel's subscription; subscribe posts it here every day at HH:MM in TZ"
+    ),
 }
 
 EXAMPLES: tuple[str, ...] = (
@@ -46,4 +53,5 @@ EXAMPLES: tuple[str, ...] = (
     "/rooms list match=sales created_after=2026-01-01",
     "/rooms room all-hands",
     "/rooms update standup max_members=25 record_on_start=yes",
+    "/rooms digest subscribe 09:00 Europe/Berlin",
 )

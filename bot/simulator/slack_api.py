@@ -283,8 +283,12 @@ class RunningSlackStandin:
             },
         }
 
-    def add_channel(self, channel_id: str, name: str, is_private: bool = False) -> None:
+    def add_channel(
+        self, channel_id: str, name: str, is_private: bool = False, *, is_member: bool = True
+    ) -> None:
+        """`is_member=False`: a channel the bot was not invited to (posting there fails)."""
         self.channels[channel_id] = _channel(channel_id, name, is_private=is_private)
+        self.channels[channel_id]["is_member"] = is_member
 
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls to ``method`` with HTTP 429 and ``Retry-After``."""
@@ -517,6 +521,8 @@ class RunningSlackStandin:
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
+        if channel.get("is_member") is False:
+            raise _Refusal("not_in_channel")  # what Slack says when the bot was not invited
         _require_content(args)
         message = {
             "type": "message",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.approvals.errors import ApprovalRefused
 from bot.commands.model import UsageError
 from bot.commands.usage import USAGE
+from bot.digest.errors import DigestRefused
 from bot.providers.errors import (
     Invalid,
     NotFound,
@@ -52,6 +53,8 @@ def describe_failure(error: BaseException) -> Failure:
         return Failure(render_problem(error.message))
     if isinstance(error, AccessDenied):
         return Failure(render_problem(str(error)))
+    if isinstance(error, DigestRefused):
+        return Failure(render_problem(error.message, USAGE["digest"]))
     if isinstance(error, ApprovalRefused):
         # Who may ask or decide, settings that turn updates off, no change, expired: each
         # message names the rule and what to do instead.

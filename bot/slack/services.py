@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.digest.service import DigestService
 from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
@@ -43,6 +44,8 @@ class Services:
     pacing: AckFirst = field(default_factory=AckFirst)
     # Approvals, audit and digest claims; None only where a test builds the app without one.
     store: Store | None = None
+    # Builds, previews and posts digests; there whenever the store is.
+    digest: DigestService | None = None
 
 
 def services_from(context: Any) -> Services:

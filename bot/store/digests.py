@@ -100,6 +100,47 @@ class Digests:
         async with self._engine.begin() as connection:
             return (await connection.execute(statement)).first() is not None
 
+    async def release(self, channel: str, day: date, *, owner: str) -> bool:
+        """Give up an unposted claim `owner` holds (its post failed), so the next attempt
+        need not wait for the lease to run out."""
+        statement = (
+            delete(DigestClaimRow)
+            .where(
+                DigestClaimRow.channel == channel,
+                DigestClaimRow.day == day,
+                DigestClaimRow.owner == owner,
+                DigestClaimRow.posted_at.is_(None),
+            )
+            .returning(DigestClaimRow.owner)
+        )
+        async with self._engine.begin() as connection:
+            return (await connection.execute(statement)).first() is not None
+
+    async def record_forced(
+        self, channel: str, day: date, *, owner: str, at: datetime, message_ts: str | None
+    ) -> None:
+        """A post made on purpose whatever the claim said (`digest --force`): it becomes
+        the one on record for (channel, day)."""
+        at = as_utc(at)
+        values = {
+            "channel": channel,
+            "day": day,
+            "owner": owner,
+            "claimed_at": at,
+            "lease_until": at,
+            "posted_at": at,
+            "message_ts": message_ts,
+        }
+        statement = insert(self._engine.dialect.name, DigestClaimRow).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[DigestClaimRow.channel, DigestClaimRow.day],
+            set_={
+                name: statement.excluded[name] for name in values if name not in ("channel", "day")
+            },
+        )
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+
     async def was_posted(self, channel: str, day: date) -> bool:
         claim = await self.get_claim(channel, day)
         return claim is not None and claim.posted_at is not None

@@ -11,6 +11,7 @@ from bot.commands.grammar import parse
 from bot.slack.answers import answer
 from bot.slack.approval_commands import APPROVAL_COMMANDS, answer_approval_command
 from bot.slack.delivery_claim import claim_delivery
+from bot.slack.digest_commands import DIGEST_COMMANDS, answer_digest_command
 from bot.slack.failures import replying_errors
 from bot.slack.services import services_from
 
@@ -24,6 +25,8 @@ async def rooms_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBo
         if isinstance(parsed, APPROVAL_COMMANDS):
             # Updates, approvals and the audit use the store; an update may open a form.
             reply = await answer_approval_command(parsed, services, command)
+        elif isinstance(parsed, DIGEST_COMMANDS):
+            reply = await answer_digest_command(parsed, services, command)
         else:
             reply = await answer(parsed, services, command.get("user_id"))
         if reply is not None:
