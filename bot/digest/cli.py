@@ -71,7 +71,8 @@ def run_digest(
         for line in problems:
             err(line)
         return EXIT_USAGE
-    configure_logging(secrets=settings.secret_values())
+    # What the run did is its own output; the log says only what went wrong on the way.
+    configure_logging("WARNING", secrets=settings.secret_values())
     try:
         return asyncio.run(_digest(settings, args, out))
     except _Refused as exc:
@@ -104,6 +105,7 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
             f"--channel must be a Slack channel id such as C0123456789 (not a #name), "
             f"got {channel[:40]!r}"
         )
+    asked = _date(args.date)  # before anything is opened: a typo costs nothing
     url = normalise_database_url(settings.database_url)
     store = await open_store(url, migrate_first=is_sqlite(url))
     provider = build_provider(settings)
@@ -113,7 +115,7 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
         service = DigestService(provider, store.digests, client, settings, clock=utc_now)
         target = await service.target(channel) if channel else None
         zone = target.zone if target is not None else ZoneInfo(settings.digest_timezone)
-        day = _day(args.date, zone, allow_today=args.dry_run)
+        day = _day(asked, zone, allow_today=args.dry_run)
         if args.dry_run:
             report = await service.report(day, zone)
             out(render_digest_text(report))
@@ -130,14 +132,19 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
         await store.aclose()
 
 
-def _day(text: str | None, zone: ZoneInfo, *, allow_today: bool) -> date:
-    now = utc_now()
+def _date(text: str | None) -> date | None:
     if text is None:
-        return previous_day(now, zone)
+        return None
     try:
-        day = date.fromisoformat(text.strip())
+        return date.fromisoformat(text.strip())
     except ValueError:
         raise _Refused(f"--date must be a date like 2026-11-20, got {text[:40]!r}") from None
+
+
+def _day(day: date | None, zone: ZoneInfo, *, allow_today: bool) -> date:
+    now = utc_now()
+    if day is None:
+        return previous_day(now, zone)
     today = now.astimezone(zone).date()
     latest = today if allow_today else today - timedelta(days=1)
     if day > latest:

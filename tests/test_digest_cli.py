@@ -1,0 +1,136 @@
+"""`python -m bot digest` as an operator runs it: a real process against the simulator, the
+Slack stand-in and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.simulator import RunningSimulator
+from bot.simulator.slack_api import RunningSlackStandin
+from tests.test_digest_flow import DAY, day_sessions
+from tests.test_update_replicas import free_port, serve_env
+
+CHANNEL = "C0DIGEST01"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+async def digest(
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    database_url: str,
+    folder: Path,
+    *args: str,
+    **env: str,
+) -> Run:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "digest",
+        *args,
+        env={**serve_env(sim, slack, database_url, free_port()), **env},
+        cwd=folder,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(60):
+        out, err = await process.communicate()
+    assert process.returncode is not None
+    return Run(process.returncode, out.decode(), err.decode())
+
+
+async def test_post_once_then_say_so_then_force(
+    sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'roomops.db'}"
+    expected = day_sessions(sim, DAY, ZoneInfo("Europe/Berlin"))
+
+    dry = await digest(
+        sim, slack, url, tmp_path, "--date", "2026-11-19", "--dry-run",
+        DIGEST_TIMEZONE="Europe/Berlin",
+    )  # fmt: skip
+    assert dry.code == 0, dry.err
+    assert f"Sessions: {expected}" in dry.out and "(Europe/Berlin, SignalWire)" in dry.out
+    assert "dry run: nothing posted" in dry.out
+    assert slack.calls_to("chat.postMessage") == []
+
+    first = await digest(
+        sim, slack, url, tmp_path, "--date", "2026-11-19", "--channel", CHANNEL,
+        DIGEST_TIMEZONE="Europe/Berlin",
+    )  # fmt: skip
+    assert first.code == 0, first.err
+    assert first.out.strip() == (
+        f"digest: posted to {CHANNEL}, 2026-11-19 (Europe/Berlin): "
+        f"{expected} sessions, with its chart"
+    )
+    assert len(slack.channel_messages(CHANNEL)) == 1
+
+    second = await digest(
+        sim, slack, url, tmp_path, "--date", "2026-11-19", DIGEST_CHANNEL=CHANNEL,
+        DIGEST_TIMEZONE="Europe/Berlin",
+    )  # fmt: skip
+    assert second.code == 0, second.err
+    assert (
+        "already posted" in second.out and "nothing posted (--force posts it again)" in second.out
+    )
+    assert len(slack.channel_messages(CHANNEL)) == 1
+
+    forced = await digest(
+        sim, slack, url, tmp_path, "--date", "2026-11-19", "--channel", CHANNEL, "--force",
+        DIGEST_TIMEZONE="Europe/Berlin",
+    )  # fmt: skip
+    assert forced.code == 0, forced.err and "posted to" in forced.out
+    assert len(slack.channel_messages(CHANNEL)) == 2
+
+
+WRONG = [
+    (["--channel", "#general"], "--channel must be a Slack channel id such as C0123456789"),
+    (["--channel", CHANNEL, "--date", "2026-13-01"], "--date must be a date like 2026-11-20"),
+    (["--channel", CHANNEL, "--date", "2999-01-01"], "--date 2999-01-01 has not ended yet"),
+    (["--date", "2026-11-19"], "digest: no channel: pass --channel C0123456789"),
+]
+
+
+async def test_a_wrong_channel_or_date_exits_2_with_one_line(
+    sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
+) -> None:
+    runs = await asyncio.gather(
+        *(
+            digest(sim, slack, f"sqlite:///{tmp_path / f'{n}.db'}", tmp_path, *args)
+            for n, (args, _) in enumerate(WRONG)
+        )
+    )
+    for run, (_, line) in zip(runs, WRONG, strict=True):
+        assert run.code == 2
+        assert run.err.startswith(line) and run.err.count("\n") == 1, run.err
+        assert "Traceback" not in run.err
+    assert slack.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("migrated_url", ["postgresql"], indirect=True)
+async def test_two_runs_at_once_on_one_postgresql_post_once(
+    sim: RunningSimulator, slack: RunningSlackStandin, migrated_url: str, tmp_path: Path
+) -> None:
+    runs = await asyncio.gather(
+        *(
+            digest(sim, slack, migrated_url, tmp_path, "--date", "2026-11-19", "--channel", CHANNEL)
+            for _ in range(3)
+        )
+    )
+    assert all(run.code == 0 for run in runs), [run.err for run in runs]
+    posted = [run for run in runs if "digest: posted to" in run.out]
+    assert len(posted) == 1, [run.out for run in runs]
+    assert all("nothing posted" in run.out for run in runs if run is not posted[0])
+    assert len(slack.channel_messages(CHANNEL)) == 1
