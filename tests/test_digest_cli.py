@@ -100,12 +100,17 @@ WRONG = [
     (["--channel", CHANNEL, "--date", "2026-13-01"], "--date must be a date like 2026-11-20"),
     (["--channel", CHANNEL, "--date", "2999-01-01"], "--date 2999-01-01 has not ended yet"),
     (["--date", "2026-11-19"], "digest: no channel: pass --channel C0123456789"),
+    (
+        ["--channel", "G0PRIVATE1", "--date", "2026-11-19"],
+        "--channel G0PRIVATE1: Slack says not_in_channel (is the id right",
+    ),
 ]
 
 
 async def test_a_wrong_channel_or_date_exits_2_with_one_line(
     sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
 ) -> None:
+    slack.add_channel("G0PRIVATE1", "private", is_private=True, is_member=False)
     runs = await asyncio.gather(
         *(
             digest(sim, slack, f"sqlite:///{tmp_path / f'{n}.db'}", tmp_path, *args)
@@ -116,7 +121,9 @@ async def test_a_wrong_channel_or_date_exits_2_with_one_line(
         assert run.code == 2
         assert run.err.startswith(line) and run.err.count("\n") == 1, run.err
         assert "Traceback" not in run.err
-    assert slack.calls_to("chat.postMessage") == []
+    # Only the post to the private channel was tried, and it is not on record.
+    (tried,) = slack.calls_to("chat.postMessage")
+    assert tried.args["channel"] == "G0PRIVATE1"
 
 
 @pytest.mark.parametrize("migrated_url", ["postgresql"], indirect=True)

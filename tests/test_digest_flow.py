@@ -97,16 +97,23 @@ async def test_subscribe_shows_in_the_preview_and_unsubscribe_removes_it(
         again = text_of(await bot.ask("digest unsubscribe"))
         assert "no digest subscription, so nothing changed" in again
         assert "gets no daily digest" in text_of(await bot.ask("digest"))
-        assert posts(slack, CHANNEL) == []  # none of it is a channel message
+        # The channel was told of each change, and by whom; previews stay with the caller.
+        told = [text_of(m) for m in posts(slack, CHANNEL)]
+        assert len(told) == 3, told
+        assert told[0].startswith(f"<@{ALICE}> set this channel to get the daily rooms digest")
+        assert "at 07:30 Europe/Berlin" in told[0] and "at 08:15 UTC" in told[1]
+        assert told[2] == f"<@{ALICE}> stopped the daily rooms digest in this channel."
 
 
 async def test_a_channel_the_bot_is_not_in_cannot_subscribe(
     sim: RunningSimulator, slack: RunningSlackStandin
 ) -> None:
-    slack.add_channel("C0OUTSIDE1", "outside", is_member=False)
+    # Private: chat:write.public lets RoomOps post in any public channel, not in this one.
+    slack.add_channel("G0OUTSIDE1", "outside", is_private=True, is_member=False)
     async with running_bot(sim, slack) as bot:
-        reply = text_of(await bot.ask("digest subscribe", channel="C0OUTSIDE1"))
-        assert "not in this channel" in reply and "/invite @RoomOps" in reply
+        reply = text_of(await bot.ask("digest subscribe", channel="G0OUTSIDE1"))
+        assert "cannot post in this channel (Slack says not_in_channel)" in reply
+        assert "/invite @RoomOps" in reply
         assert await store_of(bot).digests.subscriptions() == []
 
 
@@ -204,20 +211,20 @@ async def test_a_claim_left_by_a_crash_is_taken_over_when_its_lease_runs_out(
 async def test_a_failed_post_is_retried_later_and_not_recorded(
     sim: RunningSimulator, slack: RunningSlackStandin
 ) -> None:
-    slack.add_channel("C0NOTIN001", "not-in", is_member=False)
+    slack.add_channel("G0NOTIN001", "not-in", is_private=True, is_member=False)
     clock = Clock(DUE + timedelta(seconds=10))
     async with running_bot(
-        sim, slack, {"clock": clock, **FAST}, digest_channel="C0NOTIN001"
+        sim, slack, {"clock": clock, **FAST}, digest_channel="G0NOTIN001"
     ) as bot:
         await wait_until(lambda: len(slack.calls_to("chat.postMessage")) >= 1)
         await settle(bot)
         assert len(slack.calls_to("chat.postMessage")) == 1  # not once per refresh
         digests = store_of(bot).digests
-        assert await digests.get_claim("C0NOTIN001", DAY) is None  # given back
-        slack.channels["C0NOTIN001"]["is_member"] = True  # someone invited the bot
+        assert await digests.get_claim("G0NOTIN001", DAY) is None  # given back
+        slack.channels["G0NOTIN001"]["is_member"] = True  # someone invited the bot
         clock.now += timedelta(minutes=10)
-        await wait_until(lambda: len(posts(slack, "C0NOTIN001")) == 1)
-        assert await digests.was_posted("C0NOTIN001", DAY)
+        await wait_until(lambda: len(posts(slack, "G0NOTIN001")) == 1)
+        assert await digests.was_posted("G0NOTIN001", DAY)
 
 
 async def test_a_subscription_made_on_one_replica_fires_on_another(
@@ -235,10 +242,10 @@ async def test_a_subscription_made_on_one_replica_fires_on_another(
             assert "Subscribed" in text_of(await one.ask("digest subscribe 09:00 UTC"))
         # Only `other` runs now, started before the subscription existed.
         await settle(other)
-        assert posts(slack, CHANNEL) == []
+        assert len(posts(slack, CHANNEL)) == 1  # the subscription's notice, no digest yet
         clock.now = DUE + timedelta(seconds=1)
-        await wait_until(lambda: len(posts(slack, CHANNEL)) == 1)
-        assert "Thursday 19 November 2026" in text_of(posts(slack, CHANNEL)[0])
+        await wait_until(lambda: len(posts(slack, CHANNEL)) == 2)
+        assert "Thursday 19 November 2026" in text_of(posts(slack, CHANNEL)[1])
         assert other.runtime is not None and other.runtime.digest_scheduler is not None
         assert other.runtime.digest_scheduler.next_run(CHANNEL) is not None
 

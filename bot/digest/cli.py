@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import SLACK_TIMEOUT_SECONDS, build_provider, build_web_client
 from bot.digest.days import previous_day
 from bot.digest.render import render_digest_text
-from bot.digest.service import DigestService, PostOutcome, PostStatus
+from bot.digest.service import CANNOT_POST, DigestService, PostOutcome, PostStatus
 from bot.logs import configure_logging
 from bot.providers.errors import NotSupported, ProviderError
 from bot.settings import Settings, SettingsError, load_settings
@@ -89,6 +89,12 @@ def run_digest(
         return EXIT_FAILED
     except SlackApiError as exc:
         error = exc.response.get("error") if exc.response is not None else "an error"
+        if error in CANNOT_POST:
+            err(
+                f"--channel {args.channel or settings.digest_channel}: Slack says {error} (is "
+                "the id right, and is RoomOps in that channel?); nothing posted"
+            )
+            return EXIT_USAGE
         err(f"digest: Slack refused the post ({error}); nothing was recorded as posted")
         return EXIT_FAILED
     except ProviderError as exc:
@@ -122,7 +128,6 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
             out(f"(dry run: nothing posted{f' to {channel}' if channel else ''})")
             return EXIT_OK
         assert channel is not None
-        await _check_channel(service, channel)
         outcome = await service.post(channel, day, zone, force=args.force)
         out(_outcome_line(outcome, zone))
         return EXIT_OK
@@ -154,25 +159,6 @@ def _day(day: date | None, zone: ZoneInfo, *, allow_today: bool) -> date:
             + ("" if allow_today else " (--dry-run shows a day so far)")
         )
     return day
-
-
-async def _check_channel(service: DigestService, channel: str) -> None:
-    try:
-        response = await service.client.conversations_info(channel=channel)
-    except SlackApiError as exc:
-        error = exc.response.get("error") if exc.response is not None else "an error"
-        if error in ("channel_not_found", "invalid_channel"):
-            raise _Refused(
-                f"--channel {channel}: Slack says {error} (is the id right, and is RoomOps "
-                "in that channel?)"
-            ) from None
-        raise
-    info = response.get("channel") or {}
-    if not info.get("is_im") and info.get("is_member") is False:
-        raise _Refused(
-            f"--channel {channel}: RoomOps is not in that channel; invite it "
-            "(/invite @RoomOps) and run this again"
-        )
 
 
 def _outcome_line(outcome: PostOutcome, zone: ZoneInfo) -> str:

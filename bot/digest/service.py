@@ -35,6 +35,8 @@ log = logging.getLogger("bot.digest")
 # Long enough for a busy day's walk and the post; short enough that a replica that died
 # holding it delays the digest by minutes, not hours.
 LEASE_SECONDS = 15 * 60
+# What chat.postMessage says about a channel RoomOps cannot post in.
+CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 
 
 @dataclass(frozen=True)

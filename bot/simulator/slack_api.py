@@ -286,7 +286,8 @@ class RunningSlackStandin:
     def add_channel(
         self, channel_id: str, name: str, is_private: bool = False, *, is_member: bool = True
     ) -> None:
-        """`is_member=False`: a channel the bot was not invited to (posting there fails)."""
+        """`is_member=False`: a channel the bot was not invited to (posting there fails if
+        it is private)."""
         self.channels[channel_id] = _channel(channel_id, name, is_private=is_private)
         self.channels[channel_id]["is_member"] = is_member
 
@@ -521,8 +522,9 @@ class RunningSlackStandin:
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))
-        if channel.get("is_member") is False:
-            raise _Refusal("not_in_channel")  # what Slack says when the bot was not invited
+        if channel.get("is_member") is False and channel.get("is_private"):
+            # chat:write.public reaches public channels; a private one needs an invitation.
+            raise _Refusal("not_in_channel")
         _require_content(args)
         message = {
             "type": "message",

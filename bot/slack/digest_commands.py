@@ -14,7 +14,7 @@ from bot.digest.days import previous_day
 from bot.digest.errors import DigestRefused
 from bot.digest.render import render_digest
 from bot.digest.scheduler import daily_trigger
-from bot.digest.service import DigestService, Target
+from bot.digest.service import CANNOT_POST, DigestService, Target
 from bot.slack.blocks.kit import Reply, context, section
 from bot.slack.services import Services
 from bot.store.digests import Subscription
@@ -44,7 +44,7 @@ async def answer_digest_command(
     if isinstance(command, DigestSubscribeCommand):
         return await _subscribe(command, service, channel, body.get("user_id"))
     if isinstance(command, DigestUnsubscribeCommand):
-        return await _unsubscribe(service, channel)
+        return await _unsubscribe(service, channel, body.get("user_id"))
     zone = await services.zones.zone(body.get("user_id"))
     day = preview_day(command.day, services.clock(), zone)
     report = await service.report(day, zone)
@@ -102,21 +102,25 @@ async def _subscribe(
     settings = service.settings
     post_time = command.post_time or settings.digest_time
     timezone = command.timezone or settings.digest_timezone
-    await _check_can_post(service, channel)
+    who = user if isinstance(user, str) else ""
     before = await service.digests.subscription(channel)
     now = service.clock()
-    stored = await service.digests.subscribe(
-        Subscription(
-            channel=channel,
-            post_time=post_time,
-            timezone=timezone,
-            created_by=user if isinstance(user, str) else "",
-            created_at=now,
-        )
-    )
-    target = Target(channel, stored.post_time, stored.timezone, "subscription", since=now)
+    target = Target(channel, post_time, timezone, "subscription", since=now)
     when = f"{post_time.strftime('%H:%M')} {timezone}"
     first = _day_text(next_post(target, now))
+    # Said in the channel first: the people there should know who set it up, and a channel
+    # RoomOps cannot post to fails here, before anything is stored.
+    await _announce(
+        service,
+        channel,
+        f"{_mention(who)} set this channel to get the daily rooms digest at {when}, "
+        f"the first on {first}. `/rooms digest unsubscribe` stops it.",
+    )
+    await service.digests.subscribe(
+        Subscription(
+            channel=channel, post_time=post_time, timezone=timezone, created_by=who, created_at=now
+        )
+    )
     if before is None:
         lead = f"Subscribed: this channel gets the rooms digest every day at {when}"
     else:
@@ -130,7 +134,7 @@ async def _subscribe(
     return Reply(text, [section(f":white_check_mark: {text}")])
 
 
-async def _unsubscribe(service: DigestService, channel: str) -> Reply:
+async def _unsubscribe(service: DigestService, channel: str, user: Any) -> Reply:
     removed = await service.digests.unsubscribe(channel)
     configured = service.settings_target()
     still = (
@@ -141,32 +145,38 @@ async def _unsubscribe(service: DigestService, channel: str) -> Reply:
     )
     if removed:
         log.info("digest subscription for %s removed", channel)
+        who = user if isinstance(user, str) else ""
+        await _announce(
+            service,
+            channel,
+            f"{_mention(who)} stopped the daily rooms digest in this channel.",
+            required=False,
+        )
         text = "Unsubscribed: this channel no longer gets the daily rooms digest." + still
         return Reply(text, [section(f":white_check_mark: {text}")])
     text = "This channel has no digest subscription, so nothing changed." + still
     return Reply(text, [section(text), context("`/rooms digest subscribe [HH:MM] [TZ]` adds one")])
 
 
-async def _check_can_post(service: DigestService, channel: str) -> None:
-    """Refuse a subscription the bot could never deliver: it must be in the channel."""
+async def _announce(
+    service: DigestService, channel: str, text: str, *, required: bool = True
+) -> None:
     try:
-        response = await service.client.conversations_info(channel=channel)
+        await service.client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
     except SlackApiError as exc:
         error = exc.response.get("error") if exc.response is not None else None
-        if error == "channel_not_found":  # a private channel the bot is not in
-            raise DigestRefused(_invite_first()) from None
-        log.warning("conversations.info before a subscription failed: %s", error)
-        return  # a missing scope must not block it; the post will say what is wrong
-    info = response.get("channel") or {}
-    if not info.get("is_im") and info.get("is_member") is False:
-        raise DigestRefused(_invite_first())
+        if required and error in CANNOT_POST:
+            raise DigestRefused(
+                f"RoomOps cannot post in this channel (Slack says {error}), so the digest "
+                "could not come here. Invite it (`/invite @RoomOps`), then subscribe again."
+            ) from None
+        if required:
+            raise
+        log.warning("could not tell %s about its digest subscription: %s", channel, error)
 
 
-def _invite_first() -> str:
-    return (
-        "RoomOps is not in this channel, so it could not post the digest here. "
-        "Invite it (`/invite @RoomOps`), then subscribe again."
-    )
+def _mention(user: str) -> str:
+    return f"<@{user}>" if user.isalnum() else "Someone"
 
 
 def _day_text(moment: datetime) -> str:
