@@ -271,3 +271,19 @@ async def test_two_bots_sharing_one_postgresql_post_once(
         for bot in bots:
             await settle(bot)
         assert len(posts(slack, DIGESTS)) == 1 and len(charts(slack, DIGESTS)) == 1
+
+
+async def test_channels_due_together_share_one_walk_through_the_sessions(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    clock = Clock(DUE - timedelta(minutes=1))
+    async with running_bot(sim, slack, {"clock": clock, **FAST}, digest_channel=DIGESTS) as bot:
+        assert "Subscribed" in text_of(await bot.ask("digest subscribe 09:00 UTC"))
+        before = len(sim.requests)
+        clock.now = DUE + timedelta(seconds=2)
+        await wait_until(lambda: len(charts(slack, DIGESTS) + charts(slack, CHANNEL)) == 2)
+        walks = [r for r in sim.requests[before:] if r.path.endswith("/room_sessions")]
+        # 400 sessions in the simulator: one page of 1000 holds the whole two-day window.
+        assert len(walks) == 1, [r.path for r in walks]
+        assert walks[0].query["page_size"] == "1000"
+        assert text_of(posts(slack, DIGESTS)[-1]) == text_of(posts(slack, CHANNEL)[-1])

@@ -26,7 +26,15 @@ as NAME     act as another person: alice asks for room updates, bob approves the
 quit        leave the demo (Ctrl-D and Ctrl-C too)"""
 # What the console shows of the bot's own Slack calls (replies to commands arrive through
 # their response_url and are shown by `_send`).
-_SHOWN_CALLS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "views.update"})
+_SHOWN_CALLS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "views.update",
+        "files.completeUploadExternal",
+    }
+)
 _NUMBER = re.compile(r"\[?([0-9]+)\]?")
 _MENTION = re.compile(r"@([UW][A-Z0-9]{2,30})\b")
 _CHANNEL_ID = re.compile(r"#([CG][A-Z0-9]{2,30})\b")
@@ -171,6 +179,19 @@ class Console:
                 "fill forms: type /rooms update ROOM field=value ... instead)"
             )
             self._form.set()
+            return
+        if method == "files.completeUploadExternal":
+            # The digest's chart: a console cannot show the image, only that it went up.
+            for entry in args.get("files") or []:
+                upload = (
+                    self.slack.files.get(str(entry.get("id"))) if isinstance(entry, dict) else None
+                )
+                if upload is not None:
+                    where = self._where(str(args.get("channel_id") or ""), None)
+                    self.out(
+                        f"  (image {upload.filename} uploaded to {where}, "
+                        f"{upload.length / 1024:.0f} KB: {upload.title})"
+                    )
             return
         channel = str(args.get("channel") or "")
         if channel in self.slack.users:

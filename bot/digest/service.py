@@ -27,6 +27,7 @@ from bot.digest.collect import collect_report
 from bot.digest.render import render_digest
 from bot.digest.summary import DigestReport
 from bot.providers.base import VideoProvider
+from bot.providers.flight import ReadFlights
 from bot.settings import Settings
 from bot.store.digests import Digests, Subscription
 
@@ -35,6 +36,9 @@ log = logging.getLogger("bot.digest")
 # Long enough for a busy day's walk and the post; short enough that a replica that died
 # holding it delays the digest by minutes, not hours.
 LEASE_SECONDS = 15 * 60
+# Channels due at the same moment in the same zone, and previews, share one walk through
+# the sessions while it is this fresh; "in progress" figures are this much behind at most.
+REPORT_TTL_SECONDS = 120.0
 # What chat.postMessage says about a channel RoomOps cannot post in.
 CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 
@@ -96,6 +100,7 @@ class DigestService:
         self.settings = settings
         self.clock = clock
         self._owner = owner or process_owner()
+        self._reports = ReadFlights(REPORT_TTL_SECONDS, max_entries=32)
 
     # -- what and where --------------------------------------------------------------------
 
@@ -126,7 +131,11 @@ class DigestService:
     # -- building and posting --------------------------------------------------------------
 
     async def report(self, day: date, zone: ZoneInfo) -> DigestReport:
-        return await collect_report(self.provider, day, zone, now=self.clock())
+        key = ("DIGEST", day.isoformat(), (("zone", zone.key),))
+        report: DigestReport = await self._reports.get(
+            key, lambda: collect_report(self.provider, day, zone, now=self.clock())
+        )
+        return report
 
     async def post(
         self, channel: str, day: date, zone: ZoneInfo, *, force: bool = False
