@@ -220,9 +220,11 @@ async def test_expiry_shows_every_request_even_when_one_fails(
 
         # The DM follows the message update, so wait for both before counting.
         await wait_until(
-            lambda: shown_expired(ids[1])
-            and shown_expired(ids[2])
-            and len(bot.slack.channel_messages(ALICE_DM)) >= 2
+            lambda: (
+                shown_expired(ids[1])
+                and shown_expired(ids[2])
+                and len(bot.slack.channel_messages(ALICE_DM)) >= 2
+            )
         )
         assert len(bot.slack.channel_messages(ALICE_DM)) == 2
         for request_id in ids:

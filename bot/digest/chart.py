@@ -2,7 +2,8 @@
 
 matplotlib is imported inside the function: it takes a good part of a second to import,
 and the bot must start fast. It draws on a `Figure` with the Agg canvas and never touches
-pyplot, so no global backend or figure registry is involved and threads cannot collide.
+pyplot, so no global backend or figure registry is involved: it may run in a worker thread
+(`asyncio.to_thread`) while the event loop serves Slack.
 """
 
 from __future__ import annotations
@@ -39,6 +40,6 @@ def hourly_chart_png(summary: DaySummary) -> bytes:
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(f"Room sessions by hour · {day_title(summary.day)} ({summary.zone})")
     buffer = io.BytesIO()
-    # No "Software" entry: the same day draws the same bytes, whatever the version.
+    # No "Software" entry (PNG carries no date either): the same figures give the same bytes.
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

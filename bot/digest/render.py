@@ -195,7 +195,7 @@ def text_lines(report: DigestReport, style: _Style, safe: Callable[[str], str]) 
     ]
     for figure in figures(report):
         lines.append(
-            f"{figure.label}: {figure.value}" + (f" ({figure.change})" if figure.change else "")
+            f"{figure.label}: {figure.value}" + (f", {figure.change}" if figure.change else "")
         )
     if summary.busiest:
         lines.append("Busiest rooms:")

@@ -8,6 +8,7 @@ apostrophes alike, and with `-`, `_` and spaces alike (`match="all hands"` finds
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import pairwise
 
 from bot.providers.base import SessionQuery
@@ -44,13 +45,25 @@ def needs_local_filter(query: SessionQuery) -> bool:
     return bool(query.matches) or window != (None, None)
 
 
+def newest_first(sessions: Sequence[RoomSession], *, after: datetime | None = None) -> bool:
+    """Whether the sessions' start times never increase, going on from `after` (the last
+    start on the page before, if any). Sessions without a start time are skipped."""
+    starts = [session.start_time for session in sessions if session.start_time is not None]
+    chain = starts if after is None else [after, *starts]
+    return all(a >= b for a, b in pairwise(chain))
+
+
+def last_start(sessions: Sequence[RoomSession]) -> datetime | None:
+    """The start time of the page's last session that has one."""
+    return next((s.start_time for s in reversed(sessions) if s.start_time is not None), None)
+
+
 def passed_window(sessions: Sequence[RoomSession], query: SessionQuery) -> bool:
     """On a newest-first page: whether its last session started before the window, so no
     later page can hold a session in it. An out-of-order page proves nothing."""
     if query.started_after is None or not sessions:
         return False
-    starts = [session.start_time for session in sessions if session.start_time is not None]
-    if len(starts) < len(sessions):
+    if any(session.start_time is None for session in sessions) or not newest_first(sessions):
         return False
-    ordered = all(a >= b for a, b in pairwise(starts))
-    return ordered and starts[-1] < query.started_after
+    last = sessions[-1].start_time
+    return last is not None and last < query.started_after

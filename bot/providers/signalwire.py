@@ -7,7 +7,9 @@ what it filters: each page is rebuilt from the caller's endpoint, query and page
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -15,12 +17,21 @@ import httpx
 
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
 from bot.providers.errors import FieldError, Invalid, NotFound
-from bot.providers.filters import names_match, needs_local_filter, passed_window, session_matches
+from bot.providers.filters import (
+    last_start,
+    names_match,
+    needs_local_filter,
+    newest_first,
+    passed_window,
+    session_matches,
+)
 from bot.providers.health import ProviderHealth
 from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, build_client
 from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.paging import PageToken, iterate_pages, next_page_token
+
+log = logging.getLogger("bot.providers.signalwire")
 
 LABEL = "SignalWire"
 API = "/api/video"
@@ -103,28 +114,29 @@ class SignalWireProvider:
     async def room_sessions_page(
         self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
     ) -> Page[RoomSession]:
+        page = await self._sessions_page(query, cursor, page_size)
+        return _filter_sessions(page, query, may_stop=True)
+
+    def room_sessions(
+        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
+    ) -> AsyncIterator[RoomSession]:
+        walk = _SessionWalk(query)
+
+        async def fetch(cursor: str | None) -> Page[RoomSession]:
+            return walk.take(await self._sessions_page(query, cursor, page_size))
+
+        return iterate_pages(fetch)
+
+    async def _sessions_page(
+        self, query: SessionQuery, cursor: str | None, page_size: int
+    ) -> Page[RoomSession]:
+        """One page as SignalWire sends it, with the filters it applies itself."""
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
         for key in ("room_id", "room_name", "room_name_matches", "status"):
             value = getattr(query, key)
             if value:
                 params[key] = value
-        page = await self._page(SESSIONS, params, cursor, RoomSession)
-        if not needs_local_filter(query):
-            return page
-        # SignalWire cannot search display names or filter by start time: those are applied
-        # here, page by page, so pages may come back short (even empty) with a next cursor.
-        # Its pages are newest first: once one has passed `since`, no later one can match.
-        if passed_window(page.items, query):
-            page.next_cursor = None
-        page.items = [session for session in page.items if session_matches(session, query)]
-        return page
-
-    def room_sessions(
-        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
-    ) -> AsyncIterator[RoomSession]:
-        return iterate_pages(
-            lambda cursor: self.room_sessions_page(query, cursor=cursor, page_size=page_size)
-        )
+        return await self._page(SESSIONS, params, cursor, RoomSession)
 
     async def get_room_session(self, session_id: str) -> RoomSession:
         _require_uuid(session_id, "session id")
@@ -230,6 +242,47 @@ class SignalWireProvider:
             items=[model.model_validate(item) for item in data if isinstance(item, dict)],
             next_cursor=found.cursor() if found is not None else None,
         )
+
+
+def _filter_sessions(
+    page: Page[RoomSession], query: SessionQuery, *, may_stop: bool
+) -> Page[RoomSession]:
+    """Apply what SignalWire cannot: display names and the start-time window.
+
+    Pages may come back short (even empty) with a next cursor. SignalWire's pages are newest
+    first: once one has passed `since`, no later one can match, so the cursor is dropped
+    (when `may_stop`; a listing that has seen pages out of order reads to the end).
+    """
+    if not needs_local_filter(query):
+        return page
+    if may_stop and passed_window(page.items, query):
+        page.next_cursor = None
+    page.items = [session for session in page.items if session_matches(session, query)]
+    return page
+
+
+class _SessionWalk:
+    """One listing of a session window, page after page: whether its pages keep coming
+    newest first, across page boundaries too. The first page that does not is logged
+    (once), and from then on the listing reads to the end instead of stopping early."""
+
+    def __init__(self, query: SessionQuery) -> None:
+        self._query = query
+        self._pages = 0
+        self._last: datetime | None = None
+        self._in_order = True
+
+    def take(self, page: Page[RoomSession]) -> Page[RoomSession]:
+        self._pages += 1
+        if self._in_order and self._query.started_after is not None:
+            if not newest_first(page.items, after=self._last):
+                self._in_order = False
+                log.warning(
+                    "page %d of room sessions is not newest first; reading to the end",
+                    self._pages,
+                )
+            self._last = last_start(page.items) or self._last
+        return _filter_sessions(page, self._query, may_stop=self._in_order)
 
 
 def _page_size(requested: int) -> int:
