@@ -53,7 +53,11 @@ def serve_env(
 
 @asynccontextmanager
 async def replica(
-    sim: RunningSimulator, slack: RunningSlackStandin, database_url: str, folder: Path
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    database_url: str,
+    folder: Path,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[str]:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
@@ -61,7 +65,7 @@ async def replica(
         "-m",
         "bot",
         "serve",
-        env=serve_env(sim, slack, database_url, port),
+        env={**serve_env(sim, slack, database_url, port), **(env or {})},
         cwd=folder,  # no .env file of anyone's is read
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
