@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +11,9 @@ from bot.commands.grammar import parse, parse_when, parse_words, session_window,
 from bot.commands.model import (
     ConferenceCommand,
     ConferencesCommand,
+    DigestCommand,
+    DigestSubscribeCommand,
+    DigestUnsubscribeCommand,
     HelpCommand,
     ListRoomsCommand,
     RoomCommand,
@@ -92,7 +95,7 @@ def test_unknown_subcommand_lists_the_commands_in_one_line() -> None:
         parse("delete all")
     assert info.value.message == (
         "`delete` is not a /rooms command. Commands: `sessions`, `session`, `list`, `room`, "
-        "`conference`, `conferences`, `update`, `approvals`, `audit`."
+        "`conference`, `conferences`, `update`, `approvals`, `audit`, `digest`."
     )
     assert info.value.usage == "/rooms help"
 
@@ -236,3 +239,45 @@ def test_parse_when() -> None:
     assert parse_when("2026-03-04T05:06:07+02:00") is not None
     assert parse_when("2026-03-04T05:06:07") is None  # no offset: ambiguous
     assert parse_when("yesterday") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("digest", DigestCommand()),
+        ("digest yesterday", DigestCommand()),
+        ("digest 2026-11-19", DigestCommand(day=date(2026, 11, 19))),
+        ("digest `2026-11-19`", DigestCommand(day=date(2026, 11, 19))),
+        ("digest subscribe", DigestSubscribeCommand()),
+        ("digest subscribe 9:05", DigestSubscribeCommand(post_time=time(9, 5))),
+        (
+            "digest subscribe america/new_york 18:30",
+            DigestSubscribeCommand(post_time=time(18, 30), timezone="America/New_York"),
+        ),
+        ("digest SUBSCRIBE utc", DigestSubscribeCommand(timezone="UTC")),
+        ("digest unsubscribe", DigestUnsubscribeCommand()),
+    ],
+)
+def test_digest_commands(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("digest 2026-02-30", "`2026-02-30` is not a date: type one like 2026-11-20"),
+        ("digest subcribe", "Did you mean `subscribe`?"),
+        ("digest 2026-11-19 2026-11-18", "takes one date at most; remove `2026-11-18`"),
+        ("digest subscribe 24:00", "`24:00` is not a time: use a 24-hour time HH:MM"),
+        ("digest subscribe 9:00 10:00", "Give the time once"),
+        ("digest subscribe Mars/Olympus", "`Mars/Olympus` is not a time zone."),
+        ("digest subscribe europe/berln", "Did you mean `Europe/Berlin`"),
+        ("digest subscribe UTC Europe/Berlin", "Give one time zone; remove `Europe/Berlin`"),
+        ("digest unsubscribe now", "takes nothing more; remove `now`"),
+    ],
+)
+def test_digest_refusals_name_the_rule(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse(text)
+    assert message in info.value.message
+    assert info.value.usage is not None and info.value.usage.startswith("/rooms digest")
