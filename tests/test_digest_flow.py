@@ -287,3 +287,17 @@ async def test_channels_due_together_share_one_walk_through_the_sessions(
         assert len(walks) == 1, [r.path for r in walks]
         assert walks[0].query["page_size"] == "1000"
         assert text_of(posts(slack, DIGESTS)[-1]) == text_of(posts(slack, CHANNEL)[-1])
+
+
+async def test_an_empty_day_posts_one_line_and_no_chart(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    # The simulator's history ends on 20 November: 9 December had no sessions at all.
+    clock = Clock(datetime(2026, 12, 10, 9, 0, 5, tzinfo=UTC))
+    async with running_bot(sim, slack, {"clock": clock, **FAST}, digest_channel=DIGESTS) as bot:
+        await wait_until(lambda: len(posts(slack, DIGESTS)) == 1)
+        await settle(bot)
+    (message,) = posts(slack, DIGESTS)
+    assert text_of(message) == "No room sessions on Wednesday 9 December 2026 (UTC)."
+    assert len(message["blocks"]) == 1 and charts(slack, DIGESTS) == []
+    assert slack.calls_to("files.getUploadURLExternal") == []
