@@ -32,7 +32,7 @@ async def test_two_replicas_catching_up_post_the_digest_once(
         for _ in range(2):
             await stack.enter_async_context(replica(sim, slack, migrated_url, tmp_path, env))
         await slack.wait_for_call("chat.postMessage", timeout=30)
-        # Both look first 5 s after their start, which was at most a second or two apart:
+        # Both look first 2 s after their start, which was at most a second or two apart:
         # by now the other has tried too, and found the claim.
         await asyncio.sleep(3)
     assert len(slack.calls_to("chat.postMessage")) == 1

@@ -27,7 +27,8 @@ from bot.digest.service import DigestService, PostOutcome, Target
 log = logging.getLogger("bot.digest.scheduler")
 
 REFRESH_SECONDS = 60.0
-FIRST_DELAY_SECONDS = 5.0
+# Serving comes first: the first look (and any catch-up) waits until the app is up.
+FIRST_DELAY_SECONDS = 2.0
 # After a failed post (the bot not in the channel, Slack down), wait this long before the
 # next try, rather than failing once a minute until the grace period ends.
 RETRY_AFTER = timedelta(minutes=10)
