@@ -43,3 +43,5 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     root.setLevel(level)
     # httpx logs every request at INFO; the provider layer logs what matters.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs every run of every job at INFO: twice a minute, saying nothing.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -113,7 +113,7 @@ async def test_a_channel_the_bot_is_not_in_cannot_subscribe(
     async with running_bot(sim, slack) as bot:
         reply = text_of(await bot.ask("digest subscribe", channel="G0OUTSIDE1"))
         assert "cannot post in this channel (Slack says not_in_channel)" in reply
-        assert "/invite @RoomOps" in reply
+        assert "/invite @roomops" in reply
         assert await store_of(bot).digests.subscriptions() == []
 
 
@@ -301,3 +301,17 @@ async def test_an_empty_day_posts_one_line_and_no_chart(
     assert text_of(message) == "No room sessions on Wednesday 9 December 2026 (UTC)."
     assert len(message["blocks"]) == 1 and charts(slack, DIGESTS) == []
     assert slack.calls_to("files.getUploadURLExternal") == []
+
+
+async def test_no_grace_still_posts_on_time_but_never_late(
+    sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    clock = Clock(DUE + timedelta(seconds=40))
+    settings = {"digest_channel": DIGESTS, "digest_grace_hours": 0}
+    async with running_bot(sim, slack, {"clock": clock, **FAST}, **settings):
+        await wait_until(lambda: len(posts(slack, DIGESTS)) == 1)
+    late = Clock(DUE + timedelta(minutes=5))
+    settings["digest_channel"] = "C0LATE0001"
+    async with running_bot(sim, slack, {"clock": late, **FAST}, **settings) as bot:
+        await settle(bot)
+        assert posts(slack, "C0LATE0001") == []

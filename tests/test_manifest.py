@@ -40,10 +40,9 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "views_publish": frozenset(),
     "views_update": frozenset(),
 }
-# Scopes no method call shows: the slash command itself; posting to an APPROVAL_CHANNEL
-# the bot was not invited to; and the digest's chart upload, asked for ahead so that
-# shipping the digest needs no reinstall (docs/install.md says so).
-SCOPES_BEYOND_CALLS = {"commands", "chat:write.public", "files:write"}
+# Scopes no method call shows: the slash command itself; posting to an APPROVAL_CHANNEL or
+# a digest channel the bot was not invited to. (files:write follows from files_upload_v2.)
+SCOPES_BEYOND_CALLS = {"commands", "chat:write.public"}
 # The commands this release ships: the usage hint must keep offering each of them.
 # That it offers nothing the grammar does not run is tests/test_advertised.py's job.
 SHIPPED_SUBCOMMANDS = (
@@ -57,6 +56,7 @@ SHIPPED_SUBCOMMANDS = (
     "update",
     "approvals",
     "audit",
+    "digest",
 )
 # The Slack stand-in and the demo console play Slack's part; they are not the app's calls.
 NOT_THE_APP = ("simulator", "demo")

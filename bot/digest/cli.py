@@ -84,9 +84,9 @@ def run_digest(
     except NotSupported as exc:
         err(f"VIDEO_PROVIDER: {exc}")
         return EXIT_USAGE
-    except StoreError as exc:
+    except StoreError as exc:  # not migrated, not reachable: as `serve` says it
         err(str(exc))
-        return EXIT_FAILED
+        return EXIT_USAGE
     except SlackApiError as exc:
         error = exc.response.get("error") if exc.response is not None else "an error"
         if error in CANNOT_POST:

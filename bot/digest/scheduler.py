@@ -32,6 +32,9 @@ FIRST_DELAY_SECONDS = 2.0
 # After a failed post (the bot not in the channel, Slack down), wait this long before the
 # next try, rather than failing once a minute until the grace period ends.
 RETRY_AFTER = timedelta(minutes=10)
+# A digest this close to its due time is on time, whatever DIGEST_GRACE_HOURS says (even 0):
+# the cron job runs a moment after the minute, the refresh up to a minute after it.
+ON_TIME = timedelta(seconds=REFRESH_SECONDS * 2)
 _JOB_PREFIX = "digest:"
 _REFRESH_JOB = "digest-refresh"
 
@@ -162,7 +165,7 @@ class DigestScheduler:
         if target.since is not None and due < target.since:
             return None  # due before it was subscribed: the first one is the next
         grace = timedelta(hours=service.settings.digest_grace_hours)
-        if now - due > grace:
+        if now - due > max(grace, ON_TIME):
             if key not in self._skipped and not await service.digests.was_posted(*key):
                 self._skipped = {k for k in self._skipped if k[0] != target.channel}
                 self._skipped.add(key)

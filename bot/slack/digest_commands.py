@@ -168,7 +168,7 @@ async def _announce(
         if required and error in CANNOT_POST:
             raise DigestRefused(
                 f"RoomOps cannot post in this channel (Slack says {error}), so the digest "
-                "could not come here. Invite it (`/invite @RoomOps`), then subscribe again."
+                "could not come here. Invite it (`/invite @roomops`), then subscribe again."
             ) from None
         if required:
             raise
