@@ -213,7 +213,7 @@ def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 async def test_newest_first_pages_stop_once_past_the_window(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.providers.signalwire")
+    caplog.set_level(logging.WARNING, logger="bot.providers.listing")
     found, served = await read_window([hours(20, 10), hours(5, -1), hours(-2, -3)])
     assert served == [0, 1]
     assert found == ["room-0", "room-1", "room-2"]
@@ -223,7 +223,7 @@ async def test_newest_first_pages_stop_once_past_the_window(
 async def test_a_page_out_of_order_makes_the_listing_read_to_the_end(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.providers.signalwire")
+    caplog.set_level(logging.WARNING, logger="bot.providers.listing")
     pages = [
         hours(20, 10),
         hours(-5, 3),  # out of order inside the page
@@ -240,7 +240,7 @@ async def test_a_page_out_of_order_makes_the_listing_read_to_the_end(
 async def test_pages_out_of_order_with_each_other_also_read_to_the_end(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.providers.signalwire")
+    caplog.set_level(logging.WARNING, logger="bot.providers.listing")
     # Each page is newest first on its own, but the second starts newer than the first ends.
     found, served = await read_window([hours(20, 10), hours(15, -1), hours(4, -2)])
     assert served == [0, 1, 2]

@@ -114,10 +114,10 @@ def build_client(
 
 
 class _RetryableStatus(Exception):
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, retry_after: float | None) -> None:
         super().__init__(f"HTTP {response.status_code}")
         self.response = response
-        self.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        self.retry_after = retry_after
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -138,7 +138,14 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def retry_after_header(response: httpx.Response) -> float | None:
+    """How long a retryable answer asks us to wait: its Retry-After header, if any."""
+    return parse_retry_after(response.headers.get("Retry-After"))
+
+
 ErrorParser = Callable[[Any], list[FieldError]]
+# Reads how long to wait before retrying a 429 or 5xx answer (None: back off as usual).
+RetryAfterReader = Callable[[httpx.Response], float | None]
 # What makes the provider look unwell; NotFound and Invalid are answers about the request.
 HEALTH_FAILURES: tuple[type[ProviderError], ...] = (ProviderUnavailable, RateLimited, Unauthorized)
 
@@ -162,6 +169,7 @@ class ProviderHttp:
         policy: RetryPolicy | None = None,
         max_concurrency: int = HttpSettings.max_connections,
         cache_seconds: float = 0.0,
+        retry_after: RetryAfterReader = retry_after_header,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be >= 1")
@@ -170,6 +178,7 @@ class ProviderHttp:
         self.policy = policy or RetryPolicy()
         self.max_concurrency = max_concurrency
         self._parse_errors = parse_errors
+        self._retry_after = retry_after
         # "Full jitter": replicas that failed together do not retry together.
         self._backoff = wait_random_exponential(
             multiplier=self.policy.initial_backoff, max=self.policy.max_backoff
@@ -252,7 +261,7 @@ class ProviderHttp:
                 with attempt:
                     response = await self._attempt(method, path, params, json, deadline)
                     if response.status_code in RETRY_STATUSES:
-                        raise _RetryableStatus(response)
+                        raise _RetryableStatus(response, self._retry_after(response))
                     return response
         except _RetryableStatus as exc:
             raise self._exhausted_status(exc) from None

@@ -7,9 +7,7 @@ what it filters: each page is rebuilt from the caller's endpoint, query and page
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Mapping
-from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -17,21 +15,12 @@ import httpx
 
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
 from bot.providers.errors import FieldError, Invalid, NotFound
-from bot.providers.filters import (
-    last_start,
-    names_match,
-    needs_local_filter,
-    newest_first,
-    passed_window,
-    session_matches,
-)
 from bot.providers.health import ProviderHealth
 from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, build_client
 from bot.providers.ids import is_uuid
+from bot.providers.listing import SessionWalk, filter_sessions, room_matches
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.paging import PageToken, iterate_pages, next_page_token
-
-log = logging.getLogger("bot.providers.signalwire")
 
 LABEL = "SignalWire"
 API = "/api/video"
@@ -115,12 +104,12 @@ class SignalWireProvider:
         self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
     ) -> Page[RoomSession]:
         page = await self._sessions_page(query, cursor, page_size)
-        return _filter_sessions(page, query, may_stop=True)
+        return filter_sessions(page, query, may_stop=True)
 
     def room_sessions(
         self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
     ) -> AsyncIterator[RoomSession]:
-        walk = _SessionWalk(query)
+        walk = SessionWalk(query)
 
         async def fetch(cursor: str | None) -> Page[RoomSession]:
             return walk.take(await self._sessions_page(query, cursor, page_size))
@@ -153,7 +142,7 @@ class SignalWireProvider:
         page = await self._page(ROOMS, params, cursor, Room)
         # SignalWire filters rooms only by join window; name and creation date are matched
         # here, page by page, so the cursor stays the provider's own.
-        page.items = [room for room in page.items if _room_matches(room, query)]
+        page.items = [room for room in page.items if room_matches(room, query)]
         return page
 
     def rooms(self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Room]:
@@ -244,47 +233,6 @@ class SignalWireProvider:
         )
 
 
-def _filter_sessions(
-    page: Page[RoomSession], query: SessionQuery, *, may_stop: bool
-) -> Page[RoomSession]:
-    """Apply what SignalWire cannot: display names and the start-time window.
-
-    Pages may come back short (even empty) with a next cursor. SignalWire's pages are newest
-    first: once one has passed `since`, no later one can match, so the cursor is dropped
-    (when `may_stop`; a listing that has seen pages out of order reads to the end).
-    """
-    if not needs_local_filter(query):
-        return page
-    if may_stop and passed_window(page.items, query):
-        page.next_cursor = None
-    page.items = [session for session in page.items if session_matches(session, query)]
-    return page
-
-
-class _SessionWalk:
-    """One listing of a session window, page after page: whether its pages keep coming
-    newest first, across page boundaries too. The first page that does not is logged
-    (once), and from then on the listing reads to the end instead of stopping early."""
-
-    def __init__(self, query: SessionQuery) -> None:
-        self._query = query
-        self._pages = 0
-        self._last: datetime | None = None
-        self._in_order = True
-
-    def take(self, page: Page[RoomSession]) -> Page[RoomSession]:
-        self._pages += 1
-        if self._in_order and self._query.started_after is not None:
-            if not newest_first(page.items, after=self._last):
-                self._in_order = False
-                log.warning(
-                    "page %d of room sessions is not newest first; reading to the end",
-                    self._pages,
-                )
-            self._last = last_start(page.items) or self._last
-        return _filter_sessions(page, self._query, may_stop=self._in_order)
-
-
 def _page_size(requested: int) -> int:
     return max(1, min(MAX_PAGE_SIZE, requested))
 
@@ -292,12 +240,3 @@ def _page_size(requested: int) -> int:
 def _require_uuid(value: str, what: str) -> None:
     if not is_uuid(value):
         raise Invalid(f"{what} must be a UUID, got {value[:60]!r}", provider=LABEL)
-
-
-def _room_matches(room: Room, query: RoomQuery) -> bool:
-    if query.name_matches and not names_match(query.name_matches, room.name, room.display_name):
-        return False
-    created = room.created_at
-    if query.created_after and (created is None or created < query.created_after):
-        return False
-    return not (query.created_before and (created is None or created >= query.created_before))

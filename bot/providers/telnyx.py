@@ -1,0 +1,542 @@
+"""Telnyx Video Rooms client (see tests/specs/telnyx-video-rooms.openapi.yaml).
+
+Telnyx answers `{"data": ...}` with its own field names. They are mapped onto the product's
+models (named after SignalWire's fields), and every Telnyx field is kept as it came, as an
+extra field, because Telnyx's update catalogue speaks Telnyx's names
+(`room.max_participants` is there beside `room.max_members`):
+
+- Room: `name` = `unique_name`, `max_members` = `max_participants`, `record_on_start` =
+  `enable_recording` (Telnyx records every session of such a room from its start);
+  `id`, `created_at`, `updated_at` as they are; `active_session` is the session named by
+  `active_session_id`, read when asked for. Telnyx has no display name, description,
+  quality, layout or join window: those stay None.
+- Session: `start_time` = `created_at`, `end_time` = `ended_at`, `status` = "in-progress"
+  while `active`, else "completed"; `duration` = whole seconds from `created_at` to
+  `ended_at` (None while active); `name` = its room's `unique_name`. Quality, layout and
+  cost stay None: Telnyx reports none of them.
+- Updates: `update_room` PATCHes exactly the fields it is given, under Telnyx's names
+  (`unique_name`, `max_participants`, `enable_recording`, `webhook_*`); nothing is renamed.
+
+Lists page by number. A cursor is "p" and the page number ("p3"); anything else is refused
+before any request. Each page is rebuilt from the caller's own query and page size, so a
+cursor never decides what a request filters. Page numbers shift when sessions start while a
+listing is read: a session already seen on the page before is not yielded twice.
+
+Telnyx filters sessions by room id, activity and creation date, and rooms by creation date
+and exact name, so those go on the wire; dates are whole UTC days, so a window is widened to
+whole days there and its exact instants are checked here. What is only checked here is
+named by `local_filters`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import httpx
+from cachetools import TTLCache
+
+from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
+from bot.providers.errors import FieldError, Invalid, NotFound, NotSupported, ProviderUnavailable
+from bot.providers.filters import names_match
+from bot.providers.health import ProviderHealth
+from bot.providers.http import (
+    HttpSettings,
+    ProviderHttp,
+    RetryPolicy,
+    build_client,
+    parse_retry_after,
+    retry_after_header,
+)
+from bot.providers.ids import is_uuid
+from bot.providers.listing import SessionWalk, filter_sessions, room_matches
+from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.paging import MAX_CURSOR_LENGTH, iterate_pages
+
+log = logging.getLogger("bot.providers.telnyx")
+
+LABEL: Final = "Telnyx"
+DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
+ROOMS: Final = "/rooms"
+SESSIONS: Final = "/room_sessions"
+# Telnyx's own bound on page[size] (base.MAX_PAGE_SIZE is SignalWire's).
+MAX_TELNYX_PAGE_SIZE: Final = 250
+# Room names change rarely and only by a PATCH, which refreshes its own entry; a minute
+# keeps a digest's walk to one room listing without showing a rename for long.
+ROOM_NAMES_SECONDS: Final = 60.0
+MAX_ROOM_NAMES: Final = 10_000
+# Up to this many unknown rooms are read one by one; more, and one listing is cheaper.
+FEW_ROOMS: Final = 3
+# Telnyx documents x-ratelimit-reset as seconds until the reset; a value this large can
+# only be an instant (epoch seconds), as other APIs send under the same name.
+_EPOCH_SECONDS: Final = 1_000_000_000
+
+_CURSOR = re.compile(r"p([1-9][0-9]{0,8})")
+_NOT_SUPPORTED = "Telnyx has no conferences"
+
+
+def parse_telnyx_errors(body: Any) -> list[FieldError]:
+    """Read the three error shapes the spec uses: `{errors: [{code, title, detail, source}]}`,
+    one such error object alone (403/404), and `{message, success: false}`."""
+    if not isinstance(body, dict):
+        return []
+    items = body.get("errors")
+    if isinstance(items, list):
+        return [_field_error(item) for item in items if isinstance(item, dict)]
+    if any(key in body for key in ("code", "title", "detail")):
+        return [_field_error(body)]
+    message = body.get("message")
+    if isinstance(message, str) and message:
+        return [FieldError(attribute=None, message=message)]
+    return []
+
+
+def _field_error(item: Mapping[str, Any]) -> FieldError:
+    code = item.get("code")
+    message = item.get("detail") or item.get("title") or code or "invalid"
+    return FieldError(
+        attribute=_error_attribute(item.get("source")),
+        message=str(message),
+        code=str(code) if code is not None else None,
+    )
+
+
+def _error_attribute(source: Any) -> str | None:
+    """The field a `source` names: its JSON pointer's last step, or the query parameter."""
+    if not isinstance(source, dict):
+        return None
+    pointer = source.get("pointer")
+    if isinstance(pointer, str):
+        steps = [step for step in pointer.split("/") if step]
+        if steps:
+            return steps[-1].replace("~1", "/").replace("~0", "~")
+    parameter = source.get("parameter")
+    return parameter if isinstance(parameter, str) and parameter else None
+
+
+def telnyx_retry_after(response: httpx.Response) -> float | None:
+    """Retry-After when Telnyx sends it; on a 429 without it, x-ratelimit-reset.
+
+    Only a 429 reads x-ratelimit-reset: Telnyx sends it on every answer, and a 503 is not
+    cured by waiting for the rate limit's window to reset.
+    """
+    waited = retry_after_header(response)
+    if waited is not None or response.status_code != 429:
+        return waited
+    reset = parse_retry_after(response.headers.get("x-ratelimit-reset"))
+    if reset is not None and reset >= _EPOCH_SECONDS:
+        return max(0.0, reset - datetime.now(UTC).timestamp())
+    return reset
+
+
+def local_filters(query: SessionQuery | RoomQuery) -> tuple[str, ...]:
+    """The filters (as `/rooms` names them) that Telnyx cannot apply and this client does,
+    so pages may come back short: names always, a window's ends unless on whole UTC days."""
+    if isinstance(query, SessionQuery):
+        named = [
+            ("match", bool(query.matches)),
+            ("room_name_matches", bool(query.room_name_matches)),
+            ("since", _within_day(query.started_after)),
+            ("until", _within_day(query.started_before)),
+        ]
+    else:
+        named = [
+            ("match", bool(query.name_matches)),
+            ("created_after", _within_day(query.created_after)),
+            ("created_before", _within_day(query.created_before)),
+        ]
+    return tuple(name for name, local in named if local)
+
+
+def created_date_filters(after: datetime | None, before: datetime | None) -> dict[str, str]:
+    """`filter[date_created_at][gte|lte]` for the window [after, before), widened outward
+    to the whole UTC days that hold it (Telnyx takes dates, both ends inclusive)."""
+    params: dict[str, str] = {}
+    if after is not None:
+        params["filter[date_created_at][gte]"] = _utc(after).date().isoformat()
+    if before is not None:
+        last_inside = _utc(before) - timedelta(microseconds=1)
+        params["filter[date_created_at][lte]"] = last_inside.date().isoformat()
+    return params
+
+
+def _within_day(instant: datetime | None) -> bool:
+    """Whether an end of a window falls inside a UTC day, so a date cannot say it exactly."""
+    if instant is None:
+        return False
+    utc = _utc(instant)
+    return utc != utc.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _utc(instant: datetime) -> datetime:
+    # Queries hold UTC instants; a naive one is taken as UTC rather than as local time.
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def map_room(raw: Mapping[str, Any]) -> Room:
+    """A Telnyx room as the product's Room, Telnyx's fields kept beside (module docstring)."""
+    name = raw.get("unique_name")
+    room = Room.model_validate(
+        {
+            **raw,
+            "name": name,
+            "max_members": raw.get("max_participants"),
+            "record_on_start": raw.get("enable_recording"),
+        }
+    )
+    sessions = raw.get("sessions")
+    if isinstance(sessions, list):
+        # Present only when asked for with include_sessions; the active one is the room's.
+        active = [s for s in sessions if isinstance(s, dict) and s.get("active") is True]
+        if active:
+            room.active_session = map_session(active[0], room_name=_str_or_none(name))
+    return room
+
+
+def map_session(raw: Mapping[str, Any], *, room_name: str | None) -> RoomSession:
+    """A Telnyx room session as the product's RoomSession (module docstring)."""
+    session = RoomSession.model_validate(
+        {**raw, "start_time": raw.get("created_at"), "end_time": raw.get("ended_at")}
+    )
+    session.name = room_name
+    active = raw.get("active")
+    if isinstance(active, bool):
+        session.status = "in-progress" if active else "completed"
+    if active is False and session.start_time is not None and session.end_time is not None:
+        session.duration = max(0, int((session.end_time - session.start_time).total_seconds()))
+    return session
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class TelnyxProvider:
+    name = "telnyx"
+    label = LABEL
+    supports_conferences = False
+
+    def __init__(self, http: ProviderHttp, *, room_names_seconds: float = ROOM_NAMES_SECONDS):
+        self._http = http
+        # room id -> unique_name (None: no such room), so a listing costs no room GET per
+        # session; bounded by the number of rooms, never by the sessions read.
+        self._names: TTLCache[str, str | None] = TTLCache(
+            maxsize=MAX_ROOM_NAMES, ttl=room_names_seconds
+        )
+
+    @classmethod
+    def connect(
+        cls,
+        base_url: str,
+        api_key: str,
+        *,
+        http_settings: HttpSettings | None = None,
+        policy: RetryPolicy | None = None,
+        cache_seconds: float = 0.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> TelnyxProvider:
+        settings = http_settings or HttpSettings()
+        client = build_client(
+            base_url,
+            headers={"Authorization": f"Bearer {api_key}"},
+            settings=settings,
+            transport=transport,
+        )
+        return cls(
+            ProviderHttp(
+                client,
+                provider=cls.label,
+                parse_errors=parse_telnyx_errors,
+                policy=policy,
+                max_concurrency=settings.max_connections,
+                cache_seconds=cache_seconds,
+                retry_after=telnyx_retry_after,
+            )
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def health(self) -> ProviderHealth:
+        return self._http.health()
+
+    async def check(self) -> None:
+        await self._get(ROOMS, {"page[size]": 1})
+
+    def local_filters(self, query: SessionQuery | RoomQuery) -> tuple[str, ...]:
+        return local_filters(query)
+
+    # -- room sessions -------------------------------------------------------------------
+
+    async def room_sessions_page(
+        self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[RoomSession]:
+        number = _page_number(cursor)
+        params = await self._session_params(query)
+        if params is None:
+            return Page[RoomSession]()
+        page = await self._sessions_page(params, number, page_size)
+        return _name_filter(filter_sessions(page, query, may_stop=True), query)
+
+    def room_sessions(
+        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
+    ) -> AsyncIterator[RoomSession]:
+        return self._walk_sessions(query, page_size)
+
+    async def _walk_sessions(
+        self, query: SessionQuery, page_size: int
+    ) -> AsyncIterator[RoomSession]:
+        params = await self._session_params(query)
+        if params is None:
+            return
+        walk = SessionWalk(query)
+        seen: set[str] = set()
+
+        async def fetch(cursor: str | None) -> Page[RoomSession]:
+            nonlocal seen
+            page = await self._sessions_page(params, _page_number(cursor), page_size)
+            # A session that started meanwhile pushes the list down by one: the last
+            # session of a page comes again at the top of the next.
+            fresh = [s for s in page.items if s.id is None or s.id not in seen]
+            seen = {s.id for s in page.items if s.id is not None}
+            page.items = fresh
+            return _name_filter(walk.take(page), query)
+
+        async for session in iterate_pages(fetch):
+            yield session
+
+    async def _session_params(self, query: SessionQuery) -> dict[str, str | int] | None:
+        """The query's wire filters; None when it names a room that does not exist."""
+        params: dict[str, str | int] = {}
+        room_id = query.room_id
+        if query.room_name:
+            named = await self._room_named(query.room_name)
+            found = _str_or_none(named.get("id")) if named is not None else None
+            if found is None or (room_id and room_id != found):
+                return None
+            room_id = found
+        if room_id:
+            params["filter[room_id]"] = room_id
+        if query.status:
+            params["filter[active]"] = "true" if query.status == "in-progress" else "false"
+        params.update(created_date_filters(query.started_after, query.started_before))
+        return params
+
+    async def _sessions_page(
+        self, filters: Mapping[str, str | int], number: int, page_size: int
+    ) -> Page[RoomSession]:
+        """One page as Telnyx sends it (with the filters it applies), rooms named."""
+        items, next_number = await self._page(SESSIONS, filters, number, page_size)
+        sessions = await self._named_sessions(items)
+        return Page[RoomSession](items=sessions, next_cursor=_cursor(next_number))
+
+    async def get_room_session(
+        self, session_id: str, *, include_participants: bool = False
+    ) -> RoomSession:
+        _require_uuid(session_id, "session id")
+        params = {"include_participants": "true"} if include_participants else None
+        raw = _data(await self._get(f"{SESSIONS}/{session_id}", params))
+        return (await self._named_sessions([raw]))[0]
+
+    async def _named_sessions(self, items: list[dict[str, Any]]) -> list[RoomSession]:
+        await self._learn_room_names(_str_or_none(item.get("room_id")) for item in items)
+        return [map_session(item, room_name=self._room_name(item.get("room_id"))) for item in items]
+
+    def _room_name(self, room_id: Any) -> str | None:
+        return self._names.get(room_id) if isinstance(room_id, str) else None
+
+    async def _learn_room_names(self, room_ids: Iterable[str | None]) -> None:
+        """Know the names of these rooms: a few read by id, more by one room listing."""
+        missing = {room_id for room_id in room_ids if room_id and room_id not in self._names}
+        if not missing:
+            return
+        if len(missing) <= FEW_ROOMS:
+            await asyncio.gather(*(self._learn_room_name(room_id) for room_id in missing))
+            return
+        async for _ in self.rooms(RoomQuery(), page_size=MAX_TELNYX_PAGE_SIZE):
+            pass  # rooms_page remembers every room's name on the way
+        for room_id in missing - set(self._names):
+            self._names[room_id] = None  # deleted since: not worth asking again for a while
+
+    async def _learn_room_name(self, room_id: str) -> None:
+        try:
+            raw = _data(await self._get(f"{ROOMS}/{room_id}"))
+        except NotFound:
+            self._names[room_id] = None
+            return
+        self._remember(map_room(raw))
+
+    def _remember(self, room: Room) -> None:
+        if room.id:
+            self._names[room.id] = room.name
+
+    # -- rooms ---------------------------------------------------------------------------
+
+    async def rooms_page(
+        self, query: RoomQuery, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[Room]:
+        number = _page_number(cursor)
+        filters = created_date_filters(query.created_after, query.created_before)
+        items, next_number = await self._page(ROOMS, filters, number, page_size)
+        rooms = [map_room(item) for item in items]
+        for room in rooms:
+            self._remember(room)
+        rooms = [room for room in rooms if room_matches(room, query)]
+        if query.include_active_session:
+            await self._attach_active_sessions(rooms)
+        return Page[Room](items=rooms, next_cursor=_cursor(next_number))
+
+    def rooms(self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Room]:
+        return iterate_pages(
+            lambda cursor: self.rooms_page(query, cursor=cursor, page_size=page_size)
+        )
+
+    async def _attach_active_sessions(self, rooms: list[Room]) -> None:
+        """One listing of the active sessions for the whole page, not one read per room."""
+        wanted: dict[str | None, Room] = {r.id: r for r in rooms if r.id and _active_id(r)}
+        if not wanted:
+            return
+        params: dict[str, str | int] = {"filter[active]": "true"}
+        number: int | None = 1
+        while number is not None and any(r.active_session is None for r in wanted.values()):
+            items, number = await self._page(SESSIONS, params, number, MAX_TELNYX_PAGE_SIZE)
+            for item in items:
+                room = wanted.get(_str_or_none(item.get("room_id")))
+                if room is not None and room.active_session is None:
+                    room.active_session = map_session(item, room_name=room.name)
+
+    async def get_room(
+        self, id_or_name: str, *, include_active_session: bool = True, fresh: bool = False
+    ) -> Room:
+        if not id_or_name:
+            raise Invalid("a room id or name is required", provider=LABEL)
+        if is_uuid(id_or_name):
+            body = await self._http.request("GET", f"{ROOMS}/{id_or_name}", fresh=fresh)
+            raw = _data(body)
+        else:
+            named = await self._room_named(id_or_name, fresh=fresh)
+            if named is None:
+                raise NotFound(f"no room named {id_or_name!r}", provider=LABEL)
+            raw = named
+        room = map_room(raw)
+        self._remember(room)
+        active_id = _active_id(room)
+        if include_active_session and room.active_session is None and active_id:
+            # A session that ended and went between the two reads: the room has none now.
+            with contextlib.suppress(NotFound):
+                room.active_session = await self.get_room_session(active_id)
+        return room
+
+    async def _room_named(self, name: str, *, fresh: bool = False) -> dict[str, Any] | None:
+        """The room whose unique_name is exactly `name` (filter[unique_name] on the wire)."""
+        params: dict[str, str | int] = {"filter[unique_name]": name, "page[size]": 20}
+        body = await self._http.request("GET", ROOMS, params=params, fresh=fresh)
+        for item in _items(body):
+            if item.get("unique_name") == name:
+                return item
+        return None
+
+    async def update_room(self, room_id: str, fields: Mapping[str, Any]) -> Room:
+        _require_uuid(room_id, "room id")
+        if not fields:
+            raise Invalid("no room fields to update", provider=LABEL)
+        body = await self._http.request("PATCH", f"{ROOMS}/{room_id}", json=dict(fields))
+        room = map_room(_data(body))
+        self._remember(room)  # a renamed room's sessions take the new name at once
+        return room
+
+    # -- conferences: Telnyx has none; refused without a call ----------------------------
+
+    async def conferences_page(
+        self, *, cursor: str | None = None, page_size: int = 50
+    ) -> Page[Conference]:
+        raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
+
+    def conferences(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Conference]:
+        raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
+
+    async def get_conference(
+        self, conference_id: str, *, include_active_session: bool = True
+    ) -> Conference:
+        raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
+
+    async def find_conference(self, name: str) -> Conference:
+        raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+        return await self._http.request("GET", path, params=params)
+
+    async def _page(
+        self, endpoint: str, filters: Mapping[str, str | int], number: int, page_size: int
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """One page's items and the next page's number (None after the last)."""
+        size = _page_size(page_size)
+        params = {**filters, "page[size]": size, "page[number]": number}
+        body = await self._get(endpoint, params)
+        items = _items(body)
+        meta = body.get("meta") if isinstance(body, dict) else None
+        return items, _next_number(meta, number, len(items), size)
+
+
+def _next_number(meta: Any, number: int, count: int, size: int) -> int | None:
+    """Page by `meta.total_pages`; without it, a full page means there may be another."""
+    if count == 0:
+        return None  # past the end, whatever meta says: never loop on an empty list
+    total = meta.get("total_pages") if isinstance(meta, dict) else None
+    if isinstance(total, int) and not isinstance(total, bool):
+        return number + 1 if number < total else None
+    return number + 1 if count >= size else None
+
+
+def _page_number(cursor: str | None) -> int:
+    """The page a cursor stands for. Cursors come back from Slack buttons: checked first."""
+    if cursor is None:
+        return 1
+    match = _CURSOR.fullmatch(cursor) if len(cursor) <= MAX_CURSOR_LENGTH else None
+    if match is None:
+        raise Invalid("that page link is not valid any more", provider=LABEL)
+    return int(match.group(1))
+
+
+def _cursor(number: int | None) -> str | None:
+    return f"p{number}" if number is not None else None
+
+
+def _page_size(requested: int) -> int:
+    return max(1, min(MAX_TELNYX_PAGE_SIZE, requested))
+
+
+def _items(body: Any) -> list[dict[str, Any]]:
+    data = body.get("data") if isinstance(body, dict) else None
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+
+def _data(body: Any) -> dict[str, Any]:
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        raise ProviderUnavailable(f"{LABEL} sent an answer without data", provider=LABEL)
+    return data
+
+
+def _active_id(room: Room) -> str | None:
+    return _str_or_none(room.extra_fields().get("active_session_id"))
+
+
+def _name_filter(page: Page[RoomSession], query: SessionQuery) -> Page[RoomSession]:
+    """SessionQuery.room_name_matches is SignalWire's filter; Telnyx has none, so here."""
+    needle = query.room_name_matches
+    if needle:
+        page.items = [s for s in page.items if names_match(needle, s.name)]
+    return page
+
+
+def _require_uuid(value: str, what: str) -> None:
+    if not is_uuid(value):
+        raise Invalid(f"{what} must be a UUID, got {value[:60]!r}", provider=LABEL)
