@@ -30,7 +30,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +47,7 @@ from bot.approvals.fields import SIGNALWIRE_FIELDS
 from bot.commands.grammar import parse
 from bot.commands.model import UpdateCommand
 from bot.simulator import Fault, RunningSimulator, SimulatorConfig, run_simulator
+from tests.openapi_check import nullable, schema_errors
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
 AUTH = ("sim-project", "sim-token")
@@ -77,10 +78,6 @@ def _spec_path() -> Path:
     return SPECS / "signalwire-video.openapi.yaml"
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
 @dataclass(frozen=True)
 class Specs:
     strict: OpenAPI  # the published spec (auth scheme case fixed, see module docstring)
@@ -94,7 +91,7 @@ def specs() -> Specs:
     patched = copy.deepcopy(document)
     properties = patched["components"]["schemas"]["Video.ActiveSession"]["properties"]
     for name in ACTIVE_SESSION_NULLABLE:
-        properties[name] = _nullable(properties[name])
+        properties[name] = nullable(properties[name])
     return Specs(strict=OpenAPI.from_dict(document), patched=OpenAPI.from_dict(patched))
 
 
@@ -108,14 +105,6 @@ async def sim() -> AsyncIterator[RunningSimulator]:
 async def client(sim: RunningSimulator) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=sim.base_url, auth=AUTH, timeout=5) as http:
         yield http
-
-
-def _schema_errors(error: BaseException) -> Iterator[Any]:
-    """The jsonschema errors behind an openapi-core validation failure."""
-    current: BaseException | None = error
-    while current is not None:
-        yield from getattr(current, "schema_errors", ())
-        current = current.__cause__
 
 
 @dataclass
@@ -176,7 +165,7 @@ class Checker:
         try:
             self.specs.strict.validate_response(request, response)
         except Exception as error:
-            errors = list(_schema_errors(error))
+            errors = list(schema_errors(error))
             assert errors, error
             for item in errors:
                 location = list(item.absolute_path)

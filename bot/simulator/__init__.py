@@ -1,4 +1,4 @@
-"""A SignalWire-Video-compatible HTTP simulator for the demo, the tests and the benchmarks."""
+"""SignalWire- and Telnyx-compatible HTTP simulators for the demo, the tests and the benchmarks."""
 
 from bot.simulator.dataset import (
     Conference,
@@ -8,8 +8,15 @@ from bot.simulator.dataset import (
     SimulatorDataset,
 )
 from bot.simulator.faults import Fault, FaultPlan
-from bot.simulator.server import RunningSimulator, run_simulator
+from bot.simulator.server import (
+    RunningSimulator,
+    RunningTelnyxSimulator,
+    run_simulator,
+    run_telnyx_simulator,
+)
 from bot.simulator.signalwire_app import RecordedRequest, SimulatorConfig, create_app
+from bot.simulator.telnyx_app import TelnyxSimulatorConfig, create_telnyx_app
+from bot.simulator.telnyx_wire import TelnyxRoom
 
 __all__ = [
     "Conference",
@@ -19,9 +26,14 @@ __all__ = [
     "Room",
     "RoomSession",
     "RunningSimulator",
+    "RunningTelnyxSimulator",
     "SessionFilter",
     "SimulatorConfig",
     "SimulatorDataset",
+    "TelnyxRoom",
+    "TelnyxSimulatorConfig",
     "create_app",
+    "create_telnyx_app",
     "run_simulator",
+    "run_telnyx_simulator",
 ]

@@ -1,4 +1,4 @@
-"""`python -m bot.simulator`: serve the SignalWire simulator until Ctrl-C."""
+"""`python -m bot.simulator [--provider telnyx]`: serve a provider simulator until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -7,16 +7,26 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.simulator.server import RunningSimulator, run_simulator
+from bot.simulator.server import (
+    RunningSimulator,
+    RunningTelnyxSimulator,
+    run_simulator,
+    run_telnyx_simulator,
+)
 from bot.simulator.signalwire_app import SimulatorConfig
+from bot.simulator.telnyx_app import TelnyxSimulatorConfig
+
+_ADMIN_HELP = "  admin: POST/DELETE /__sim/faults, POST /__sim/latency, GET/DELETE /__sim/requests"
 
 
 def build_parser() -> argparse.ArgumentParser:
     defaults = SimulatorConfig()
     parser = argparse.ArgumentParser(
         prog="python -m bot.simulator",
-        description="Serve a SignalWire Video API simulator with deterministic data.",
+        description="Serve a SignalWire Video (or Telnyx Video Rooms) API simulator with "
+        "deterministic data.",
     )
+    parser.add_argument("--provider", choices=("signalwire", "telnyx"), default="signalwire")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--sessions", type=int, default=defaults.session_count)
@@ -26,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project-id", default=defaults.project_id)
     parser.add_argument("--token", default=defaults.api_token)
     parser.add_argument("--links", choices=("absolute", "relative"), default=defaults.links)
+    parser.add_argument(
+        "--api-key", default=TelnyxSimulatorConfig().api_key, help="Telnyx only: the Bearer key"
+    )
     return parser
 
 
@@ -41,6 +54,16 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     )
 
 
+def telnyx_config_from_args(args: argparse.Namespace) -> TelnyxSimulatorConfig:
+    return TelnyxSimulatorConfig(
+        seed=args.seed,
+        session_count=args.sessions,
+        days=args.days,
+        latency=args.latency,
+        api_key=args.api_key,
+    )
+
+
 def banner(sim: RunningSimulator) -> str:
     config = sim.config
     now = config.now.isoformat() if config.now else "?"
@@ -52,7 +75,23 @@ def banner(sim: RunningSimulator) -> str:
             f"  SIGNALWIRE_API_TOKEN={config.api_token}",
             f"  data: {config.session_count} sessions over {config.days} days before {now}"
             f" (seed {config.seed})",
-            "  admin: POST/DELETE /__sim/faults, POST /__sim/latency, GET/DELETE /__sim/requests",
+            _ADMIN_HELP,
+            "Press Ctrl-C to stop.",
+        )
+    )
+
+
+def telnyx_banner(sim: RunningTelnyxSimulator) -> str:
+    config = sim.config
+    now = config.now.isoformat() if config.now else "?"
+    return "\n".join(
+        (
+            f"Telnyx simulator listening on {sim.base_url}",
+            f"  TELNYX_BASE_URL={sim.base_url}",
+            f"  TELNYX_API_KEY={sim.api_key}",
+            f"  data: {config.session_count} sessions over {config.days} days before {now}"
+            f" (seed {config.seed})",
+            f"{_ADMIN_HELP} (on {sim.root_url})",
             "Press Ctrl-C to stop.",
         )
     )
@@ -64,11 +103,19 @@ async def serve(config: SimulatorConfig, host: str, port: int) -> None:
         await asyncio.Event().wait()
 
 
+async def serve_telnyx(config: TelnyxSimulatorConfig, host: str, port: int) -> None:
+    async with run_telnyx_simulator(config, host=host, port=port) as sim:
+        print(telnyx_banner(sim), flush=True)
+        await asyncio.Event().wait()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        config = config_from_args(args)
-        asyncio.run(serve(config, args.host, args.port))
+        if args.provider == "telnyx":
+            asyncio.run(serve_telnyx(telnyx_config_from_args(args), args.host, args.port))
+        else:
+            asyncio.run(serve(config_from_args(args), args.host, args.port))
     except KeyboardInterrupt:
         print("simulator stopped", file=sys.stderr)
     except (OSError, ValueError) as exc:

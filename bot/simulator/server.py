@@ -1,4 +1,4 @@
-"""Start and stop the simulator on a local port."""
+"""Start and stop the simulators (SignalWire, Telnyx) on a local port."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from bot.simulator.signalwire_app import (
     SimulatorState,
     create_app,
 )
+from bot.simulator.telnyx_app import (
+    TelnyxSimulatorConfig,
+    TelnyxState,
+    create_telnyx_app,
+)
+from bot.simulator.telnyx_wire import TelnyxRoom
 
 # Stalled handlers are cancelled when their client goes away; this only bounds how long
 # shutdown waits for handlers that are still sleeping.
@@ -60,13 +66,10 @@ def _url_host(host: str) -> str:
 
 
 @asynccontextmanager
-async def run_simulator(
-    config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0
-) -> AsyncIterator[RunningSimulator]:
-    """Serve the simulator on host:port (0 = any free port) for the block's duration."""
-    state = SimulatorState.create(config or SimulatorConfig())
+async def _serve(app: web.Application, host: str, port: int) -> AsyncIterator[str]:
+    """Serve `app` on host:port (0 = any free port); yields its root URL."""
     runner = web.AppRunner(
-        create_app(state),
+        app,
         handler_cancellation=True,
         shutdown_timeout=_SHUTDOWN_TIMEOUT,
         access_log=None,
@@ -75,10 +78,72 @@ async def run_simulator(
     try:
         site = web.TCPSite(runner, host, port)
         await site.start()
-        bound_port = _bound_port(runner)
-        yield RunningSimulator(f"http://{_url_host(host)}:{bound_port}", state)
+        yield f"http://{_url_host(host)}:{_bound_port(runner)}"
     finally:
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def run_simulator(
+    config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningSimulator]:
+    """Serve the simulator on host:port (0 = any free port) for the block's duration."""
+    state = SimulatorState.create(config or SimulatorConfig())
+    async with _serve(create_app(state), host, port) as root:
+        yield RunningSimulator(root, state)
+
+
+class RunningTelnyxSimulator:
+    """Handle on a started Telnyx simulator; `base_url` ends in /v2, like Telnyx's."""
+
+    def __init__(self, root_url: str, state: TelnyxState) -> None:
+        self.root_url = root_url  # where the /__sim/ admin surface lives
+        self.base_url = f"{root_url}/v2"
+        self._state = state
+
+    @property
+    def config(self) -> TelnyxSimulatorConfig:
+        """The effective config: `now` resolved, `latency` as last set."""
+        return self._state.config
+
+    @property
+    def api_key(self) -> str:
+        return self._state.config.api_key
+
+    @property
+    def dataset(self) -> SimulatorDataset:
+        return self._state.dataset
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self._state.faults
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every /v2 request so far, in arrival order (the live list)."""
+        return self._state.requests
+
+    def set_latency(self, seconds: float) -> None:
+        self._state.set_latency(seconds)
+
+    def room(self, room_id: str) -> TelnyxRoom | None:
+        """A room as Telnyx shows it now."""
+        return self._state.room(room_id)
+
+    def change_room(self, room_id: str, **fields: Any) -> TelnyxRoom:
+        """Change a room behind the bot's back, e.g. `change_room(id, max_participants=7)`
+        (PatchRoomRequest field names and rules)."""
+        return self._state.change_room(room_id, fields)
+
+
+@asynccontextmanager
+async def run_telnyx_simulator(
+    config: TelnyxSimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningTelnyxSimulator]:
+    """Serve the Telnyx simulator on host:port (0 = any free port) for the block's duration."""
+    state = TelnyxState.create(config or TelnyxSimulatorConfig())
+    async with _serve(create_telnyx_app(state), host, port) as root:
+        yield RunningTelnyxSimulator(root, state)
 
 
 def _bound_port(runner: web.AppRunner) -> int:
