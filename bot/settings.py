@@ -7,6 +7,7 @@ secret pasted into the wrong variable must not end up in a terminal or a log.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import time
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -232,3 +233,25 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise SettingsError(describe_validation_error(exc)) from None
+
+
+def settings_for(
+    mode: Mode,
+    report: Callable[[str], None],
+    loader: Callable[[], Settings] = load_settings,
+    *,
+    needless: Callable[[str], bool] = lambda _problem: False,
+) -> Settings | None:
+    """The settings `mode` can run with, or None once every problem has been reported, one
+    line per variable (`needless`: problems this run can ignore)."""
+    try:
+        settings = loader()
+    except SettingsError as exc:
+        problems = exc.problems
+    else:
+        problems = [line for line in settings.problems(mode) if not needless(line)]
+        if not problems:
+            return settings
+    for line in problems:
+        report(line)
+    return None

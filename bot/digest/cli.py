@@ -24,7 +24,7 @@ from bot.digest.render import render_digest_text
 from bot.digest.service import CANNOT_POST, DigestService, PostOutcome, PostStatus
 from bot.logs import configure_logging
 from bot.providers.errors import NotSupported, ProviderError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, load_settings, settings_for
 from bot.slack.services import utc_now
 from bot.store.errors import DatabaseUrlError, StoreError
 from bot.store.store import open_store
@@ -58,18 +58,11 @@ def run_digest(
     err: Callable[[str], None] = _stderr,
     settings_loader: Callable[[], Settings] = load_settings,
 ) -> int:
-    try:
-        settings = settings_loader()
-    except SettingsError as exc:
-        for line in exc.problems:
-            err(line)
-        return EXIT_USAGE
-    problems = settings.problems("digest")
-    if args.dry_run:  # prints only: Slack is not needed
-        problems = [line for line in problems if not line.startswith("SLACK_")]
-    if problems:
-        for line in problems:
-            err(line)
+    def needless(problem: str) -> bool:
+        return args.dry_run and problem.startswith("SLACK_")  # a dry run only prints
+
+    settings = settings_for("digest", err, settings_loader, needless=needless)
+    if settings is None:
         return EXIT_USAGE
     # What the run did is its own output; the log says only what went wrong on the way.
     configure_logging("WARNING", secrets=settings.secret_values())

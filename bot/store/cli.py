@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, load_settings, settings_for
 from bot.store.errors import DatabaseUrlError, StoreError
 from bot.store.migrate import migrate
 from bot.store.urls import describe, normalise_database_url
@@ -26,16 +26,8 @@ def run_migrate(
     err: Callable[[str], None] = _stderr,
     settings_loader: Callable[[], Settings] = load_settings,
 ) -> int:
-    try:
-        settings = settings_loader()
-    except SettingsError as exc:
-        for line in exc.problems:
-            err(line)
-        return EXIT_SETTINGS
-    problems = settings.problems("migrate")
-    if problems:
-        for line in problems:
-            err(line)
+    settings = settings_for("migrate", err, settings_loader)
+    if settings is None:
         return EXIT_SETTINGS
     try:
         url = normalise_database_url(settings.database_url)
