@@ -10,7 +10,7 @@ import pytest
 
 from bot.providers.base import RoomQuery, SessionQuery
 from bot.providers.errors import NotFound
-from bot.providers.flight import ReadFlights, read_key
+from bot.providers.flight import MAX_KEPT_ITEMS, ReadFlights, read_key
 from bot.providers.signalwire import SignalWireProvider
 from bot.simulator import Fault, RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
@@ -213,6 +213,23 @@ async def test_the_cache_is_bounded() -> None:
         key = read_key("GET", f"/{name}", None)
         assert await flights.get(key, functools.partial(fetch, name)) == name
     assert calls == ["a", "b", "c", "a"]  # "a" was evicted to make room for "c"
+
+
+async def test_long_list_pages_are_shared_in_flight_but_not_kept(
+    sim: RunningSimulator, connect: Connect
+) -> None:
+    provider = connect(60)
+    # A walk's page: read once, so keeping it would only make memory grow with the walk.
+    pages = await asyncio.gather(
+        *(provider.room_sessions_page(SessionQuery(), page_size=1000) for _ in range(3))
+    )
+    assert _gets(sim, SESSIONS_PATH) == 1 and len(pages[0].items) > MAX_KEPT_ITEMS
+    await provider.room_sessions_page(SessionQuery(), page_size=1000)
+    assert _gets(sim, SESSIONS_PATH) == 2
+    # A page of a listing people read is kept as before.
+    await provider.room_sessions_page(SessionQuery(), page_size=MAX_KEPT_ITEMS)
+    await provider.room_sessions_page(SessionQuery(), page_size=MAX_KEPT_ITEMS)
+    assert _gets(sim, SESSIONS_PATH) == 3
 
 
 def test_read_keys_ignore_parameter_order() -> None:

@@ -18,8 +18,12 @@ from cachetools import TTLCache
 
 ReadKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
-# Bounds memory whatever the traffic: a page of 1000 sessions is a few hundred KB of JSON.
+# Bounds memory whatever the traffic.
 MAX_CACHED_READS: Final = 256
+# A list page with more items than this is shared in flight but not kept: walks (the digest,
+# a filtered scan) read each page once, and a kept page of 1000 sessions is about 2 MB
+# decoded, so keeping them made memory grow with the sessions walked.
+MAX_KEPT_ITEMS: Final = 100
 _MISS: Final = object()
 
 
@@ -90,7 +94,7 @@ class ReadFlights:
 
     async def _fly(self, key: ReadKey, fetch: Callable[[], Awaitable[Any]], generation: int) -> Any:
         value = await fetch()
-        if self._cache is not None and generation == self._generation:
+        if self._cache is not None and generation == self._generation and _small(value):
             self._cache[key] = value
         return value
 
@@ -105,3 +109,11 @@ class ReadFlights:
             # Every caller may have gone; reading the exception here keeps asyncio from
             # logging "exception was never retrieved" for a failure nobody waited for.
             task.exception()
+
+
+def _small(value: Any) -> bool:
+    """Whether an answer is worth keeping: anything but a long list page (`data: [...]`)."""
+    if isinstance(value, dict):
+        items = value.get("data")
+        return not (isinstance(items, list) and len(items) > MAX_KEPT_ITEMS)
+    return True
