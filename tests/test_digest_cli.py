@@ -1,16 +1,23 @@
-"""`python -m bot digest` as an operator runs it: a real process against the simulator, the
-Slack stand-in and a real database."""
+"""`python -m bot digest` as an operator runs it, against the simulator, the Slack stand-in
+and a real database: as a real process where processes matter (the first post, several
+runs at once), and in a thread of this one (same parser, same code) where only the answer
+does, which spares the suite a Python start per case."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+import bot.digest.cli
+from bot.__main__ import _parser
+from bot.digest.cli import DigestArgs, run_digest
+from bot.settings import Settings
 from bot.simulator import RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from tests.test_digest_flow import DAY, day_sessions
@@ -51,14 +58,47 @@ async def digest(
     return Run(process.returncode, out.decode(), err.decode())
 
 
+@pytest.fixture(autouse=True)
+def _keep_pytest_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # A run in a thread of this process must not replace pytest's log handlers.
+    monkeypatch.setattr(bot.digest.cli, "configure_logging", lambda *_a, **_k: None)
+    yield
+
+
+async def digest_here(
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    database_url: str,
+    *args: str,
+    **env: str,
+) -> Run:
+    """The same command line, parsed by the same parser, run in a thread of this process
+    with the settings a process would read from `env`."""
+    parsed = _parser().parse_args(["digest", *args])
+    values = {**serve_env(sim, slack, database_url, free_port()), **env}
+    fields = {
+        key.lower(): value for key, value in values.items() if key.lower() in Settings.model_fields
+    }
+    out: list[str] = []
+    err: list[str] = []
+    code = await asyncio.to_thread(
+        run_digest,
+        DigestArgs(parsed.date, parsed.channel, parsed.dry_run, parsed.force),
+        out.append,
+        err.append,
+        lambda: Settings.model_validate(fields),
+    )
+    return Run(code, "".join(f"{line}\n" for line in out), "".join(f"{line}\n" for line in err))
+
+
 async def test_post_once_then_say_so_then_force(
     sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'roomops.db'}"
     expected = day_sessions(sim, DAY, ZoneInfo("Europe/Berlin"))
 
-    dry = await digest(
-        sim, slack, url, tmp_path, "--date", "2026-11-19", "--dry-run",
+    dry = await digest_here(
+        sim, slack, url, "--date", "2026-11-19", "--dry-run",
         DIGEST_TIMEZONE="Europe/Berlin",
     )  # fmt: skip
     assert dry.code == 0, dry.err
@@ -77,8 +117,8 @@ async def test_post_once_then_say_so_then_force(
     )
     assert len(slack.channel_messages(CHANNEL)) == 1
 
-    second = await digest(
-        sim, slack, url, tmp_path, "--date", "2026-11-19", DIGEST_CHANNEL=CHANNEL,
+    second = await digest_here(
+        sim, slack, url, "--date", "2026-11-19", DIGEST_CHANNEL=CHANNEL,
         DIGEST_TIMEZONE="Europe/Berlin",
     )  # fmt: skip
     assert second.code == 0, second.err
@@ -87,8 +127,8 @@ async def test_post_once_then_say_so_then_force(
     )
     assert len(slack.channel_messages(CHANNEL)) == 1
 
-    forced = await digest(
-        sim, slack, url, tmp_path, "--date", "2026-11-19", "--channel", CHANNEL, "--force",
+    forced = await digest_here(
+        sim, slack, url, "--date", "2026-11-19", "--channel", CHANNEL, "--force",
         DIGEST_TIMEZONE="Europe/Berlin",
     )  # fmt: skip
     assert forced.code == 0, forced.err and "posted to" in forced.out
@@ -111,12 +151,10 @@ async def test_a_wrong_channel_or_date_exits_2_with_one_line(
     sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
 ) -> None:
     slack.add_channel("G0PRIVATE1", "private", is_private=True, is_member=False)
-    runs = await asyncio.gather(
-        *(
-            digest(sim, slack, f"sqlite:///{tmp_path / f'{n}.db'}", tmp_path, *args)
-            for n, (args, _) in enumerate(WRONG)
-        )
-    )
+    # One after the other: Alembic's module-level context is not for threads at once.
+    runs = [
+        await digest_here(sim, slack, f"sqlite:///{tmp_path / 'r.db'}", *args) for args, _ in WRONG
+    ]
     for run, (_, line) in zip(runs, WRONG, strict=True):
         assert run.code == 2
         assert run.err.startswith(line) and run.err.count("\n") == 1, run.err
@@ -133,7 +171,7 @@ async def test_two_runs_at_once_on_one_postgresql_post_once(
     runs = await asyncio.gather(
         *(
             digest(sim, slack, migrated_url, tmp_path, "--date", "2026-11-19", "--channel", CHANNEL)
-            for _ in range(3)
+            for _ in range(2)
         )
     )
     assert all(run.code == 0 for run in runs), [run.err for run in runs]
