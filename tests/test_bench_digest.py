@@ -1,102 +1,79 @@
-"""Smoke run of bench/digest.py --quick: it runs end to end, and what it prints is computed.
+"""bench/digest.py's planning and its measurement, in this process: the counts it plans
+come from the simulator's own day layout, and a floor and a digest measured against a
+simulator built from the plan read exactly the planned pages and sessions.
 
-The targets are not asserted (a shared machine decides those); the structure, the counts
-against the simulator's own layout, the calls a newest-first walk needs, and the ratios
-against the measurements they come from are.
+The full run (child processes, figures, targets) is the bench's own business and is run
+by hand (bench/README.md); here it would only cost the suite Python starts.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import statistics
-import subprocess
+import importlib.util
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
+from bot.simulator import run_simulator
 from bot.simulator.dataset import SimulatorDataset
+from bot.simulator.signalwire_app import SimulatorConfig
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT / "bench" / "digest.py"
-QUICK_CASES = ("day-100", "day-1k", "history-20k")
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "digest.py"
 
 
-def run_quick(tmp_path: Path) -> tuple[str, list[dict[str, Any]]]:
-    out = tmp_path / "digest.json"
-    done = subprocess.run(
-        [sys.executable, str(BENCH), "--quick", "--json", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_digest", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_the_planned_walk_is_the_measured_walk() -> None:
+    bench = load_bench()
+    case = next(c for c in bench.QUICK_CASES if c.name == "day-1k")
+    plan = bench.plan_case(case, 1000)
+    # The plan's figures, recomputed from the simulator's layout.
+    counts = dict(
+        SimulatorDataset(
+            seed=bench.SEED, now=bench.NOW, session_count=plan.session_count, days=plan.days
+        ).day_counts()
     )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    records: list[dict[str, Any]] = json.loads(out.read_text())
-    return done.stdout, records
-
-
-def test_quick_bench_prints_counts_calls_and_ratios(tmp_path: Path) -> None:
-    stdout, records = run_quick(tmp_path)
-    assert [r["plan"]["case"] for r in records] == list(QUICK_CASES)
-    now = re.search(r"before (\d{4}-\d\d-\d\dT\d\d:\d\dZ)", stdout)
-    assert now is not None, stdout
-    moment = datetime.strptime(now.group(1), "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
-    for record in records:
-        plan = record["plan"]
-        name = plan["case"]
-        assert f"case {name}: {plan['session_count']:,} sessions over {plan['days']} days" in stdout
-        # The counts come from the simulator's own layout, recomputed here.
-        dataset = SimulatorDataset(
-            seed=42, now=moment, session_count=plan["session_count"], days=plan["days"]
-        )
-        counts = dict(dataset.day_counts())
-        day = date.fromisoformat(plan["day"])
-        assert day == moment.date() - timedelta(days=1)
-        before = day - timedelta(days=1)
-        window = counts[day] + counts[before]
-        paged = sum(n for d, n in counts.items() if d >= before)
-        assert (plan["day_count"], plan["window_count"], plan["paged_count"]) == (
-            counts[day],
-            window,
-            paged,
-        )
-        # Older sessions exist in every quick case, so the walk ends on the page holding
-        # the first of them.
-        assert plan["session_count"] > paged
-        pages = paged // 1000 + 1
-        assert plan["expected_calls"] == pages
-        (floor,) = record["floors"]
-        (digest,) = record["digests"]
-        assert floor["sessions"] == window
-        assert digest["sessions"] == window
-        assert digest["day_sessions"] == counts[day]
-        assert floor["calls"] == digest["calls"] == pages
-        assert floor["other_calls"] == digest["other_calls"] == 0
-        assert record["floor_ok"] is True
-        # Peak memory is measured (VmHWM of a fresh process), not made up.
-        for run in (floor, digest):
-            assert 10 < run["rss_before_mb"] <= run["peak_rss_mb"] < 2000
-            assert run["wall_s"] > 0 and run["cpu_s"] > 0
-        ratio = digest["wall_s"] / floor["wall_s"]
-        assert record["ratio"] == statistics.median([ratio])
-        assert f"ratio digest/floor: {ratio:.2f}x wall" in stdout
-        assert record["cpu_ratio"] == digest["cpu_s"] / floor["cpu_s"]
-        assert record["simulator_hwm_mb"] > 10
-    summary = stdout.split("targets:", 1)
-    assert len(summary) == 2, stdout
-    verdicts = re.findall(r"^  (PASS|FAIL)  (.+)$", summary[1], re.MULTILINE)
-    assert [text.split(":")[0] for _, text in verdicts] == [
-        "digest wall time <= 1.5x paging the same window, every case",
-        "digest peak RSS growth day-100 -> day-1k <= 30 MB",
-        "digest provider calls = paged // 1000 + 1 (one walk of the window), every case",
-        "calls do not grow with the history",
-        "simulator memory bounded serving 20,000 sessions",
-    ]
-    by_case = {r["plan"]["case"]: r for r in records}
-    growth = max(d["peak_rss_mb"] for d in by_case["day-1k"]["digests"]) - max(
-        d["peak_rss_mb"] for d in by_case["day-100"]["digests"]
+    before = plan.day - timedelta(days=1)
+    assert plan.day == bench.NOW.date() - timedelta(days=1)
+    assert (plan.day_count, plan.window_count) == (
+        counts[plan.day],
+        counts[plan.day] + counts[before],
     )
-    assert f"{growth:+.1f} MB" in verdicts[1][1]
+    assert plan.paged_count == sum(n for d, n in counts.items() if d >= before)
+    assert plan.session_count > plan.paged_count  # older sessions exist: the walk stops early
+    assert plan.expected_calls == plan.paged_count // 1000 + 1
+    assert abs(plan.day_count - case.day_sessions) <= case.day_sessions * 0.2
+
+    config = SimulatorConfig(
+        seed=bench.SEED,
+        now=bench.NOW,
+        session_count=plan.session_count,
+        days=plan.days,
+        project_id=bench.PROJECT,
+        api_token=bench.API_TOKEN,
+    )
+    async with run_simulator(config) as sim:
+        spec = {
+            "zone": bench.ZONE,
+            "day": plan.day.isoformat(),
+            "now": bench.NOW.isoformat(),
+            "max_connections": 20,
+            "cache_seconds": 5.0,
+            "base_url": sim.base_url,
+        }
+        for mode in ("floor", "digest"):
+            sim.requests.clear()
+            measured = await bench.measure({**spec, "mode": mode})
+            assert measured["sessions"] == plan.window_count
+            assert len(sim.requests) == plan.expected_calls
+            assert (
+                measured["wall_s"] > 0 and 10 < measured["rss_before_mb"] <= measured["peak_rss_mb"]
+            )
+        assert measured["day_sessions"] == plan.day_count

@@ -1,6 +1,6 @@
 """`python -m bot digest` as an operator runs it, against the simulator, the Slack stand-in
-and a real database: as a real process where processes matter (the first post, several
-runs at once), and in a thread of this one (same parser, same code) where only the answer
+and a real database: as real processes where processes matter (runs at once on one
+PostgreSQL), and in a thread of this one (same parser, same code) where only the answer
 does, which spares the suite a Python start per case."""
 
 from __future__ import annotations
@@ -106,8 +106,8 @@ async def test_post_once_then_say_so_then_force(
     assert "dry run: nothing posted" in dry.out
     assert slack.calls_to("chat.postMessage") == []
 
-    first = await digest(
-        sim, slack, url, tmp_path, "--date", "2026-11-19", "--channel", CHANNEL,
+    first = await digest_here(
+        sim, slack, url, "--date", "2026-11-19", "--channel", CHANNEL,
         DIGEST_TIMEZONE="Europe/Berlin",
     )  # fmt: skip
     assert first.code == 0, first.err

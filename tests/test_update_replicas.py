@@ -53,11 +53,7 @@ def serve_env(
 
 @asynccontextmanager
 async def replica(
-    sim: RunningSimulator,
-    slack: RunningSlackStandin,
-    database_url: str,
-    folder: Path,
-    env: dict[str, str] | None = None,
+    sim: RunningSimulator, slack: RunningSlackStandin, database_url: str, folder: Path
 ) -> AsyncIterator[str]:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
@@ -65,7 +61,7 @@ async def replica(
         "-m",
         "bot",
         "serve",
-        env={**serve_env(sim, slack, database_url, port), **(env or {})},
+        env=serve_env(sim, slack, database_url, port),
         cwd=folder,  # no .env file of anyone's is read
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
