@@ -28,6 +28,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
+from bot.simulator.admin import add_admin_routes
 from bot.simulator.dataset import (
     QUALITIES,
     ROOM_LAYOUTS,
@@ -41,7 +42,7 @@ from bot.simulator.dataset import (
     scan_backward,
     scan_forward,
 )
-from bot.simulator.faults import Fault, FaultPlan, fault_from_json
+from bot.simulator.faults import Fault, FaultPlan
 
 log = logging.getLogger(__name__)
 
@@ -844,7 +845,7 @@ async def _record(request: web.Request, state: SimulatorState, auth_ok: bool) ->
     )
 
 
-async def _apply_fault(request: web.Request, fault: Fault) -> web.StreamResponse | None:
+async def apply_transport_fault(request: web.Request, fault: Fault) -> web.StreamResponse | None:
     """Play a fault; None means carry on and answer normally (after a stall)."""
     if fault.kind == "stall":
         await asyncio.sleep(fault.seconds)
@@ -876,7 +877,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         await asyncio.sleep(state.latency)
     fault = state.faults.take(request.method, request.path)
     if fault is not None:
-        faulted = await _apply_fault(request, fault)
+        faulted = await apply_transport_fault(request, fault)
         if faulted is not None:
             return faulted
     if not auth_ok:
@@ -894,7 +895,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         return error_response(500)
 
 
-def _is_loopback(remote: str | None) -> bool:
+def is_loopback(remote: str | None) -> bool:
     try:
         return remote is not None and ipaddress.ip_address(remote).is_loopback
     except ValueError:
@@ -903,7 +904,7 @@ def _is_loopback(remote: str | None) -> bool:
 
 async def _admin_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     # The admin surface has no auth, so it only answers callers on this machine.
-    if not _is_loopback(request.remote):
+    if not is_loopback(request.remote):
         return web.json_response({"error": "Forbidden"}, status=403)
     try:
         return await handler(request)
@@ -912,78 +913,6 @@ async def _admin_guard(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 # --------------------------------------------------------------------------- admin surface
-
-
-def _pending_json(plan: FaultPlan) -> list[dict[str, Any]]:
-    return [fault.to_json() | {"remaining": remaining} for fault, remaining in plan.pending()]
-
-
-async def _admin_json(request: web.Request) -> object:
-    try:
-        return json.loads(await request.read() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise web.HTTPBadRequest(reason="body must be JSON") from exc
-
-
-async def admin_add_faults(request: web.Request) -> web.Response:
-    state = _state(request)
-    raw = await _admin_json(request)
-    items = raw if isinstance(raw, list) else [raw]
-    try:
-        faults = [fault_from_json(item) for item in items]
-    except (TypeError, ValueError) as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    for fault in faults:
-        state.faults.add(fault)
-    return web.json_response({"pending": _pending_json(state.faults)})
-
-
-async def admin_list_faults(request: web.Request) -> web.Response:
-    return web.json_response({"pending": _pending_json(_state(request).faults)})
-
-
-async def admin_clear_faults(request: web.Request) -> web.Response:
-    state = _state(request)
-    state.faults.clear()
-    return web.json_response({"pending": []})
-
-
-async def admin_set_latency(request: web.Request) -> web.Response:
-    state = _state(request)
-    raw = await _admin_json(request)
-    seconds = raw.get("seconds") if isinstance(raw, dict) else None
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        return web.json_response({"error": "seconds must be a number"}, status=400)
-    try:
-        state.set_latency(float(seconds))
-    except ValueError as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response({"seconds": state.latency})
-
-
-async def admin_list_requests(request: web.Request) -> web.Response:
-    recorded = [entry.to_json() for entry in _state(request).requests]
-    return web.json_response({"requests": recorded})
-
-
-async def admin_clear_requests(request: web.Request) -> web.Response:
-    state = _state(request)
-    cleared = len(state.requests)
-    state.requests.clear()
-    return web.json_response({"cleared": cleared})
-
-
-async def admin_change_room(request: web.Request) -> web.Response:
-    """Change a room behind the bot's back (not recorded as an API request)."""
-    state = _state(request)
-    raw = await _admin_json(request)
-    if not isinstance(raw, dict):
-        return web.json_response({"error": "body must be a JSON object"}, status=400)
-    try:
-        room = state.change_room(request.match_info["id"], raw)
-    except ValueError as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response(room_json(room))
 
 
 async def admin_info(request: web.Request) -> web.Response:
@@ -1018,12 +947,6 @@ def create_app(state: SimulatorState) -> web.Application:
     app.router.add_put(f"{video}/rooms/{{key}}", update_room)
     app.router.add_get(f"{video}/conferences", list_conferences)
     app.router.add_get(f"{video}/conferences/{{id}}", get_conference)
-    app.router.add_post("/__sim/faults", admin_add_faults)
-    app.router.add_get("/__sim/faults", admin_list_faults)
-    app.router.add_delete("/__sim/faults", admin_clear_faults)
-    app.router.add_post("/__sim/latency", admin_set_latency)
-    app.router.add_get("/__sim/requests", admin_list_requests)
-    app.router.add_delete("/__sim/requests", admin_clear_requests)
     app.router.add_get("/__sim/info", admin_info)
-    app.router.add_post("/__sim/rooms/{id}", admin_change_room)
+    add_admin_routes(app, _state, lambda _, room: room_json(room))
     return app

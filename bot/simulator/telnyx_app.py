@@ -32,16 +32,19 @@ from typing import Any, Final, Literal
 
 from aiohttp import web
 
+from bot.simulator.admin import add_admin_routes
 from bot.simulator.dataset import Room, RoomSession, SimulatorDataset, format_time
-from bot.simulator.faults import Fault, FaultPlan, fault_from_json
-from bot.simulator.signalwire_app import RecordedRequest, format_retry_after, parse_uuid
+from bot.simulator.faults import Fault, FaultPlan
 
 # The SignalWire simulator's transport-level helpers do not depend on the provider: a
 # stall, a dropped connection or a verbatim body look the same from either API.
-from bot.simulator.signalwire_app import _admin_json as admin_json
-from bot.simulator.signalwire_app import _apply_fault as apply_transport_fault
-from bot.simulator.signalwire_app import _is_loopback as is_loopback
-from bot.simulator.signalwire_app import _pending_json as pending_json
+from bot.simulator.signalwire_app import (
+    RecordedRequest,
+    apply_transport_fault,
+    format_retry_after,
+    is_loopback,
+    parse_uuid,
+)
 from bot.simulator.telnyx_listing import SessionIndex
 from bot.simulator.telnyx_query import (
     QueryError,
@@ -488,66 +491,6 @@ async def _admin_guard(request: web.Request, handler: Handler) -> web.StreamResp
 # --------------------------------------------------------------------------- admin surface
 
 
-async def admin_add_faults(request: web.Request) -> web.Response:
-    state = _state(request)
-    raw = await admin_json(request)
-    items = raw if isinstance(raw, list) else [raw]
-    try:
-        faults = [fault_from_json(item) for item in items]
-    except (TypeError, ValueError) as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    for fault in faults:
-        state.faults.add(fault)
-    return web.json_response({"pending": pending_json(state.faults)})
-
-
-async def admin_list_faults(request: web.Request) -> web.Response:
-    return web.json_response({"pending": pending_json(_state(request).faults)})
-
-
-async def admin_clear_faults(request: web.Request) -> web.Response:
-    _state(request).faults.clear()
-    return web.json_response({"pending": []})
-
-
-async def admin_set_latency(request: web.Request) -> web.Response:
-    state = _state(request)
-    raw = await admin_json(request)
-    seconds = raw.get("seconds") if isinstance(raw, dict) else None
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        return web.json_response({"error": "seconds must be a number"}, status=400)
-    try:
-        state.set_latency(float(seconds))
-    except ValueError as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response({"seconds": state.latency})
-
-
-async def admin_list_requests(request: web.Request) -> web.Response:
-    recorded = [entry.to_json() for entry in _state(request).requests]
-    return web.json_response({"requests": recorded})
-
-
-async def admin_clear_requests(request: web.Request) -> web.Response:
-    state = _state(request)
-    cleared = len(state.requests)
-    state.requests.clear()
-    return web.json_response({"cleared": cleared})
-
-
-async def admin_change_room(request: web.Request) -> web.Response:
-    """Change a room behind the bot's back (not recorded as an API request)."""
-    state = _state(request)
-    raw = await admin_json(request)
-    if not isinstance(raw, dict):
-        return web.json_response({"error": "body must be a JSON object"}, status=400)
-    try:
-        room = state.change_room(request.match_info["id"], raw)
-    except ValueError as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response({"data": state.room_json(room, False)})
-
-
 async def admin_info(request: web.Request) -> web.Response:
     state = _state(request)
     config = state.config
@@ -581,12 +524,6 @@ def create_telnyx_app(state: TelnyxState) -> web.Application:
     app.router.add_get(
         f"{v2}/room_sessions/{{room_session_id}}", get_room_session, name="room_session"
     )
-    app.router.add_post("/__sim/faults", admin_add_faults)
-    app.router.add_get("/__sim/faults", admin_list_faults)
-    app.router.add_delete("/__sim/faults", admin_clear_faults)
-    app.router.add_post("/__sim/latency", admin_set_latency)
-    app.router.add_get("/__sim/requests", admin_list_requests)
-    app.router.add_delete("/__sim/requests", admin_clear_requests)
     app.router.add_get("/__sim/info", admin_info)
-    app.router.add_post("/__sim/rooms/{id}", admin_change_room)
+    add_admin_routes(app, _state, lambda state, room: {"data": state.room_json(room, False)})
     return app
