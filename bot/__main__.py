@@ -27,7 +27,7 @@ def _session_count(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="roomops", description="RoomOps: run video rooms on SignalWire from Slack."
+        prog="roomops", description="RoomOps: run video rooms on SignalWire or Telnyx from Slack."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz on $PORT")
@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
         default=6000,
         metavar="N",
         help=f"simulated room sessions, 1 to {MAX_DEMO_SESSIONS} (default 6000)",
+    )
+    demo.add_argument(
+        "--provider",
+        choices=("signalwire", "telnyx"),
+        default="signalwire",
+        help="which provider's simulator the bot talks to (default signalwire)",
     )
     digest = commands.add_parser(
         "digest", help="post one daily digest now (once per channel and date unless --force)"
@@ -73,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "demo":
         from bot.demo import run_demo
 
-        return run_demo(session_count=args.sessions)
+        return run_demo(session_count=args.sessions, provider=args.provider)
     if command in ("serve", "socket"):
         from bot.serve import run_server
 

@@ -21,8 +21,9 @@ from bot.providers.base import VideoProvider
 from bot.providers.errors import NotSupported
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
+from bot.providers.telnyx import TelnyxProvider
 from bot.services.reads import ReadService
-from bot.settings import TELNYX_NOT_YET, Settings
+from bot.settings import Settings
 from bot.slack.approval_messages import approvals_round
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
@@ -72,10 +73,25 @@ def build_provider(
     PROVIDER_MAX_CONNECTIONS and PROVIDER_CACHE_SECONDS win over `http_settings`, which
     only tunes timeouts.
     """
+    # The gate keeps requests in flight at or under the pool size, so every connection a
+    # burst opens can be kept and reused rather than paying for a new TLS handshake; httpx
+    # still drops idle ones after a few seconds.
+    pooled = replace(
+        http_settings or HttpSettings(),
+        max_connections=settings.provider_max_connections,
+        max_keepalive=settings.provider_max_connections,
+    )
+    cache = settings.provider_cache_seconds
     if settings.video_provider == "telnyx":
-        raise NotSupported(
-            TELNYX_NOT_YET,
-            provider="Telnyx",
+        key = settings.telnyx_api_key
+        if key is None or not key.get_secret_value().strip():
+            raise NotSupported("TELNYX_API_KEY is not set", provider="Telnyx")
+        return TelnyxProvider.connect(
+            settings.telnyx_base_url,
+            key.get_secret_value(),
+            http_settings=pooled,
+            policy=policy,
+            cache_seconds=cache,
         )
     base_url = settings.signalwire_url
     token = settings.signalwire_api_token
@@ -85,16 +101,9 @@ def build_provider(
         base_url,
         settings.signalwire_project_id,
         token.get_secret_value(),
-        # The gate keeps requests in flight at or under the pool size, so every connection a
-        # burst opens can be kept and reused rather than paying for a new TLS handshake;
-        # httpx still drops idle ones after a few seconds.
-        http_settings=replace(
-            http_settings or HttpSettings(),
-            max_connections=settings.provider_max_connections,
-            max_keepalive=settings.provider_max_connections,
-        ),
+        http_settings=pooled,
         policy=policy,
-        cache_seconds=settings.provider_cache_seconds,
+        cache_seconds=cache,
     )
 
 

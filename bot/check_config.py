@@ -28,6 +28,7 @@ from bot.providers.errors import (
 )
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import ROOMS
+from bot.providers.telnyx import ROOMS as TELNYX_ROOMS
 from bot.settings import Settings, describe_validation_error
 
 EXIT_OK = 0
@@ -150,7 +151,7 @@ def provider_needs(settings: Settings) -> set[str]:
 
 def _provider_url(settings: Settings) -> str:
     if settings.video_provider == "telnyx":
-        return shown_url(settings.telnyx_base_url)
+        return shown_url(f"{settings.telnyx_base_url.rstrip('/')}{TELNYX_ROOMS}")
     return shown_url(f"{settings.signalwire_url or ''}{ROOMS}")
 
 

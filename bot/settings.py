@@ -23,13 +23,6 @@ _SPACE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 IdList = Annotated[tuple[str, ...], NoDecode]
 
-# `telnyx` stays an accepted value (the settings are the product's contract), but nothing
-# serves it yet: start-up and check-config refuse it with this.
-TELNYX_NOT_YET = (
-    "telnyx is not supported yet (Telnyx support is coming); "
-    "set VIDEO_PROVIDER=signalwire or leave it unset"
-)
-
 
 def _split_ids(value: object) -> object:
     if isinstance(value, str):
@@ -181,9 +174,12 @@ class Settings(BaseSettings):
 
     def _provider_problems(self) -> list[str]:
         if self.video_provider == "telnyx":
-            # Refused outright: asking for TELNYX_API_KEY first would suggest that a key is
-            # all Telnyx needs.
-            return [f"VIDEO_PROVIDER: {TELNYX_NOT_YET}"]
+            if _present(self.telnyx_api_key):
+                return []
+            return [
+                "TELNYX_API_KEY: required when VIDEO_PROVIDER=telnyx "
+                "(Telnyx Mission Control portal > Auth > API Keys)"
+            ]
         problems: list[str] = []
         if not self.signalwire_url:
             problems.append(

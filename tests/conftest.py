@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 
 import pytest
@@ -9,7 +10,14 @@ from hypothesis import settings
 
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import RunningSimulator, SimulatorConfig, run_simulator
+from bot.simulator import (
+    AnySimulator,
+    RunningSimulator,
+    SimulatorConfig,
+    TelnyxSimulatorConfig,
+    run_simulator,
+    run_telnyx_simulator,
+)
 from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
 from tests.slack_driver import Driver, running_bot
 
@@ -33,14 +41,29 @@ FAST_RETRIES = RetryPolicy(
 FAST_HTTP = HttpSettings(connect_timeout=1.0, read_timeout=0.5, write_timeout=1.0, pool_timeout=1.0)
 
 
+# `sim` (and so `bot`) is SignalWire's simulator; a test marked ON_BOTH_PROVIDERS runs once
+# against each provider's simulator.
+PROVIDERS = ("signalwire", "telnyx")
+ON_BOTH_PROVIDERS = pytest.mark.parametrize("sim", PROVIDERS, indirect=True)
+
+
 @pytest.fixture
-async def sim() -> AsyncIterator[RunningSimulator]:
-    async with run_simulator(SimulatorConfig(seed=7, now=SIM_NOW, session_count=400)) as running:
-        yield running
+async def sim(request: pytest.FixtureRequest) -> AsyncIterator[AnySimulator]:
+    provider = getattr(request, "param", "signalwire")
+    running: AbstractAsyncContextManager[AnySimulator]
+    if provider == "telnyx":
+        running = run_telnyx_simulator(
+            TelnyxSimulatorConfig(seed=7, now=SIM_NOW, session_count=400)
+        )
+    else:
+        running = run_simulator(SimulatorConfig(seed=7, now=SIM_NOW, session_count=400))
+    async with running as started:
+        yield started
 
 
 @pytest.fixture
 async def provider(sim: RunningSimulator) -> AsyncIterator[SignalWireProvider]:
+    assert isinstance(sim, RunningSimulator), "the provider fixture is SignalWire's"
     client = SignalWireProvider.connect(
         sim.base_url,
         sim.config.project_id,
@@ -60,6 +83,6 @@ async def slack() -> AsyncIterator[RunningSlackStandin]:
 
 
 @pytest.fixture
-async def bot(sim: RunningSimulator, slack: RunningSlackStandin) -> AsyncIterator[Driver]:
+async def bot(sim: AnySimulator, slack: RunningSlackStandin) -> AsyncIterator[Driver]:
     async with running_bot(sim, slack) as driver:
         yield driver

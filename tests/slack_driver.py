@@ -21,7 +21,7 @@ from bot.demo.render_text import render_message
 from bot.providers.http import RetryPolicy, verified_tls
 from bot.serve import serve_http
 from bot.settings import Settings
-from bot.simulator import RunningSimulator
+from bot.simulator import AnySimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
 from bot.store.migrate import migrate
@@ -42,7 +42,7 @@ class Sent:
 class Driver:
     url: str
     slack: RunningSlackStandin
-    sim: RunningSimulator
+    sim: AnySimulator
     http: httpx.AsyncClient
     secret: str = DEMO_SIGNING_SECRET
     runtime: Runtime | None = None
@@ -101,8 +101,8 @@ class Driver:
         return await self.reply(Sent(response, url, 0.0))
 
 
-def settings_for(sim: RunningSimulator, slack: RunningSlackStandin, **changes: Any) -> Settings:
-    base = demo_settings(slack.api_url, sim.base_url, sim.config.project_id, sim.config.api_token)
+def settings_for(sim: AnySimulator, slack: RunningSlackStandin, **changes: Any) -> Settings:
+    base = demo_settings(slack.api_url, sim.provider_settings())
     return base.model_copy(update=changes)
 
 
@@ -121,7 +121,7 @@ async def _migrated_template() -> Path:
 
 @asynccontextmanager
 async def running_bot(
-    sim: RunningSimulator,
+    sim: AnySimulator,
     slack: RunningSlackStandin,
     parts: Mapping[str, Any] | None = None,
     /,

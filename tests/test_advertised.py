@@ -23,7 +23,6 @@ import yaml
 from pydantic import SecretStr
 
 import bot.__main__ as cli
-from bot.check_config import check_config
 from bot.commands.grammar import _PARSERS, parse, parse_words
 from bot.commands.model import HelpCommand, UsageError
 from bot.commands.usage import EXAMPLES, SUMMARY, USAGE
@@ -119,10 +118,10 @@ def cli_dispatched() -> set[str]:
     return dispatched
 
 
-def cli_help() -> str:
+def cli_help(*command: str) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exited:
-        cli.main(["--help"])
+        cli.main([*command, "--help"])
     assert exited.value.code == 0
     return out.getvalue()
 
@@ -167,14 +166,10 @@ def test_stems_catch_the_forms_prose_uses() -> None:
     assert stem("update") in "updates behind an approval"
 
 
-def test_manifest_does_not_offer_a_provider_that_is_refused() -> None:
-    refused = Settings(
-        video_provider="telnyx", telnyx_api_key=SecretStr("key-for-the-test")
-    ).problems("serve")
+def test_manifest_names_both_providers() -> None:
     document = manifest()
-    texts = [*manifest_prose(document).values(), rooms_command(document)["usage_hint"]]
-    if any(line.startswith("VIDEO_PROVIDER:") for line in refused):
-        assert [text for text in texts if "telnyx" in text.lower()] == []
+    prose = " ".join(manifest_prose(document).values())
+    assert "SignalWire" in prose and "Telnyx" in prose
 
 
 # -- /rooms help ------------------------------------------------------------------------------
@@ -240,42 +235,29 @@ def test_cli_help_offers_no_unshipped_command() -> None:
     assert sorted(name for name in unshipped if re.search(rf"\b{name}\b", shown)) == []
 
 
-def test_cli_help_does_not_offer_a_provider_that_is_refused() -> None:
-    refused = Settings(video_provider="telnyx").problems("serve")
-    if any(line.startswith("VIDEO_PROVIDER:") for line in refused):
-        assert "telnyx" not in cli_help().lower()
+def test_cli_help_names_both_providers() -> None:
+    shown = cli_help()
+    assert "SignalWire" in shown and "Telnyx" in shown
+    assert "--provider" in cli_help("demo")
 
 
-# -- Telnyx is refused clearly, not half-started ---------------------------------------------
+# -- Telnyx needs its key, and only its key ---------------------------------------------------
 
 
-def test_telnyx_is_refused_in_one_line_even_with_a_key() -> None:
-    settings = Settings(video_provider="telnyx", telnyx_api_key=SecretStr("key-for-the-test"))
-    for mode in ("serve", "socket", "check"):
-        lines = [p for p in settings.problems(mode) if p.startswith("VIDEO_PROVIDER:")]
-        assert len(lines) == 1, mode
-        assert "signalwire" in lines[0].lower()
-        assert not any(p.startswith("TELNYX_") for p in settings.problems(mode))
-
-
-async def test_check_config_refuses_telnyx_and_does_not_try_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for name in Settings.model_fields:
-        monkeypatch.delenv(name.upper(), raising=False)  # no token: Slack is not tried either
-    lines: list[str] = []
-
-    def telnyx(**overrides: Any) -> Settings:
-        return Settings(
-            _env_file=None,
-            video_provider="telnyx",
-            telnyx_api_key=SecretStr("key-for-the-test"),
-            **overrides,
+def test_telnyx_needs_its_key_and_nothing_of_signalwire() -> None:
+    keyless = Settings(_env_file=None, video_provider="telnyx")
+    keyed = Settings(
+        _env_file=None, video_provider="telnyx", telnyx_api_key=SecretStr("key-for-the-test")
+    )
+    for mode in ("serve", "socket", "check", "digest"):
+        lines = keyless.problems(mode)
+        assert [p for p in lines if p.startswith(("TELNYX_", "VIDEO_"))] == [
+            "TELNYX_API_KEY: required when VIDEO_PROVIDER=telnyx "
+            "(Telnyx Mission Control portal > Auth > API Keys)"
+        ], mode
+        assert not any(
+            p.startswith(("SIGNALWIRE_", "VIDEO_", "TELNYX_")) for p in keyed.problems(mode)
         )
-
-    assert await check_config(lines.append, telnyx) == 2
-    assert any(line.startswith("VIDEO_PROVIDER: telnyx is not supported yet") for line in lines)
-    assert "not tried: Telnyx, until VIDEO_PROVIDER is fixed" in lines
 
 
 # -- no placeholders ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.check_config import EXIT_OK, EXIT_PROBLEMS, check_config, shown_url
 from bot.settings import Settings
-from bot.simulator import RunningSimulator
+from bot.simulator import RunningSimulator, TelnyxSimulatorConfig, run_telnyx_simulator
 from bot.simulator.slack_api import TEAM_NAME, RunningSlackStandin
 from tests.slack_driver import settings_for
 
@@ -100,6 +100,38 @@ async def test_unreachable_provider_names_the_url_tried(slack: RunningSlackStand
     assert lines[0] == (
         "SIGNALWIRE_BASE_URL: SignalWire did not answer (ConnectError) at "
         f"http://127.0.0.1:{port}/api/video/rooms; check the address and the network"
+    )
+    assert lines[1].startswith("ok: Slack reached at ")
+
+
+async def test_telnyx_is_reached_with_one_call_and_each_problem_is_named(
+    slack: RunningSlackStandin,
+) -> None:
+    async with run_telnyx_simulator(TelnyxSimulatorConfig(session_count=20)) as telnyx:
+        good = settings_for(telnyx, slack)
+        code, lines = await run(good)
+        assert (code, lines[0]) == (
+            EXIT_OK,
+            f"ok: Telnyx reached at {telnyx.base_url}/rooms with the configured credentials",
+        )
+        assert [(r.method, r.path) for r in telnyx.requests] == [("GET", "/v2/rooms")]
+
+        code, lines = await run(
+            settings_for(telnyx, slack, telnyx_api_key=SecretStr("KEYwrong-for-the-test"))
+        )
+        assert code == EXIT_PROBLEMS
+        assert lines[0] == (
+            f"TELNYX_API_KEY: Telnyx refused these credentials at {telnyx.base_url}/rooms"
+        )
+        assert all("KEYwrong-for-the-test" not in line for line in lines)
+
+    port = unused_port()
+    dead = settings_for(telnyx, slack, telnyx_base_url=f"http://127.0.0.1:{port}/v2")
+    code, lines = await run(dead)
+    assert code == EXIT_PROBLEMS
+    assert lines[0] == (
+        "TELNYX_BASE_URL: Telnyx did not answer (ConnectError) at "
+        f"http://127.0.0.1:{port}/v2/rooms; check the address and the network"
     )
     assert lines[1].startswith("ok: Slack reached at ")
 

@@ -199,7 +199,7 @@ def test_serve_requires_slack_and_provider_settings() -> None:
 def test_socket_mode_needs_app_token_not_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VIDEO_PROVIDER", "telnyx")
     problems = Settings(slack_bot_token=SecretStr("xoxb-1")).problems("socket")
-    assert [p.split(":")[0] for p in problems] == ["SLACK_APP_TOKEN", "VIDEO_PROVIDER"]
+    assert [p.split(":")[0] for p in problems] == ["SLACK_APP_TOKEN", "TELNYX_API_KEY"]
 
 
 def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

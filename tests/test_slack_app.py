@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import SecretStr
 
-from bot.simulator import Fault, RunningSimulator
+from bot.simulator import AnySimulator, Fault, RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import signed_headers
 from bot.slack.blocks.details import LABELS
@@ -31,7 +31,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 SESSIONS = "/api/video/room_sessions"
 
 
-def api_requests(sim: RunningSimulator, path: str = "/api/") -> int:
+def api_requests(sim: AnySimulator, path: str = "/api/") -> int:
     return len([r for r in sim.requests if r.path.startswith(path)])
 
 

@@ -69,7 +69,7 @@ class Bot:
 
 
 def socket_settings(sim: RunningSimulator, slack: RunningSlackStandin, app_token: str) -> Settings:
-    base = demo_settings(slack.api_url, sim.base_url, sim.config.project_id, sim.config.api_token)
+    base = demo_settings(slack.api_url, sim.provider_settings())
     return base.model_copy(update={"slack_app_token": SecretStr(app_token)})
 
 

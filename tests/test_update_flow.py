@@ -16,7 +16,7 @@ import pytest
 from bot.approvals.model import ApprovalStatus
 from bot.approvals.service import TAKE_OVER_AFTER
 from bot.demo import DEMO_SIGNING_SECRET
-from bot.simulator import Fault, RunningSimulator
+from bot.simulator import AnySimulator, Fault, RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action
 from bot.slack.blocks.approvals import APPROVE_BUTTON, REJECT_BUTTON
@@ -42,13 +42,13 @@ class Clock:
         return self.now
 
 
-def room(sim: RunningSimulator, name: str = "standup") -> Any:
+def room(sim: AnySimulator, name: str = "standup") -> Any:
     found = sim.dataset.room_by_name(name)
     assert found is not None
     return found
 
 
-def puts(sim: RunningSimulator) -> list[Any]:
+def puts(sim: AnySimulator) -> list[Any]:
     return [r for r in sim.requests if r.method == "PUT"]
 
 

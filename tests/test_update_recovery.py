@@ -16,7 +16,7 @@ import pytest
 
 from bot.approvals.model import ApprovalStatus
 from bot.approvals.service import TAKE_OVER_AFTER
-from bot.simulator import Fault, RunningSimulator
+from bot.simulator import AnySimulator, Fault, RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.store import NewAuditEvent, Store, open_store
 from tests.slack_driver import BOB, CHANNEL, Driver, running_bot, text_of
@@ -55,7 +55,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 5.0)
     raise AssertionError(f"not so within {seconds} s")
 
 
-def other_room(sim: RunningSimulator, max_members: int) -> Any:
+def other_room(sim: AnySimulator, max_members: int) -> Any:
     """A room besides standup that a max_members change would change."""
     return next(
         r

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import TextIO
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Literal, TextIO
 
 from pydantic import SecretStr
 
@@ -19,7 +19,13 @@ from bot.demo.history import default_history_path, line_editing
 from bot.logs import configure_logging
 from bot.serve import serve_http
 from bot.settings import Settings
-from bot.simulator import SimulatorConfig, run_simulator
+from bot.simulator import (
+    AnySimulator,
+    SimulatorConfig,
+    TelnyxSimulatorConfig,
+    run_simulator,
+    run_telnyx_simulator,
+)
 from bot.simulator.slack_api import run_slack_standin
 
 DEMO_BOT_TOKEN = "xoxb-roomops-demo"
@@ -31,24 +37,28 @@ PROMPT = "roomops> "
 CLOSE_SECONDS = 5.0
 EXIT_INTERRUPTED = 130  # what a shell reports for a process ended by Ctrl-C
 
-BANNER = """RoomOps demo: a SignalWire simulator ({sessions} sessions over {days} days),
+DemoProvider = Literal["signalwire", "telnyx"]
+PROVIDER_LABELS: Mapping[DemoProvider, str] = {"signalwire": "SignalWire", "telnyx": "Telnyx"}
+# A change each provider's catalogue takes (bot/approvals/fields.py).
+EXAMPLE_CHANGES: Mapping[DemoProvider, str] = {
+    "signalwire": "max_members=25",
+    "telnyx": "max_participants=25",
+}
+BANNER = """RoomOps demo: a {provider} simulator ({sessions} sessions over {days} days),
 a local Slack stand-in and the real bot on {bot_url}.
 Type /rooms help to start, press N to click a button, quit (or Ctrl-D) to leave.
-You are alice. Ask for a room change (/rooms update standup max_members=25), then type
+You are alice. Ask for a room change (/rooms update standup {change}), then type
 as bob to switch to bob, the approver, and press Approve."""
 
 
-def demo_settings(slack_api_url: str, signalwire_url: str, project: str, token: str) -> Settings:
+def demo_settings(slack_api_url: str, provider: Mapping[str, str]) -> Settings:
+    """`provider`: the settings that reach the simulator (its `provider_settings()`)."""
     # Explicit values: a developer's own environment must not change what the demo shows.
     return Settings(
         _env_file=None,
         slack_bot_token=SecretStr(DEMO_BOT_TOKEN),
         slack_signing_secret=SecretStr(DEMO_SIGNING_SECRET),
         slack_api_url=slack_api_url,
-        video_provider="signalwire",
-        signalwire_base_url=signalwire_url,
-        signalwire_project_id=project,
-        signalwire_api_token=SecretStr(token),
         allowed_users=(),
         allowed_channels=(),
         # Room updates: alice (the console's first user) asks, bob approves (`as bob`).
@@ -57,27 +67,39 @@ def demo_settings(slack_api_url: str, signalwire_url: str, project: str, token: 
         requesters=(),
         allow_self_approval=False,
         approval_ttl_hours=24,
+        **provider,  # type: ignore[arg-type]
     )
+
+
+def demo_simulator(
+    provider: DemoProvider, session_count: int
+) -> AbstractAsyncContextManager[AnySimulator]:
+    if provider == "telnyx":
+        return run_telnyx_simulator(TelnyxSimulatorConfig(session_count=session_count))
+    return run_simulator(SimulatorConfig(session_count=session_count))
 
 
 @asynccontextmanager
 async def demo_world(
-    session_count: int, out: Callable[[str], None] = print
+    session_count: int, out: Callable[[str], None] = print, provider: DemoProvider = "signalwire"
 ) -> AsyncIterator[tuple[Console, str]]:
     """Simulator, Slack stand-in and bot, running; the console that drives them and a banner."""
-    config = SimulatorConfig(session_count=session_count)
     async with (
-        run_simulator(config) as sim,
+        demo_simulator(provider, session_count) as sim,
         run_slack_standin(bot_token=DEMO_BOT_TOKEN) as slack,
     ):
-        settings = demo_settings(slack.api_url, sim.base_url, config.project_id, config.api_token)
+        settings = demo_settings(slack.api_url, sim.provider_settings())
         # A fresh database each time: the demo leaves nothing behind in ./var.
         with tempfile.TemporaryDirectory(prefix="roomops-demo-") as folder:
             database = {"database_url": f"sqlite:///{folder}/demo.db"}
             runtime = await open_runtime(settings.model_copy(update=database))
             async with serve_http(runtime, host="127.0.0.1", port=0) as server:
                 banner = BANNER.format(
-                    sessions=config.session_count, days=config.days, bot_url=server.url
+                    provider=PROVIDER_LABELS[provider],
+                    change=EXAMPLE_CHANGES[provider],
+                    sessions=sim.config.session_count,
+                    days=sim.config.days,
+                    bot_url=server.url,
                 )
                 yield Console(server.url, DEMO_SIGNING_SECRET, slack, out), banner
 
@@ -85,6 +107,7 @@ async def demo_world(
 def run_demo(
     *,
     session_count: int = 6000,
+    provider: DemoProvider = "signalwire",
     stdin: TextIO | None = None,
     out: Callable[[str], None] = print,
 ) -> int:
@@ -94,7 +117,7 @@ def run_demo(
     configure_logging("WARNING")
     logging.getLogger("slack_bolt").setLevel(logging.ERROR)
     world: BackgroundLoop[tuple[Console, str]] = BackgroundLoop(
-        lambda: demo_world(session_count, out)
+        lambda: demo_world(session_count, out, provider)
     )
     try:
         console, banner = world.start()

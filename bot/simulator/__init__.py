@@ -9,6 +9,7 @@ from bot.simulator.dataset import (
 )
 from bot.simulator.faults import Fault, FaultPlan
 from bot.simulator.server import (
+    AnySimulator,
     RunningSimulator,
     RunningTelnyxSimulator,
     run_simulator,
@@ -19,6 +20,7 @@ from bot.simulator.telnyx_app import TelnyxSimulatorConfig, create_telnyx_app
 from bot.simulator.telnyx_wire import TelnyxRoom
 
 __all__ = [
+    "AnySimulator",
     "Conference",
     "Fault",
     "FaultPlan",

@@ -56,6 +56,15 @@ class RunningSimulator:
     def set_latency(self, seconds: float) -> None:
         self._state.set_latency(seconds)
 
+    def provider_settings(self) -> dict[str, str]:
+        """The settings (docs/configuration.md names) that point RoomOps at this simulator."""
+        return {
+            "video_provider": "signalwire",
+            "signalwire_base_url": self.base_url,
+            "signalwire_project_id": self.config.project_id,
+            "signalwire_api_token": self.config.api_token,
+        }
+
     def change_room(self, room_id: str, **fields: Any) -> Room:
         """Change a room behind the bot's back, e.g. `change_room(id, max_members=7)`."""
         return self._state.change_room(room_id, fields)
@@ -126,6 +135,14 @@ class RunningTelnyxSimulator:
     def set_latency(self, seconds: float) -> None:
         self._state.set_latency(seconds)
 
+    def provider_settings(self) -> dict[str, str]:
+        """The settings (docs/configuration.md names) that point RoomOps at this simulator."""
+        return {
+            "video_provider": "telnyx",
+            "telnyx_base_url": self.base_url,
+            "telnyx_api_key": self.api_key,
+        }
+
     def room(self, room_id: str) -> TelnyxRoom | None:
         """A room as Telnyx shows it now."""
         return self._state.room(room_id)
@@ -144,6 +161,10 @@ async def run_telnyx_simulator(
     state = TelnyxState.create(config or TelnyxSimulatorConfig())
     async with _serve(create_telnyx_app(state), host, port) as root:
         yield RunningTelnyxSimulator(root, state)
+
+
+# Either simulator: what the demo and the tests drive the bot against.
+AnySimulator = RunningSimulator | RunningTelnyxSimulator
 
 
 def _bound_port(runner: web.AppRunner) -> int:
