@@ -14,6 +14,7 @@ from bot.approvals.fields import (
     ALIASES,
     LAYOUTS,
     META_MAX_CHARS,
+    SIGNALWIRE,
     SIGNALWIRE_FIELDS,
     FieldRefused,
     FieldValue,
@@ -177,11 +178,15 @@ def test_join_window_must_run_forwards() -> None:
     (w, False) for w in ("false", "NO", "off")
 ])  # fmt: skip
 def test_booleans_take_six_words(word: str, value: bool) -> None:
-    assert parse_assignments([f"sync_audio_video={word}"]) == {"sync_audio_video": value}
+    assert parse_assignments([f"sync_audio_video={word}"], catalogue=SIGNALWIRE) == {
+        "sync_audio_video": value
+    }
 
 
 def test_audio_video_sync_is_an_alias_and_both_at_once_is_refused() -> None:
-    assert parse_assignments(["audio_video_sync=off"]) == {"sync_audio_video": False}
+    assert parse_assignments(["audio_video_sync=off"], catalogue=SIGNALWIRE) == {
+        "sync_audio_video": False
+    }
     refused = refusal("update standup sync_audio_video=on audio_video_sync=on")
     assert "given twice (`audio_video_sync` is another name for `sync_audio_video`)" in (
         refused.message
@@ -191,12 +196,12 @@ def test_audio_video_sync_is_an_alias_and_both_at_once_is_refused() -> None:
 
 def test_meta_is_a_json_object_of_at_most_2000_characters() -> None:
     small = {"team": "ops", "tier": [1, 2]}
-    assert parse_assignments([f"meta={json.dumps(small)}"]) == {"meta": small}
+    assert parse_assignments([f"meta={json.dumps(small)}"], catalogue=SIGNALWIRE) == {"meta": small}
     fits = {"k": "x" * (META_MAX_CHARS - len('{"k":""}'))}
-    assert parse_assignments([f"meta={json.dumps(fits)}"]) == {"meta": fits}
+    assert parse_assignments([f"meta={json.dumps(fits)}"], catalogue=SIGNALWIRE) == {"meta": fits}
     too_big = {"k": "x" * (META_MAX_CHARS - len('{"k":""}') + 1)}
     with pytest.raises(FieldRefused, match="2001 characters as JSON"):
-        parse_assignments([f"meta={json.dumps(too_big)}"])
+        parse_assignments([f"meta={json.dumps(too_big)}"], catalogue=SIGNALWIRE)
 
 
 def test_the_catalogue_is_the_specs_update_request() -> None:
@@ -214,12 +219,30 @@ def test_echoed_input_pings_nobody() -> None:
     assert "<!channel>" not in refused.message and "&lt;!channel&gt;" in refused.message
 
 
+def test_signalwire_refusals_without_the_grammar() -> None:
+    with pytest.raises(FieldRefused) as read_only:
+        field_spec("name", catalogue=SIGNALWIRE)
+    assert read_only.value.message.startswith(
+        "`name` cannot be changed: SignalWire's UpdateRoomRequest has no such field. "
+        'Example: `display_name="Daily stand-up"`.'
+    )
+    with pytest.raises(FieldRefused) as unknown:
+        field_spec("bogus", catalogue=SIGNALWIRE)
+    assert "Fields: " + ", ".join(SIGNALWIRE_FIELDS) + ". Example: `max_members=25`." in (
+        unknown.value.message
+    )
+    with pytest.raises(UsageError) as bare:
+        parse_assignments(["25"], catalogue=SIGNALWIRE)
+    assert "write `field=value`, e.g. `max_members=25`" in bare.value.message
+
+
 # -- the form: every field checked at once ---------------------------------------------------
 
 
 def test_the_form_reports_every_bad_field_at_once() -> None:
     values, refusals = parse_form(
-        [("max_members", "0"), ("quality", "1080p"), ("join_from", ""), ("meta", "[]")]
+        [("max_members", "0"), ("quality", "1080p"), ("join_from", ""), ("meta", "[]")],
+        catalogue=SIGNALWIRE,
     )
     assert values == {"quality": "1080p"}
     assert set(refusals) == {"max_members", "join_from", "meta"}
@@ -235,7 +258,7 @@ FIELD_NAMES = st.sampled_from([*SIGNALWIRE_FIELDS, *ALIASES, "name", "bogus"])
 @given(name=FIELD_NAMES, raw=st.text(max_size=300))
 def test_any_text_becomes_a_value_or_a_refusal(name: str, raw: str) -> None:
     try:
-        spec = field_spec(name)
+        spec = field_spec(name, catalogue=SIGNALWIRE)
         value = parse_value(spec, raw)
     except UsageError as refused:
         assert refused.message and refused.usage

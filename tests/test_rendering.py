@@ -13,6 +13,7 @@ from bot.providers.models import Conference, Room, RoomSession
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
 from bot.slack.blocks.kit import FIELDS_PER_SECTION, Block, plural
+from bot.slack.blocks.provider_view import SIGNALWIRE_VIEW
 from bot.slack.blocks.rooms import (
     ROOM_BUTTON,
     ROOM_SESSIONS_BUTTON,
@@ -20,8 +21,10 @@ from bot.slack.blocks.rooms import (
     render_room,
     render_room_list,
 )
-from bot.slack.blocks.sessions import SESSION_FIELDS, render_session, render_session_list
+from bot.slack.blocks.sessions import render_session, render_session_list
 from bot.slack.timefmt import format_duration, plain_time, slack_time
+
+SESSION_FIELDS = SIGNALWIRE_VIEW.session_fields
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

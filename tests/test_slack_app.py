@@ -11,12 +11,13 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from pydantic import SecretStr
 
 from bot.simulator import AnySimulator, Fault, RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import signed_headers
 from bot.slack.blocks.details import LABELS
+from tests import wire
+from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import (
     ALICE,
     BOB,
@@ -86,6 +87,7 @@ async def test_help_lists_every_subcommand(bot: Driver, text: str) -> None:
     assert bot.sim.requests == []
 
 
+@ON_BOTH_PROVIDERS
 async def test_sessions_newest_first_with_count_and_more(bot: Driver) -> None:
     sent = await bot.command("sessions")
     assert sent.ack_seconds < 1.5
@@ -98,9 +100,10 @@ async def test_sessions_newest_first_with_count_and_more(bot: Driver) -> None:
     assert newest.name and newest.name in text_of(reply)
     assert "in-progress" in text_of(reply) or "completed" in text_of(reply)
     assert '"action_id": "rooms_more"' in blocks_text(reply)
-    assert [r.query for r in bot.sim.requests] == [{"page_size": "10"}]
+    assert [r.query for r in wire.session_lists(bot.sim)] == [wire.sessions_query(bot.sim, size=10)]
 
 
+@ON_BOTH_PROVIDERS
 async def test_more_button_continues_from_the_providers_next_page(bot: Driver) -> None:
     first = await bot.ask("sessions limit=4")
     second = await bot.press(first, "More")
@@ -110,46 +113,51 @@ async def test_more_button_continues_from_the_providers_next_page(bot: Driver) -
     assert pages[0] + pages[1] + pages[2] == expected
     assert "Showing room sessions 5–8" in text_of(second)
     assert "Showing room sessions 9–12" in text_of(third)
-    follow_ups = [r for r in bot.sim.requests if r.path == SESSIONS][1:]
-    assert all("page_token" in r.query for r in follow_ups)
+    follow_ups = wire.session_lists(bot.sim)[1:]
+    if wire.is_telnyx(bot.sim):
+        assert [r.query["page[number]"] for r in follow_ups] == ["2", "3"]
+    else:
+        assert all("page_token" in r.query for r in follow_ups)
 
 
+@ON_BOTH_PROVIDERS
 async def test_more_keeps_the_filters(bot: Driver) -> None:
     first = await bot.ask("sessions status=completed room=standup limit=3")
     second = await bot.press(first, "More")
     assert "Showing room sessions 4–6 matching room=standup status=completed" in text_of(second)
     assert "Filters: room=standup status=completed" in blocks_text(second)
     standup = next(r for r in bot.sim.dataset.rooms if r.name == "standup")
-    last = bot.sim.requests[-1]
-    assert last.query["room_id"] == standup.id and last.query["status"] == "completed"
+    wanted = wire.sessions_query(bot.sim, size=3, room_id=standup.id, status="completed")
+    assert wanted.items() - {"page[number]": "1"}.items() <= bot.sim.requests[-1].query.items()
 
 
+@ON_BOTH_PROVIDERS
 async def test_sessions_filters_go_to_the_provider(bot: Driver) -> None:
     room = bot.sim.dataset.rooms[0]
     reply = await bot.ask(f"sessions room_id={room.id} status=completed limit=5")
-    query = bot.sim.requests[-1].query
-    assert query == {"page_size": "5", "room_id": room.id, "status": "completed"}
+    query = wire.session_lists(bot.sim)[-1].query
+    assert query == wire.sessions_query(bot.sim, size=5, room_id=room.id, status="completed")
     rows = text_of(reply).splitlines()[1:]
     assert len(rows) == 5 and all("| completed |" in row for row in rows)
 
 
+@ON_BOTH_PROVIDERS
 async def test_room_names_are_matched_in_any_case_through_the_room_list(bot: Driver) -> None:
     room = next(r for r in bot.sim.dataset.rooms if r.name == "standup")
     reply = await bot.ask("sessions room=StandUp status=completed limit=3")
-    assert bot.sim.requests[-1].query == {
-        "page_size": "3",
-        "room_id": room.id,
-        "status": "completed",
-    }
+    assert bot.sim.requests[-1].query == wire.sessions_query(
+        bot.sim, size=3, room_id=room.id, status="completed"
+    )
     rows = text_of(reply).splitlines()[1:]
     assert len(rows) == 3 and all(row.startswith("• standup |") for row in rows)
 
 
+@ON_BOTH_PROVIDERS
 async def test_an_unknown_room_name_gets_the_closest_names(bot: Driver) -> None:
     for text in ("sessions room=standupp", "room standupp"):
         reply = await bot.ask(text)
         assert text_of(reply) == (
-            "No room named `standupp` on SignalWire. Did you mean `standup`? "
+            f"No room named `standupp` on {wire.label(bot.sim)}. Did you mean `standup`? "
             "`/rooms list` shows every room."
         ), text
     assert "room_sessions" not in bot.sim.requests[-1].path
@@ -173,6 +181,7 @@ async def test_match_searches_display_names_in_any_case(bot: Driver) -> None:
         assert word.casefold() in (session.display_name or "").casefold()
 
 
+@ON_BOTH_PROVIDERS
 async def test_since_and_until_are_read_in_the_callers_zone(bot: Driver) -> None:
     new_york = ZoneInfo("America/New_York")  # BOB's zone in the stand-in
     day = bot.sim.dataset.day_counts()[3][0]
@@ -216,6 +225,7 @@ async def test_session_shows_every_field_of_the_seed(bot: Driver) -> None:
     assert f"\n{LABELS['cost_in_dollars']}: ${session.cost_in_dollars:,.2f}" in text
 
 
+@ON_BOTH_PROVIDERS
 async def test_session_times_use_the_users_zone_and_slack_date_tokens(bot: Driver) -> None:
     session = bot.sim.dataset.session(5)
     alice = text_of(await bot.ask(f"session {session.id}", user=ALICE))
@@ -228,6 +238,7 @@ async def test_session_times_use_the_users_zone_and_slack_date_tokens(bot: Drive
     assert len(bot.slack.calls_to("users.info")) == 2
 
 
+@ON_BOTH_PROVIDERS
 async def test_list_rooms_newest_first_with_filters(bot: Driver) -> None:
     reply = await bot.ask("list")
     rooms = sorted(bot.sim.dataset.rooms, key=lambda r: r.created_at, reverse=True)
@@ -242,6 +253,7 @@ async def test_list_rooms_newest_first_with_filters(bot: Driver) -> None:
     assert text_of(none) == "No rooms matching match=zzz-no-such-room."
 
 
+@ON_BOTH_PROVIDERS
 async def test_room_by_name_and_by_id_with_its_active_session(bot: Driver) -> None:
     live = next(
         bot.sim.dataset.session(i)
@@ -256,7 +268,11 @@ async def test_room_by_name_and_by_id_with_its_active_session(bot: Driver) -> No
     by_id = await bot.ask(f"room {room.id}")
     assert room.name in text_of(by_id)
     assert f"Active session {live.id}: in-progress" in text_of(by_id)
-    assert bot.sim.requests[-1].query == {"include_active_session": "true"}
+    if wire.is_telnyx(bot.sim):  # the room names its active session, read by id
+        paths = [r.path for r in bot.sim.requests]
+        assert paths[-1] == f"/v2/rooms/{room.id}" and f"/v2/room_sessions/{live.id}" in paths
+    else:
+        assert bot.sim.requests[-1].query == {"include_active_session": "true"}
 
 
 async def test_conference_shows_theme_size_and_active_session(bot: Driver) -> None:
@@ -272,6 +288,7 @@ async def test_conference_shows_theme_size_and_active_session(bot: Driver) -> No
     assert bot.sim.requests[-1].query == {"include_active_session": "true"}
 
 
+@ON_BOTH_PROVIDERS
 async def test_details_button_opens_the_session(bot: Driver) -> None:
     listing = await bot.ask("sessions limit=2")
     details = await bot.press(listing, "Details", index=1)
@@ -362,48 +379,52 @@ async def test_refused_button_clicks_are_answered_too(
 # -- provider faults reach the user as friendly text ---------------------------------------
 
 
+@ON_BOTH_PROVIDERS
 async def test_not_found(bot: Driver) -> None:
     reply = await bot.ask("session 00000000-0000-4000-8000-000000000000")
     assert text_of(reply) == (
-        "No room session with id `00000000-0000-4000-8000-000000000000` on SignalWire."
+        f"No room session with id `00000000-0000-4000-8000-000000000000` on {wire.label(bot.sim)}."
     )
     room = await bot.ask("room no-such-room")
     assert text_of(room) == (
-        "No room named `no-such-room` on SignalWire. `/rooms list` shows every room."
+        f"No room named `no-such-room` on {wire.label(bot.sim)}. `/rooms list` shows every room."
     )
 
 
+@ON_BOTH_PROVIDERS
 async def test_unauthorized_names_the_settings(
-    sim: RunningSimulator, slack: RunningSlackStandin
+    sim: AnySimulator, slack: RunningSlackStandin
 ) -> None:
     wrong_token = "wrong-token-value"
-    async with running_bot(sim, slack, signalwire_api_token=SecretStr(wrong_token)) as wrong:
+    async with running_bot(sim, slack, **wire.wrong_credentials(sim, wrong_token)) as wrong:
         reply = await wrong.ask("sessions")
-    assert "SignalWire refused RoomOps' credentials" in text_of(reply)
-    assert "SIGNALWIRE_PROJECT_ID" in text_of(reply)
-    assert "SIGNALWIRE_API_TOKEN" in text_of(reply)
+    assert f"{wire.label(sim)} refused RoomOps' credentials" in text_of(reply)
+    assert all(name in text_of(reply) for name in wire.credential_settings(sim))
     assert wrong_token not in text_of(reply) + blocks_text(reply)
     assert len(sim.requests) == 1  # a refusal is not retried
 
 
+@ON_BOTH_PROVIDERS
 async def test_rate_limited_says_when_to_try_again(bot: Driver) -> None:
     bot.sim.faults.add(Fault(kind="status", status=429, retry_after=90, times=1))
     reply = await bot.ask("sessions")
-    assert text_of(reply) == "SignalWire is rate limiting RoomOps; try again in 90 s."
+    assert text_of(reply) == f"{wire.label(bot.sim)} is rate limiting RoomOps; try again in 90 s."
 
 
+@ON_BOTH_PROVIDERS
 async def test_unavailable(bot: Driver) -> None:
     bot.sim.faults.add(Fault(kind="status", status=503, times=20))
     started = time.monotonic()
     reply = await bot.ask(
         "sessions",
     )
-    assert "SignalWire is not answering right now" in text_of(reply)
+    assert f"{wire.label(bot.sim)} is not answering right now" in text_of(reply)
     assert "Try again in a minute." in text_of(reply)
     assert time.monotonic() - started < 30
-    assert api_requests(bot.sim) == 4  # bounded retries
+    assert api_requests(bot.sim, wire.api_prefix(bot.sim)) == 4  # bounded retries
 
 
+@ON_BOTH_PROVIDERS
 async def test_transient_fault_is_retried_invisibly(bot: Driver) -> None:
     bot.sim.faults.add(Fault(kind="status", status=502, times=1))
     reply = await bot.ask("sessions limit=3")
@@ -425,6 +446,7 @@ async def test_unexpected_error_shows_a_reference_that_is_in_the_log(
     assert logged and logged[0].exc_info is not None
 
 
+@ON_BOTH_PROVIDERS
 async def test_ack_is_fast_when_the_provider_is_slow(bot: Driver) -> None:
     bot.sim.set_latency(2.0)
     sent = await bot.command("sessions limit=2")
@@ -459,6 +481,7 @@ async def open_home(bot: Driver) -> None:
     assert response.status_code == 200
 
 
+@ON_BOTH_PROVIDERS
 async def test_app_home_shows_live_sessions_and_help(bot: Driver) -> None:
     await open_home(bot)
     calls = await bot.slack.wait_for_call("views.publish")
@@ -503,6 +526,7 @@ async def test_a_burst_far_above_the_pool_is_answered_and_the_bot_stays_usable(
         assert len(UUID.findall(text_of(after))) == 2
 
 
+@ON_BOTH_PROVIDERS
 async def test_identical_reads_in_flight_share_one_provider_call(bot: Driver) -> None:
     bot.sim.set_latency(0.3)
     sent = await asyncio.gather(*(bot.command("sessions limit=3") for _ in range(30)))
@@ -510,7 +534,12 @@ async def test_identical_reads_in_flight_share_one_provider_call(bot: Driver) ->
     assert {tuple(UUID.findall(text_of(r))) for r in replies} == {
         tuple(bot.sim.dataset.session(i).id for i in range(3))
     }
-    assert api_requests(bot.sim) == 1
+    assert len(wire.session_lists(bot.sim)) == 1
+    # Telnyx names a session's room by reading the room, once per room whatever the burst.
+    rooms = (
+        {bot.sim.dataset.session(i).room_id for i in range(3)} if wire.is_telnyx(bot.sim) else ()
+    )
+    assert api_requests(bot.sim, wire.api_prefix(bot.sim)) == 1 + len(rooms)
 
 
 async def test_conferences_are_listed_and_found_by_name_in_any_case(bot: Driver) -> None:
@@ -543,6 +572,7 @@ async def test_conferences_page_on_with_more(bot: Driver) -> None:
     assert sorted(rows) == sorted(f"• {c.name}" for c in bot.sim.dataset.conferences)
 
 
+@ON_BOTH_PROVIDERS
 async def test_the_helps_own_match_example_finds_the_all_hands_room(bot: Driver) -> None:
     reply = await bot.ask('sessions match="all hands" limit=5')
     rows = [line for line in text_of(reply).splitlines() if line.startswith("• ")]

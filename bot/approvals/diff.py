@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.approvals.fields import SIGNALWIRE_FIELDS, FieldValue, format_instant
+from bot.approvals.fields import Catalogue, FieldValue, format_instant
 from bot.approvals.model import FieldChange, JsonValue
 from bot.providers.models import Room
 
 
 def current_value(room: Room, field: str) -> JsonValue:
-    """The room's value of a catalogue field, in the form a request stores it."""
+    """The room's value of a catalogue field, in the form a request stores it.
+
+    A provider's own fields (Telnyx's `unique_name`, ...) are the Room's extras, which
+    `getattr` reads like declared fields; a field the room lacks reads as None."""
     value: Any = getattr(room, field, None)
     if isinstance(value, datetime):
         return format_instant(value)
@@ -29,8 +32,8 @@ def current_value(room: Room, field: str) -> JsonValue:
     return str(value)
 
 
-def current_values(room: Room) -> dict[str, JsonValue]:
-    return {field: current_value(room, field) for field in SIGNALWIRE_FIELDS}
+def current_values(room: Room, catalogue: Catalogue) -> dict[str, JsonValue]:
+    return {field: current_value(room, field) for field in catalogue.fields}
 
 
 def same(a: JsonValue, b: JsonValue) -> bool:

@@ -1,10 +1,13 @@
-"""The room fields `/rooms update` may change on SignalWire, and how a typed value becomes
-the value sent (pure).
+"""The room fields `/rooms update` may change, one catalogue per video provider, and how a
+typed value becomes the value sent (pure).
 
-The catalogue follows `Video.UpdateRoomRequest` in tests/specs/signalwire-video.openapi.yaml.
-Values come out in the form the API takes and the store keeps (JSON): times as RFC 3339 in
-UTC, to the second. Every refusal names the field, the rule and an example, so the person
-can type it again right; the same rules serve typed text, the modal and button round trips.
+SignalWire's catalogue follows `Video.UpdateRoomRequest` in
+tests/specs/signalwire-video.openapi.yaml, Telnyx's follows `PatchRoomRequest` in
+tests/specs/telnyx-video-rooms.openapi.yaml. Values come out in the form the API takes and
+the store keeps (JSON): times as RFC 3339 in UTC, to the second; a cleared field as its
+provider takes it ("" or null). Every refusal names the field, the rule and an example, so
+the person can type it again right; the same rules serve typed text, the modal and button
+round trips.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from types import MappingProxyType
 from typing import Literal, NoReturn, TypeAlias
+from urllib.parse import urlsplit
 
 from bot.approvals.model import JsonValue
 from bot.commands.model import UsageError
@@ -23,8 +28,9 @@ from bot.commands.words import tidy
 from bot.suggest import closest
 from bot.text import clip, escape
 
-FieldKind = Literal["text", "integer", "choice", "time", "flag", "json"]
-# What a field holds once parsed: a string (text, choice, time), an int, a bool, or an object.
+FieldKind = Literal["text", "integer", "choice", "time", "flag", "json", "url"]
+# What a field holds once parsed: a string (text, choice, time, url), an int, a bool, an
+# object, or None (a cleared field whose provider takes null).
 FieldValue: TypeAlias = JsonValue
 
 LAYOUTS: tuple[str, ...] = (
@@ -46,6 +52,12 @@ QUALITIES: tuple[str, ...] = ("720p", "1080p")
 META_MAX_CHARS = 2000
 TRUE_WORDS = frozenset({"true", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "no", "off"})
+# Must stay equal to NAME_PATTERN in bot/commands/grammar.py (a test checks): a room renamed
+# to anything else could no longer be named in `/rooms room NAME`. Not imported from there,
+# since the grammar imports this module.
+ROOM_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+URL_MAX_CHARS = 2000
+URL_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,14 @@ class FieldSpec:
     max_length: int = 0
     min_length: int = 0
     choices: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None  # text only: what the whole value must match
+    # Whether an empty value is sent rather than refused, and what it is sent as: providers
+    # differ ("" for no failover URL, null for Telnyx's default timeout).
+    clearable: bool = False
+    cleared: FieldValue = None
+    # Who takes the value, for messages that name them; set by `_stamped`.
+    provider: str = ""
+    request: str = ""  # the provider's update request schema
 
 
 def _text(name: str, max_length: int, example: str, *, min_length: int = 0) -> FieldSpec:
@@ -73,8 +93,14 @@ def _text(name: str, max_length: int, example: str, *, min_length: int = 0) -> F
     )
 
 
-def _integer(name: str, low: int, high: int, example: str) -> FieldSpec:
-    return FieldSpec(name, "integer", f"a whole number from {low} to {high}", example, low, high)
+def _integer(name: str, low: int, high: int, example: str, *, empty_means: str = "") -> FieldSpec:
+    """`empty_means` (what an empty value stands for, in words) makes the field clearable
+    to null."""
+    rule = f"a whole number from {low} to {high}"
+    if not empty_means:
+        return FieldSpec(name, "integer", rule, example, low, high)
+    rule += f", or empty for {empty_means}"
+    return FieldSpec(name, "integer", rule, example, low, high, clearable=True, cleared=None)
 
 
 def _choice(name: str, choices: tuple[str, ...], example: str) -> FieldSpec:
@@ -90,9 +116,64 @@ def _flag(name: str) -> FieldSpec:
     return FieldSpec(name, "flag", "true or false (yes/no and on/off work too)", f"{name}=true")
 
 
-SIGNALWIRE_FIELDS: Mapping[str, FieldSpec] = {
-    spec.name: spec
-    for spec in (
+def _room_name(name: str, example: str) -> FieldSpec:
+    rule = (
+        "a room name: letters, digits, `_` and `-`, 1 to 100 characters "
+        "(so `/rooms room NAME` can find it)"
+    )
+    return FieldSpec(
+        name, "text", rule, example, max_length=100, min_length=1, pattern=ROOM_NAME_PATTERN
+    )
+
+
+def _url(name: str, example: str, *, empty_means: str = "") -> FieldSpec:
+    """`empty_means` makes the field clearable to "" (the spec's default: no URL)."""
+    rule = f"an http or https URL with a host, of at most {URL_MAX_CHARS} characters"
+    if not empty_means:
+        return FieldSpec(name, "url", rule, example, max_length=URL_MAX_CHARS)
+    return FieldSpec(
+        name,
+        "url",
+        f"{rule}, or empty for {empty_means}",
+        example,
+        max_length=URL_MAX_CHARS,
+        clearable=True,
+        cleared="",
+    )
+
+
+def _stamped(provider: str, request: str, *specs: FieldSpec) -> Mapping[str, FieldSpec]:
+    return MappingProxyType(
+        {spec.name: replace(spec, provider=provider, request=request) for spec in specs}
+    )
+
+
+# Compared by identity (there is one per provider), which also keeps it hashable although
+# its mappings are not.
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """What `/rooms update` may change on one provider, and how it talks about it."""
+
+    name: str  # the VIDEO_PROVIDER value
+    provider: str  # the label people read
+    request: str  # the provider's update request schema, named when a field is not in it
+    fields: Mapping[str, FieldSpec]  # in the order forms and messages list them
+    aliases: Mapping[str, str]  # other names people use → the field
+    read_only: frozenset[str]  # fields the provider shows but its update cannot set
+    example_field: str  # whose example is shown for a word that is no `field=value`
+    # Other providers' names for a field here (→ the field): a hint for people who know
+    # the other provider's words.
+    equivalents: Mapping[str, str]
+    form_note: str | None  # a context line on the form, where the provider has a catch
+
+
+SIGNALWIRE = Catalogue(
+    name="signalwire",
+    provider="SignalWire",
+    request="UpdateRoomRequest",
+    fields=_stamped(
+        "SignalWire",
+        "UpdateRoomRequest",
         _text("display_name", 200, 'display_name="Daily stand-up"', min_length=1),
         _text("description", 3000, 'description="Where the team meets at 9"'),
         _integer("max_members", 1, 300, "max_members=25"),
@@ -111,26 +192,76 @@ SIGNALWIRE_FIELDS: Mapping[str, FieldSpec] = {
             f"a JSON object of at most {META_MAX_CHARS} characters, in single quotes",
             """meta='{"team": "ops"}'""",
         ),
-    )
-}
-# Other names people use for a field: the published "Update a Room" page calls the sync flag
-# `audio_video_sync`, as room sessions do.
-ALIASES: Mapping[str, str] = {"audio_video_sync": "sync_audio_video"}
-# Room fields SignalWire shows but UpdateRoomRequest cannot set.
-READ_ONLY: frozenset[str] = frozenset(
-    {
-        "id",
-        "name",
-        "fps",
-        "tone_on_entry_and_exit",
-        "room_join_video_off",
-        "user_join_video_off",
-        "prioritize_handraise",
-        "created_at",
-        "updated_at",
-        "active_session",
-    }
+    ),
+    # The published "Update a Room" page calls the sync flag `audio_video_sync`, as room
+    # sessions do.
+    aliases=MappingProxyType({"audio_video_sync": "sync_audio_video"}),
+    read_only=frozenset(
+        {
+            "id",
+            "name",
+            "fps",
+            "tone_on_entry_and_exit",
+            "room_join_video_off",
+            "user_join_video_off",
+            "prioritize_handraise",
+            "created_at",
+            "updated_at",
+            "active_session",
+        }
+    ),
+    example_field="max_members",
+    # Telnyx's `unique_name` is the room's name, which UpdateRoomRequest cannot set: no hint.
+    equivalents=MappingProxyType(
+        {"max_participants": "max_members", "enable_recording": "record_on_start"}
+    ),
+    form_note="SignalWire cannot clear a time once set: move it instead.",
 )
+TELNYX = Catalogue(
+    name="telnyx",
+    provider="Telnyx",
+    request="PatchRoomRequest",
+    fields=_stamped(
+        "Telnyx",
+        "PatchRoomRequest",
+        _room_name("unique_name", "unique_name=daily-standup"),
+        _integer("max_participants", 2, 50, "max_participants=25"),
+        _flag("enable_recording"),
+        _url("webhook_event_url", "webhook_event_url=https://example.com/hooks"),
+        _url(
+            "webhook_event_failover_url",
+            "webhook_event_failover_url=https://failover.example.com/hooks",
+            empty_means="no failover",
+        ),
+        _integer(
+            "webhook_timeout_secs", 0, 30, "webhook_timeout_secs=25", empty_means="Telnyx's default"
+        ),
+    ),
+    # None: a SignalWire name meets a hint through `equivalents` instead, so nobody learns
+    # to type one provider's words for the other.
+    aliases=MappingProxyType({}),
+    read_only=frozenset(
+        {"id", "created_at", "updated_at", "active_session_id", "sessions", "record_type"}
+    ),
+    example_field="max_participants",
+    equivalents=MappingProxyType(
+        {
+            "max_members": "max_participants",
+            "record_on_start": "enable_recording",
+            "name": "unique_name",
+            "display_name": "unique_name",
+        }
+    ),
+    form_note=None,
+)
+CATALOGUES: Mapping[str, Catalogue] = MappingProxyType(
+    {catalogue.name: catalogue for catalogue in (SIGNALWIRE, TELNYX)}
+)
+
+# SignalWire's catalogue under the names other modules import.
+SIGNALWIRE_FIELDS: Mapping[str, FieldSpec] = SIGNALWIRE.fields
+ALIASES: Mapping[str, str] = SIGNALWIRE.aliases
+READ_ONLY: frozenset[str] = SIGNALWIRE.read_only
 TIME_FIELDS: frozenset[str] = frozenset(
     name for name, spec in SIGNALWIRE_FIELDS.items() if spec.kind == "time"
 )
@@ -140,6 +271,11 @@ _RFC3339 = re.compile(
     r"(?::(?P<second>\d{2})(?P<fraction>\.\d+)?)?(?P<zone>[Zz]|[+-]\d{2}:\d{2})"
 )
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+# Not `<!channel>`, `<@U…>` or `<#C…>`: Slack's mentions are no links to unwrap.
+_SLACK_LINK = re.compile(r"<(?![!@#])([^<>|]*)(?:\|[^<>]*)?>")
+# Characters RFC 3986 never allows in a URL that people do paste around one.
+_NOT_IN_URLS = frozenset('<>"`')
 
 
 class FieldRefused(UsageError):
@@ -159,26 +295,43 @@ def usage() -> str:
     return USAGE.get("update", USAGE_LINE)
 
 
-def field_spec(name: str) -> FieldSpec:
+def catalogue_for(provider_name: str) -> Catalogue:
+    """The catalogue of a VIDEO_PROVIDER value; ValueError for a provider without one."""
+    catalogue = CATALOGUES.get(provider_name.strip().lower())
+    if catalogue is None:
+        raise ValueError(
+            f"no /rooms update fields for video provider {provider_name!r}; "
+            f"known: {', '.join(CATALOGUES)}"
+        )
+    return catalogue
+
+
+def field_spec(name: str, *, catalogue: Catalogue) -> FieldSpec:
     """The catalogue entry for a field or its alias; FieldRefused for anything else."""
     key = tidy(name).lower()
-    spec = SIGNALWIRE_FIELDS.get(ALIASES.get(key, key))
+    spec = catalogue.fields.get(catalogue.aliases.get(key, key))
     if spec is not None:
         return spec
     shown = _echo(name)
-    if key in READ_ONLY:
+    if key in catalogue.read_only:
         raise FieldRefused(
             key,
-            f"`{shown}` cannot be changed: SignalWire's UpdateRoomRequest has no such field.",
-            SIGNALWIRE_FIELDS["display_name"].example,
+            f"`{shown}` cannot be changed: {catalogue.provider}'s {catalogue.request} has no "
+            "such field.",
+            # The first field is the one people most often mean (the room's name or label).
+            next(iter(catalogue.fields.values())).example,
         )
-    guesses = closest(key, [*SIGNALWIRE_FIELDS, *ALIASES])
+    owner = _owner_elsewhere(key, catalogue)
+    if owner is not None:
+        raise _foreign(key, shown, owner, catalogue)
+    guesses = closest(key, [*catalogue.fields, *catalogue.aliases])
     hint = f" Did you mean `{guesses[0]}`?" if guesses else ""
+    example_field = catalogue.aliases.get(guesses[0], guesses[0]) if guesses else None
     raise FieldRefused(
         key,
         f"`{shown}` is not a room field /rooms update can change.{hint} "
-        f"Fields: {', '.join(SIGNALWIRE_FIELDS)}.",
-        (SIGNALWIRE_FIELDS[ALIASES.get(guesses[0], guesses[0])] if guesses else _DEFAULT).example,
+        f"Fields: {', '.join(catalogue.fields)}.",
+        _example(catalogue, example_field),
     )
 
 
@@ -188,12 +341,16 @@ def parse_value(spec: FieldSpec, raw: str) -> FieldValue:
         return _parse_text(spec, raw)
     if spec.kind == "json":
         return _parse_meta(spec, raw)
+    if spec.kind == "url":
+        return _parse_url(spec, raw)
     value = tidy(raw)
     if not value:
+        if spec.clearable:
+            return spec.cleared
         if spec.kind == "time":
             _refuse(
                 spec,
-                f"SignalWire cannot clear `{spec.name}`: its UpdateRoomRequest takes no empty "
+                f"{spec.provider} cannot clear `{spec.name}`: its {spec.request} takes no empty "
                 "value, so a time can only be moved, not removed.",
             )
         _refuse(spec, f"`{spec.name}=` needs a value: {spec.rule}.")
@@ -206,7 +363,7 @@ def parse_value(spec: FieldSpec, raw: str) -> FieldValue:
     return _parse_time(spec, value)
 
 
-def parse_assignments(words: Iterable[str]) -> dict[str, FieldValue]:
+def parse_assignments(words: Iterable[str], *, catalogue: Catalogue) -> dict[str, FieldValue]:
     """`field=value` words → the fields asked for, in the order given."""
     values: dict[str, FieldValue] = {}
     typed_as: dict[str, str] = {}
@@ -215,10 +372,10 @@ def parse_assignments(words: Iterable[str]) -> dict[str, FieldValue]:
         if not sep:
             raise UsageError(
                 f"`{_echo(word)}` is not a field change: write `field=value`, e.g. "
-                f"`{SIGNALWIRE_FIELDS['max_members'].example}`.",
+                f"`{_example(catalogue, catalogue.example_field)}`.",
                 usage(),
             )
-        spec = field_spec(key)
+        spec = field_spec(key, catalogue=catalogue)
         typed = tidy(key).lower()
         if spec.name in values:
             first = typed_as[spec.name]
@@ -228,24 +385,26 @@ def parse_assignments(words: Iterable[str]) -> dict[str, FieldValue]:
             )
         values[spec.name] = parse_value(spec, raw)
         typed_as[spec.name] = typed
-    _check_window(values)
+    _check_window(values, catalogue)
     return values
 
 
-def parse_form(changed: Iterable[tuple[str, str]]) -> tuple[dict[str, FieldValue], dict[str, str]]:
+def parse_form(
+    changed: Iterable[tuple[str, str]], *, catalogue: Catalogue
+) -> tuple[dict[str, FieldValue], dict[str, str]]:
     """Fields changed in the form → (values, refusals by field): every field is checked, so
     the form can show each problem under its own field at once."""
     values: dict[str, FieldValue] = {}
     refusals: dict[str, str] = {}
     for name, raw in changed:
         try:
-            spec = field_spec(name)
+            spec = field_spec(name, catalogue=catalogue)
             values[spec.name] = parse_value(spec, raw)
         except FieldRefused as refused:
             refusals[name] = refused.reason
     if not refusals:
         try:
-            _check_window(values)
+            _check_window(values, catalogue)
         except FieldRefused as refused:
             refusals[refused.field] = refused.reason
     return values, refusals
@@ -291,7 +450,49 @@ def _parse_text(spec: FieldSpec, raw: str) -> str:
             spec,
             f"`{spec.name}` is {len(value)} characters long; it must be {spec.rule}.",
         )
+    if spec.pattern is not None and not spec.pattern.fullmatch(value):
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` is not.")
     return value
+
+
+def _parse_url(spec: FieldSpec, raw: str) -> FieldValue:
+    value = _unwrap_link(raw.strip().strip("`").strip())
+    if not value:
+        if spec.clearable:
+            return spec.cleared
+        _refuse(spec, f"`{spec.name}=` needs a value: {spec.rule}.")
+    if len(value) > spec.max_length:
+        _refuse(spec, f"`{spec.name}` is {len(value)} characters long; it must be {spec.rule}.")
+    if any(char.isspace() or not char.isprintable() or char in _NOT_IN_URLS for char in value):
+        _refuse(
+            spec,
+            f"`{spec.name}` must be {spec.rule}, without spaces, quotes or angle brackets; "
+            f"`{_echo(value)}` has some.",
+        )
+    scheme = _URL_SCHEME.match(value)
+    if scheme is None:
+        # Telnyx needs the scheme, and a bare host is the usual slip: offer it with one.
+        guess = _echo("https://" + value.lstrip("/"))
+        _refuse(
+            spec,
+            f"`{spec.name}` needs a scheme: it must be {spec.rule}. Did you mean `{guess}`?",
+        )
+    if scheme[1].lower() not in URL_SCHEMES:
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not a `{_echo(scheme[1])}` URL.")
+    try:
+        parts = urlsplit(value)
+        host, _port = parts.hostname, parts.port  # `port` checks the port is a number
+    except ValueError:
+        host = None
+    if not host:
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` has no valid host.")
+    return value
+
+
+def _unwrap_link(text: str) -> str:
+    # Slack sends a URL typed in a command as `<url>`, or `<url|what was shown>`.
+    link = _SLACK_LINK.fullmatch(text)
+    return link[1] if link else text
 
 
 def _parse_integer(spec: FieldSpec, value: str) -> int:
@@ -342,7 +543,7 @@ def _parse_meta(spec: FieldSpec, raw: str) -> dict[str, JsonValue]:
     if size > META_MAX_CHARS:
         _refuse(
             spec,
-            f"`{spec.name}` is {size} characters as JSON; SignalWire takes at most "
+            f"`{spec.name}` is {size} characters as JSON; {spec.provider} takes at most "
             f"{META_MAX_CHARS}.",
         )
     return value
@@ -353,11 +554,39 @@ def _no_constant(name: str) -> object:
     raise ValueError(name)
 
 
-def _check_window(values: Mapping[str, FieldValue]) -> None:
+def _check_window(values: Mapping[str, FieldValue], catalogue: Catalogue) -> None:
+    # Both values present means both fields are in the catalogue (SignalWire's only).
     start, end = values.get("join_from"), values.get("join_until")
     if isinstance(start, str) and isinstance(end, str) and start >= end:
-        spec = SIGNALWIRE_FIELDS["join_until"]
+        spec = catalogue.fields["join_until"]
         _refuse(spec, "`join_until` must be later than `join_from`.")
+
+
+def _owner_elsewhere(key: str, catalogue: Catalogue) -> Catalogue | None:
+    """Another provider's catalogue that knows `key` as a room field, if one does."""
+    for other in CATALOGUES.values():
+        if other is not catalogue and (
+            key in other.fields or key in other.aliases or key in other.read_only
+        ):
+            return other
+    return None
+
+
+def _foreign(key: str, shown: str, owner: Catalogue, catalogue: Catalogue) -> FieldRefused:
+    here = catalogue.equivalents.get(key)
+    hint = f" Did you mean `{here}`?" if here else ""
+    return FieldRefused(
+        key,
+        f"`{shown}` is a {owner.provider} room setting; {catalogue.provider} rooms have no "
+        f"such field.{hint} Fields on {catalogue.provider}: {', '.join(catalogue.fields)}.",
+        _example(catalogue, here),
+    )
+
+
+def _example(catalogue: Catalogue, field: str | None) -> str:
+    """That field's example, or the catalogue's usual one."""
+    spec = catalogue.fields.get(field or "") or catalogue.fields[catalogue.example_field]
+    return spec.example
 
 
 def _refuse(spec: FieldSpec, reason: str) -> NoReturn:
@@ -367,6 +596,3 @@ def _refuse(spec: FieldSpec, reason: str) -> NoReturn:
 def _echo(value: str) -> str:
     # Echoed input stays short, cannot leave its code span, and pings nobody.
     return escape(clip(value.replace("`", "'"), 60))
-
-
-_DEFAULT = SIGNALWIRE_FIELDS["max_members"]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
-from bot.approvals.fields import parse_assignments
+from bot.approvals.fields import SIGNALWIRE, Catalogue, parse_assignments
 from bot.commands.model import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -50,16 +50,20 @@ MAX_MATCH_LENGTH = 100
 _FREE_TEXT = frozenset({"match"})
 
 
-def parse(text: str) -> Command:
-    return parse_words(split_words(text))
+def parse(text: str, *, catalogue: Catalogue = SIGNALWIRE) -> Command:
+    """`catalogue`: the fields `/rooms update` takes, the configured provider's."""
+    return parse_words(split_words(text), catalogue=catalogue)
 
 
-def parse_words(words: list[str]) -> Command:
+def parse_words(words: list[str], *, catalogue: Catalogue = SIGNALWIRE) -> Command:
     if not words or words[0].lower() in ("help", "-h", "--help", "?"):
         topic = words[1].lower() if len(words) > 1 else None
         return HelpCommand(topic if topic in USAGE else None)
     name, args = words[0].lower(), words[1:]
-    parser = _PARSERS.get(tidy(name))
+    key = tidy(name)
+    if key == "update":
+        return _update(args, catalogue)
+    parser = _PARSERS.get(key)
     if parser is None:
         raise _unknown_command(words[0])
     return parser(args)
@@ -161,16 +165,18 @@ def _conferences(args: list[str]) -> ConferencesCommand:
     return ConferencesCommand(match=match, limit=_limit("conferences", options.get("limit")))
 
 
-def _update(args: list[str]) -> UpdateCommand:
+def _update(args: list[str], catalogue: Catalogue) -> UpdateCommand:
     first = tidy(args[0]) if args else ""
     if not first or "=" in first:
+        example = catalogue.fields[catalogue.example_field].example
         raise _bad(
             "update",
             "`/rooms update` needs a room first, then the fields to change, e.g. "
-            "`/rooms update standup max_members=25` (or only the room, for a form).",
+            f"`/rooms update standup {example}` (or only the room, for a form).",
         )
     ref = _ref("update", first, noun="room")
-    return UpdateCommand(ref=ref, fields=tuple(parse_assignments(args[1:]).items()))
+    fields = parse_assignments(args[1:], catalogue=catalogue)
+    return UpdateCommand(ref=ref, fields=tuple(fields.items()))
 
 
 def _approvals(args: list[str]) -> ApprovalsCommand:
@@ -254,6 +260,7 @@ def _digest_subscribe(words: list[str]) -> DigestSubscribeCommand:
     return DigestSubscribeCommand(post_time=post_time, timezone=zone)
 
 
+# `update` is parsed apart, with the provider's catalogue; it is listed for help and hints.
 _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "sessions": _sessions,
     "session": _session,
@@ -261,7 +268,7 @@ _PARSERS: dict[str, Callable[[list[str]], Command]] = {
     "room": _room,
     "conference": _conference,
     "conferences": _conferences,
-    "update": _update,
+    "update": lambda args: _update(args, SIGNALWIRE),
     "approvals": _approvals,
     "audit": _audit,
     "digest": _digest,

@@ -47,6 +47,12 @@ class VideoProvider(Protocol):
     name: str  # the VIDEO_PROVIDER value
     label: str  # how people write it
     supports_conferences: bool
+    reports_cost: bool  # whether sessions can carry cost_in_dollars
+
+    def local_filters(self, query: SessionQuery | RoomQuery) -> tuple[str, ...]:
+        """The query's filters (as `/rooms` names them) this client applies to what the
+        provider returned, because the provider cannot: replies say so."""
+        ...
 
     async def room_sessions_page(
         self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50

@@ -51,10 +51,29 @@ def parse_signalwire_errors(body: Any) -> list[FieldError]:
     return []
 
 
+def local_filters(query: SessionQuery | RoomQuery) -> tuple[str, ...]:
+    """SignalWire filters sessions by room and status only, and rooms by none of the
+    filters `/rooms list` takes."""
+    if isinstance(query, SessionQuery):
+        named = [
+            ("match", bool(query.matches)),
+            ("since", query.started_after is not None),
+            ("until", query.started_before is not None),
+        ]
+    else:
+        named = [
+            ("match", bool(query.name_matches)),
+            ("created_after", query.created_after is not None),
+            ("created_before", query.created_before is not None),
+        ]
+    return tuple(name for name, local in named if local)
+
+
 class SignalWireProvider:
     name = "signalwire"
     label = LABEL
     supports_conferences = True
+    reports_cost = True
 
     def __init__(self, http: ProviderHttp) -> None:
         self._http = http
@@ -97,6 +116,9 @@ class SignalWireProvider:
 
     async def check(self) -> None:
         await self._get(ROOMS, {"page_size": 1})
+
+    def local_filters(self, query: SessionQuery | RoomQuery) -> tuple[str, ...]:
+        return local_filters(query)
 
     # -- room sessions -------------------------------------------------------------------
 

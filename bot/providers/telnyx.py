@@ -220,6 +220,7 @@ class TelnyxProvider:
     name = "telnyx"
     label = LABEL
     supports_conferences = False
+    reports_cost = False
 
     def __init__(self, http: ProviderHttp, *, room_names_seconds: float = ROOM_NAMES_SECONDS):
         self._http = http

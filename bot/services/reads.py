@@ -97,7 +97,7 @@ class ReadService:
             session = await self.provider.get_room_session(session_id)
         except NotFound:
             raise self._missing(f"No room session with id `{session_id}`") from None
-        if session.cost_in_dollars is None and session.room_id:
+        if self.provider.reports_cost and session.cost_in_dollars is None and session.room_id:
             session.cost_in_dollars = await self._listed_cost(session.room_id, session_id)
         return session
 

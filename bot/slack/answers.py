@@ -16,11 +16,13 @@ from bot.commands.model import (
     SessionCommand,
     SessionsCommand,
 )
-from bot.providers.base import RoomQuery
+from bot.providers.base import RoomQuery, SessionQuery
 from bot.slack.blocks.conference_list import render_conference_list
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
 from bot.slack.blocks.kit import Reply
+from bot.slack.blocks.listing import LocalFilters
+from bot.slack.blocks.provider_view import view_for
 from bot.slack.blocks.rooms import render_conference, render_room, render_room_list
 from bot.slack.blocks.sessions import render_session, render_session_list
 from bot.slack.more import MoreState
@@ -29,7 +31,10 @@ from bot.slack.services import Services
 
 async def render_context(services: Services, user_id: str | None) -> RenderContext:
     return RenderContext(
-        now=services.clock(), tz=await services.zones.zone(user_id), buttons=services.buttons
+        now=services.clock(),
+        tz=await services.zones.zone(user_id),
+        buttons=services.buttons,
+        view=view_for(services.reads.provider.name),
     )
 
 
@@ -85,6 +90,7 @@ async def sessions_reply(
         filters=session_filters(command),
         first_number=shown + 1,
         more_value=more,
+        local=local_filters(services, query),
     )
 
 
@@ -97,7 +103,12 @@ async def rooms_reply(
     if listing.next_offset is not None:
         more = services.more.encode(MoreState(command, listing.next_offset))
     return render_room_list(
-        listing.items, ctx, filters=room_filters(query), first_number=offset + 1, more_value=more
+        listing.items,
+        ctx,
+        filters=room_filters(query),
+        first_number=offset + 1,
+        more_value=more,
+        local=local_filters(services, query),
     )
 
 
@@ -112,6 +123,11 @@ async def conferences_reply(
     return render_conference_list(
         listing.items, ctx, filters=filters, first_number=offset + 1, more_value=more
     )
+
+
+def local_filters(services: Services, query: SessionQuery | RoomQuery) -> LocalFilters:
+    provider = services.reads.provider
+    return LocalFilters(provider.local_filters(query), provider.label)
 
 
 def session_filters(command: SessionsCommand) -> str:

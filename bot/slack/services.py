@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.approvals.fields import Catalogue, catalogue_for
 from bot.digest.service import DigestService
 from bot.services.reads import ReadService
 from bot.settings import Settings
@@ -46,6 +47,11 @@ class Services:
     store: Store | None = None
     # Builds, previews and posts digests; there whenever the store is.
     digest: DigestService | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The room fields `/rooms update` takes on the configured provider."""
+        return catalogue_for(self.reads.provider.name)
 
 
 def services_from(context: Any) -> Services:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.approvals.diff import current_values
-from bot.approvals.fields import parse_form
+from bot.approvals.fields import Catalogue, parse_form
 from bot.approvals.service import ApprovalService
 from bot.commands.model import UsageError
 from bot.providers.errors import ProviderError
@@ -44,9 +44,10 @@ async def open_update_modal(
 ) -> None:
     trigger = body.get("trigger_id")
     if not isinstance(trigger, str) or not trigger:
+        example = services.catalogue.fields[services.catalogue.example_field].example
         raise UsageError(
             "Slack sent no way to open the form here; type the fields instead, e.g. "
-            "`/rooms update standup max_members=25`."
+            f"`/rooms update standup {example}`."
         )
     opened = await services.client.views_open(trigger_id=trigger, view=loading_view(ref))
     view = opened["view"]
@@ -65,7 +66,12 @@ async def open_update_modal(
     await services.client.views_update(
         view_id=view["id"],
         hash=view.get("hash"),
-        view=form_view(room.name or str(room.id), current_values(room), metadata),
+        view=form_view(
+            room.name or str(room.id),
+            current_values(room, services.catalogue),
+            metadata,
+            services.catalogue,
+        ),
     )
 
 
@@ -82,12 +88,19 @@ def read_target(signer: ButtonSigner, metadata: object) -> FormTarget:
     return FormTarget(room_id=room, channel=channel)
 
 
-def form_errors(submitted: Submitted) -> tuple[dict[str, Any], dict[str, str]]:
+def form_errors(
+    submitted: Submitted, catalogue: Catalogue
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The values asked for, and what to show under each refused field (plain text)."""
     if not submitted.changed:
-        return {}, {"display_name": NOTHING_CHANGED}
-    values, refusals = parse_form(submitted.changed)
+        return {}, {first_field(catalogue): NOTHING_CHANGED}
+    values, refusals = parse_form(submitted.changed, catalogue=catalogue)
     return values, {field: _plain_text(reason) for field, reason in refusals.items()}
+
+
+def first_field(catalogue: Catalogue) -> str:
+    """The form's first input: where a problem with the whole form is shown."""
+    return next(iter(catalogue.fields))
 
 
 async def tell(services: Services, user: str, channel: str | None, reply: Reply) -> None:

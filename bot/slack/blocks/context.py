@@ -1,4 +1,5 @@
-"""What a renderer needs to know about the reader: the time now and their zone."""
+"""What a renderer needs to know: the time now, the reader's zone, and which provider's
+fields there are to show."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.slack.blocks.provider_view import SIGNALWIRE_VIEW, ProviderView
 from bot.slack.buttons import ButtonSigner
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -18,6 +20,7 @@ class RenderContext:
     # Signs the values of the buttons a reply carries. The default only trusts its own
     # process; the app passes the signer every replica shares.
     buttons: ButtonSigner = field(default_factory=ButtonSigner.ephemeral)
+    view: ProviderView = SIGNALWIRE_VIEW
 
     @classmethod
     def utc_now(cls, tz: ZoneInfo | None = None) -> RenderContext:

@@ -46,6 +46,9 @@ LABELS: dict[str, str] = {
     "meta": "Meta",
     "created_at": "Created",
     "updated_at": "Updated",
+    "webhook_event_url": "Webhook URL",
+    "webhook_event_failover_url": "Failover webhook URL",
+    "webhook_timeout_secs": "Webhook timeout",
 }
 TIMES = frozenset(
     {"join_from", "join_until", "remove_at", "start_time", "end_time", "created_at", "updated_at"}
@@ -102,6 +105,8 @@ def model_detail(model: ProviderModel, name: str, ctx: RenderContext) -> Detail:
         return same(name, dollars(value))
     if name == "remove_after_seconds_elapsed":
         return same(name, format_duration(value))
+    if name == "webhook_timeout_secs" and isinstance(value, int):
+        return same(name, f"{value} s")
     if name == "fps":
         return same(name, f"{value:g} fps" if isinstance(value, int | float) else plain(value))
     if name in IDS:

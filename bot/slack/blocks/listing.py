@@ -20,6 +20,22 @@ MORE_BUTTON = "rooms_more"
 
 
 @dataclass(frozen=True)
+class LocalFilters:
+    """Filters the provider could not apply, so RoomOps applied them to what it returned."""
+
+    names: tuple[str, ...]
+    provider: str
+
+    def note(self) -> str:
+        if not self.names:
+            return ""
+        *rest, last = self.names
+        named = f"{', '.join(rest)} and {last}" if rest else last
+        them = "them" if rest else "it"
+        return f" ({named} applied by RoomOps: {self.provider} cannot filter by {them})"
+
+
+@dataclass(frozen=True)
 class Row:
     block: Block
     line: str  # the row in the plain-text fallback
@@ -34,9 +50,12 @@ def render_listing(
     first_number: int,
     more_value: str | None,
     one: str | None = None,
+    local: LocalFilters | None = None,
 ) -> Reply:
-    """`noun` is the plural ("room sessions"); `one` the singular, if not `noun` minus "s"."""
+    """`noun` is the plural ("room sessions"); `one` the singular, if not `noun` minus "s".
+    `local`: the filters RoomOps applied itself, which the reply names."""
     where = f" matching {escape(filters)}" if filters else ""
+    note = local.note() if local is not None and filters else ""
     if not rows:
         return Reply(f"No {noun}{where}.", [section(f"No {noun}{where}.")])
     count_line = (
@@ -46,12 +65,13 @@ def render_listing(
     )
     blocks: list[Block] = [header(title)]
     if filters:
-        blocks.append(context(f"Filters: {escape(filters)}"))
+        blocks.append(context(f"Filters: {escape(filters)}{note}"))
     blocks += [row.block for row in rows]
     blocks.append(context(count_line))
     if more_value:
         blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id=MORE_BUTTON))
-    return Reply("\n".join([f"{title} ({count_line})"] + [row.line for row in rows]), blocks)
+    first = f"{title} ({count_line}{note})"
+    return Reply("\n".join([first] + [row.line for row in rows]), blocks)
 
 
 def shown_span(count: int, first_number: int, one: str, many: str) -> str:

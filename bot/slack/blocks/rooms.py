@@ -29,35 +29,13 @@ from bot.slack.blocks.kit import (
     plain,
     section,
 )
-from bot.slack.blocks.listing import Row, render_listing
+from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 from bot.slack.blocks.sessions import details_button, session_duration, status_label
 from bot.slack.timefmt import plain_time, slack_time
 
 ROOM_BUTTON = "rooms_room_details"
 ROOM_SESSIONS_BUTTON = "rooms_room_sessions"
 
-ROOM_FIELDS: tuple[str, ...] = (
-    "name",
-    "id",
-    "display_name",
-    "max_members",
-    "quality",
-    "fps",
-    "layout",
-    "join_from",
-    "join_until",
-    "remove_at",
-    "remove_after_seconds_elapsed",
-    "record_on_start",
-    "enable_room_previews",
-    "sync_audio_video",
-    "tone_on_entry_and_exit",
-    "room_join_video_off",
-    "user_join_video_off",
-    "prioritize_handraise",
-    "created_at",
-    "updated_at",
-)
 CONFERENCE_FIELDS: tuple[str, ...] = (
     "name",
     "id",
@@ -89,6 +67,7 @@ def render_room_list(
     filters: str,
     first_number: int,
     more_value: str | None,
+    local: LocalFilters | None = None,
 ) -> Reply:
     rows = []
     for room in rooms:
@@ -106,7 +85,13 @@ def render_room_list(
         line = f"• {plain(room.name)} | {plain(title)} | created {created} | id {plain(room.id)}"
         rows.append(Row(block, line))
     return render_listing(
-        "Rooms", "rooms", rows, filters=filters, first_number=first_number, more_value=more_value
+        "Rooms",
+        "rooms",
+        rows,
+        filters=filters,
+        first_number=first_number,
+        more_value=more_value,
+        local=local,
     )
 
 
@@ -127,8 +112,8 @@ def recent_sessions_button(room: Room, ctx: RenderContext) -> Block | None:
 
 def render_room(room: Room, ctx: RenderContext) -> Reply:
     title = room.display_name or room.name or "(unnamed room)"
-    details = [model_detail(room, name, ctx) for name in ROOM_FIELDS]
-    details += _unset(room, ("description", "meta"))
+    details = [model_detail(room, name, ctx) for name in ctx.view.room_fields]
+    details += _unset(room, ctx.view.room_texts)
     blocks: list[Block] = [header(f"Room {title}")]
     if room.description:
         blocks.append(section(plain(room.description, DESCRIPTION_LIMIT)))

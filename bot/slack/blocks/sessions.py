@@ -16,7 +16,7 @@ from bot.slack.blocks.details import (
     same,
 )
 from bot.slack.blocks.kit import Block, Reply, bold, button, code, context, header, plain, section
-from bot.slack.blocks.listing import Row, render_listing
+from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 from bot.slack.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
 
 SESSION_BUTTON = "rooms_session_details"
@@ -47,6 +47,7 @@ def render_session_list(
     filters: str,
     first_number: int,
     more_value: str | None,
+    local: LocalFilters | None = None,
 ) -> Reply:
     rows = [
         Row(
@@ -64,6 +65,7 @@ def render_session_list(
         filters=filters,
         first_number=first_number,
         more_value=more_value,
+        local=local,
     )
 
 
@@ -92,37 +94,6 @@ def details_button(session: RoomSession, ctx: RenderContext) -> Block | None:
     return button("Details", SESSION_BUTTON, ctx.buttons.sign(SESSION_BUTTON, session.id))
 
 
-# Every field of the "Find a Room Session" seed, in its order.
-SESSION_FIELDS: tuple[str, ...] = (
-    "id",
-    "room_id",
-    "name",
-    "display_name",
-    "max_members",
-    "quality",
-    "fps",
-    "join_from",
-    "join_until",
-    "remove_at",
-    "remove_after_seconds_elapsed",
-    "layout",
-    "record_on_start",
-    "tone_on_entry_and_exit",
-    "room_join_video_off",
-    "user_join_video_off",
-    "locked",
-    "start_time",
-    "end_time",
-    "duration",
-    "status",
-    "created_at",
-    "updated_at",
-    "preview_url",
-    "prioritize_handraise",
-    "sync_audio_video",
-)
-
-
 def session_detail(session: RoomSession, name: str, ctx: RenderContext) -> Detail:
     if name == "duration":
         duration = session_duration(session, ctx)
@@ -135,9 +106,10 @@ def session_detail(session: RoomSession, name: str, ctx: RenderContext) -> Detai
 def session_details(session: RoomSession, ctx: RenderContext) -> list[Detail]:
     """The seed's fields, with the cost after the duration when the provider gives it
     (SignalWire puts it on list items only)."""
-    details = [session_detail(session, name, ctx) for name in SESSION_FIELDS]
-    if session.cost_in_dollars is not None:
-        at = SESSION_FIELDS.index("duration") + 1
+    names = ctx.view.session_fields
+    details = [session_detail(session, name, ctx) for name in names]
+    if session.cost_in_dollars is not None and "duration" in names:
+        at = names.index("duration") + 1
         details.insert(at, model_detail(session, "cost_in_dollars", ctx))
     return details
 
@@ -149,7 +121,7 @@ def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
     if cost:
         summary.append(cost)
     details = session_details(session, ctx)
-    extra = session.extra_fields()
+    extra = {k: v for k, v in session.extra_fields().items() if k not in ctx.view.mapped}
     notes = []
     if extra:
         also = ", ".join(f"{plain(k, 60)}={plain(v)}" for k, v in sorted(extra.items()))

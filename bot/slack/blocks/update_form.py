@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.approvals.fields import SIGNALWIRE_FIELDS, FieldSpec
+from bot.approvals.fields import Catalogue, FieldSpec
 from bot.approvals.model import JsonValue
 from bot.slack.blocks.kit import Block, bold, context, section
 
@@ -36,6 +36,13 @@ LABELS: dict[str, str] = {
     "enable_room_previews": "Room previews",
     "sync_audio_video": "Sync audio and video",
     "meta": "Meta (a JSON object)",
+    # Telnyx
+    "unique_name": "Room name (letters, digits, _ and -)",
+    "max_participants": "Most participants at once (2–50)",
+    "enable_recording": "Recording",
+    "webhook_event_url": "Webhook URL",
+    "webhook_event_failover_url": "Failover webhook URL (empty for none)",
+    "webhook_timeout_secs": "Webhook timeout in seconds (0–30, empty for the default)",
 }
 FLAG_OPTIONS = (("true", "Yes"), ("false", "No"))
 
@@ -62,16 +69,20 @@ def problem_view(message: str) -> dict[str, Any]:
     }
 
 
-def form_view(room_name: str, current: Mapping[str, JsonValue], metadata: str) -> dict[str, Any]:
-    """The form, each field filled with `current` (raw text as a person would type it)."""
+def form_view(
+    room_name: str, current: Mapping[str, JsonValue], metadata: str, catalogue: Catalogue
+) -> dict[str, Any]:
+    """The form of the catalogue's fields, each filled with `current` (raw text as a person
+    would type it)."""
     blocks: list[Block] = [
         section(
             f"Change any field of {bold(room_name)}; the others stay as they are. An approver "
             "decides before anything is applied."
         ),
-        context("SignalWire cannot clear a time once set: move it instead."),
     ]
-    blocks += [_input(spec, current.get(spec.name)) for spec in SIGNALWIRE_FIELDS.values()]
+    if catalogue.form_note is not None:
+        blocks.append(context(catalogue.form_note))
+    blocks += [_input(spec, current.get(spec.name)) for spec in catalogue.fields.values()]
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
@@ -101,12 +112,12 @@ class Submitted:
     changed: tuple[tuple[str, str], ...]
 
 
-def read_submission(view: Mapping[str, Any]) -> Submitted:
+def read_submission(view: Mapping[str, Any], catalogue: Catalogue) -> Submitted:
     """Which fields differ from what the form was filled with (raw, not yet validated)."""
     values = (view.get("state") or {}).get("values") or {}
     shown = _initial_values(view.get("blocks") or [])
     changed: list[tuple[str, str]] = []
-    for name in SIGNALWIRE_FIELDS:
+    for name in catalogue.fields:
         entry = (values.get(name) or {}).get(ACTION)
         if not isinstance(entry, dict):
             continue

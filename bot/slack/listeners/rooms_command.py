@@ -21,7 +21,7 @@ async def rooms_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBo
     async with replying_errors(command, context):
         await claim_delivery(context)
         services = services_from(context)
-        parsed = parse(command.get("text") or "")
+        parsed = parse(command.get("text") or "", catalogue=services.catalogue)
         if isinstance(parsed, APPROVAL_COMMANDS):
             # Updates, approvals and the audit use the store; an update may open a form.
             reply = await answer_approval_command(parsed, services, command)

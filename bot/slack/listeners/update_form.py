@@ -15,9 +15,7 @@ from bot.slack.buttons import STALE_BUTTON, ButtonRefused
 from bot.slack.delivery_claim import DuplicateDelivery, claim_delivery
 from bot.slack.errors import describe_failure, log_failure
 from bot.slack.services import services_from
-from bot.slack.update_modal import form_errors, read_target, tell
-
-FIRST_FIELD = "display_name"
+from bot.slack.update_modal import first_field, form_errors, read_target, tell
 
 
 async def update_form_submitted(
@@ -28,9 +26,10 @@ async def update_form_submitted(
     try:
         target = read_target(services.buttons, view.get("private_metadata"))
     except ButtonRefused:
-        await ack(response_action="errors", errors={FIRST_FIELD: STALE_BUTTON})
+        await ack(response_action="errors", errors={first_field(services.catalogue): STALE_BUTTON})
         return
-    values, errors = form_errors(read_submission(view))
+    catalogue = services.catalogue
+    values, errors = form_errors(read_submission(view, catalogue), catalogue)
     if errors:
         await ack(response_action="errors", errors=errors)
         return
