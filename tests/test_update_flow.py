@@ -16,12 +16,21 @@ import pytest
 from bot.approvals.model import ApprovalStatus
 from bot.approvals.service import TAKE_OVER_AFTER
 from bot.demo import DEMO_SIGNING_SECRET
-from bot.simulator import AnySimulator, Fault, RunningSimulator
+from bot.simulator import (
+    AnySimulator,
+    Fault,
+    RunningSimulator,
+    RunningTelnyxSimulator,
+    TelnyxSimulatorConfig,
+    run_telnyx_simulator,
+)
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action
 from bot.slack.blocks.approvals import APPROVE_BUTTON, REJECT_BUTTON
 from bot.slack.buttons import STALE_BUTTON, ButtonSigner
 from bot.store import open_store
+from tests import wire
+from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import ALICE, BOB, CHANNEL, Driver, Sent, blocks_text, running_bot, text_of
 
 APPROVALS = "C0APPROVAL"
@@ -49,7 +58,8 @@ def room(sim: AnySimulator, name: str = "standup") -> Any:
 
 
 def puts(sim: AnySimulator) -> list[Any]:
-    return [r for r in sim.requests if r.method == "PUT"]
+    """The room writes: SignalWire's PUTs, Telnyx's PATCHes."""
+    return wire.writes(sim)
 
 
 def request_message(slack: RunningSlackStandin) -> dict[str, Any]:
@@ -83,7 +93,8 @@ async def nothing_was_stored_or_sent(bot: Driver) -> None:
     assert await bot.runtime.store.approvals.list_recent() == []
 
 
-async def ask_update(bot: Driver, fields: str = "max_members=25", **kwargs: Any) -> str:
+async def ask_update(bot: Driver, fields: str | None = None, **kwargs: Any) -> str:
+    fields = fields or f"{wire.members_field(bot.sim)}=25"
     reply = await bot.ask(f"update standup {fields}", **kwargs)
     return request_id_of(reply)
 
@@ -91,9 +102,13 @@ async def ask_update(bot: Driver, fields: str = "max_members=25", **kwargs: Any)
 # -- asking and approving -------------------------------------------------------------------
 
 
+@ON_BOTH_PROVIDERS
 async def test_a_typed_update_is_posted_and_applied_once_when_approved(bot: Driver) -> None:
     standup = room(bot.sim)
-    reply = await bot.ask("update StandUp max_members=25 record_on_start=yes")
+    members, recording = wire.members_field(bot.sim), wire.recording_field(bot.sim)
+    was = wire.room_value(bot.sim, standup.id, members)
+    assert wire.room_value(bot.sim, standup.id, recording) is False
+    reply = await bot.ask(f"update StandUp {members}=25 {recording}=yes")
     request_id = request_id_of(reply)
     # The requester's confirmation: the id and a link to the request's message.
     assert reply["response_type"] == "ephemeral"
@@ -101,8 +116,8 @@ async def test_a_typed_update_is_posted_and_applied_once_when_approved(bot: Driv
     message = request_message(bot.slack)
     text, blocks = text_of(message), blocks_text(message)
     assert request_id in text and f"<@{ALICE}>" in text
-    assert f"max_members {standup.max_members} → 25" in text
-    assert "record_on_start false → true" in text
+    assert f"{members} {was} → 25" in text
+    assert f"{recording} false → true" in text
     assert "<!date^" in blocks  # the expiry as a Slack date token
     approve, reject = buttons_of(message)
     assert (approve["text"]["text"], approve["style"]) == ("Approve", "primary")
@@ -117,9 +132,13 @@ async def test_a_typed_update_is_posted_and_applied_once_when_approved(bot: Driv
     decided = await bot.press(message, "Approve", user=BOB)
     assert "applied" in text_of(decided)
     (put,) = puts(bot.sim)
-    assert put.path == f"/api/video/rooms/{standup.id}"
-    assert put.json == {"max_members": 25, "record_on_start": True}
-    assert (room(bot.sim).max_members, room(bot.sim).record_on_start) == (25, True)
+    assert (put.method, put.path) == (
+        wire.write_method(bot.sim),
+        wire.room_path(bot.sim, standup.id),
+    )
+    assert put.json == {members: 25, recording: True}
+    assert wire.room_value(bot.sim, standup.id, members) == 25
+    assert wire.room_value(bot.sim, standup.id, recording) is True
     updated = request_message(bot.slack)
     assert buttons_of(updated) == []
     assert f"Approved by <@{BOB}>" in text_of(updated) and "applied" in text_of(updated)
@@ -170,6 +189,59 @@ async def test_a_bad_request_is_refused_before_anything_happens(
     reply = await bot.ask(text)
     assert says in text_of(reply)
     await nothing_was_stored_or_sent(bot)
+
+
+@pytest.mark.parametrize(
+    ("sim", "text", "says"),
+    [
+        (
+            "telnyx",
+            "update standup quality=1080p",
+            "`quality` is a SignalWire room setting; Telnyx rooms have no such field.",
+        ),
+        ("telnyx", "update standup max_members=25", "Did you mean `max_participants`?"),
+        ("telnyx", "update standup max_participants=51", "from 2 to 50"),
+        ("telnyx", "update standup webhook_event_url=hooks.example.com", "https://hooks.example"),
+        ("telnyx", "update standupp max_participants=25", "No room named `standupp` on Telnyx."),
+        (
+            "signalwire",
+            "update standup webhook_timeout_secs=10",
+            "`webhook_timeout_secs` is a Telnyx room setting; SignalWire rooms have no such field",
+        ),
+    ],
+    indirect=["sim"],
+)
+async def test_each_provider_refuses_the_others_fields_by_name(
+    bot: Driver, text: str, says: str
+) -> None:
+    reply = await bot.ask(text)
+    assert says in text_of(reply)
+    await nothing_was_stored_or_sent(bot)
+
+
+@pytest.mark.parametrize("sim", ["telnyx"], indirect=True)
+async def test_telnyx_webhooks_change_and_clear_in_one_patch(bot: Driver) -> None:
+    assert isinstance(bot.sim, RunningTelnyxSimulator)
+    standup = room(bot.sim).id
+    bot.sim.change_room(standup, webhook_timeout_secs=25, webhook_event_failover_url="")
+    await ask_update(
+        bot,
+        "webhook_event_url=<https://hooks.example.com/rooms?team=ops|hooks.example.com> "
+        "webhook_timeout_secs= webhook_event_failover_url=",
+    )
+    message = request_message(bot.slack)
+    # An empty failover URL is already what the room has: not part of the request.
+    assert "webhook_event_failover_url" not in text_of(message)
+    await bot.press(message, "Approve", user=BOB)
+    (patch,) = puts(bot.sim)
+    assert patch.method == "PATCH" and patch.json == {
+        "webhook_event_url": "https://hooks.example.com/rooms?team=ops",
+        "webhook_timeout_secs": None,
+    }
+    shown = bot.sim.room(standup)
+    assert shown is not None and shown.webhook_timeout_secs is None
+    assert shown.webhook_event_url == "https://hooks.example.com/rooms?team=ops"
+    assert "Status: applied" in text_of(request_message(bot.slack))
 
 
 async def test_a_request_that_changes_nothing_is_refused(bot: Driver) -> None:
@@ -299,24 +371,29 @@ async def test_ten_concurrent_clicks_apply_once(racing_bot: Driver) -> None:
 # -- the room changes behind the bot's back ---------------------------------------------------
 
 
+@ON_BOTH_PROVIDERS
 async def test_a_field_changed_since_the_request_makes_it_stale(bot: Driver) -> None:
     standup = room(bot.sim)
-    await ask_update(bot, "max_members=25 quality=1080p")
-    bot.sim.change_room(standup.id, max_members=7)
+    members = wire.members_field(bot.sim)
+    was = wire.room_value(bot.sim, standup.id, members)
+    await ask_update(bot, f"{members}=25 {wire.recording_field(bot.sim)}=yes")
+    bot.sim.change_room(standup.id, **{members: 7})
     reply = await bot.press(request_message(bot.slack), "Approve", user=BOB)
     assert "not applied" in text_of(reply)
-    assert puts(bot.sim) == [] and room(bot.sim).max_members == 7
+    assert puts(bot.sim) == [] and wire.room_value(bot.sim, standup.id, members) == 7
     updated = request_message(bot.slack)
     assert buttons_of(updated) == []
-    assert f"max_members was {standup.max_members} when asked and is now 7" in text_of(updated)
+    assert f"{members} was {was} when asked and is now 7" in text_of(updated)
 
 
+@ON_BOTH_PROVIDERS
 async def test_a_field_already_at_the_requested_value_is_not_sent_again(bot: Driver) -> None:
-    await ask_update(bot, "max_members=25 layout=5up")
-    bot.sim.change_room(room(bot.sim).id, layout="5up")
+    members, recording = wire.members_field(bot.sim), wire.recording_field(bot.sim)
+    await ask_update(bot, f"{members}=25 {recording}=yes")
+    bot.sim.change_room(room(bot.sim).id, **{recording: True})
     await bot.press(request_message(bot.slack), "Approve", user=BOB)
     (put,) = puts(bot.sim)
-    assert put.json == {"max_members": 25}
+    assert put.json == {members: 25}
 
 
 # -- time runs out -----------------------------------------------------------------------------
@@ -367,8 +444,11 @@ async def wait_until(condition: Any, seconds: float = 5.0) -> None:
 # -- the provider fails, then Retry ---------------------------------------------------------
 
 
+@ON_BOTH_PROVIDERS
 async def test_a_provider_failure_shows_the_reason_and_retry_applies_once(bot: Driver) -> None:
-    bot.sim.faults.add(Fault(kind="status", status=503, times=10, method="PUT"))
+    bot.sim.faults.add(
+        Fault(kind="status", status=503, times=10, method=wire.write_method(bot.sim))
+    )
     request_id = await ask_update(bot)
     reply = await bot.press(request_message(bot.slack), "Approve", user=BOB)
     assert "failed" in text_of(reply)
@@ -376,26 +456,31 @@ async def test_a_provider_failure_shows_the_reason_and_retry_applies_once(bot: D
     assert "Status: failed" in text_of(failed) and "503" in text_of(failed)
     (retry,) = buttons_of(failed)
     assert retry["text"]["text"] == "Retry" and "confirm" in retry
-    assert room(bot.sim).max_members != 25
+    standup, members = room(bot.sim).id, wire.members_field(bot.sim)
+    assert wire.room_value(bot.sim, standup, members) != 25
     bot.sim.faults.clear()
     refused = await bot.press(failed, "Retry", user=ALICE)
     assert "Only approvers" in text_of(refused)
     attempts = len(puts(bot.sim))
     done = await bot.press(failed, "Retry", user=BOB)
     assert "applied" in text_of(done)
-    assert len(puts(bot.sim)) == attempts + 1 and room(bot.sim).max_members == 25
+    assert len(puts(bot.sim)) == attempts + 1
+    assert wire.room_value(bot.sim, standup, members) == 25
     assert "Status: applied" in text_of(request_message(bot.slack))
     again = await bot.press(failed, "Retry", user=BOB)
     assert f"Request `{request_id}` is applied, so there is nothing to retry" in text_of(again)
     assert len(puts(bot.sim)) == attempts + 1
 
 
+@ON_BOTH_PROVIDERS
 async def test_retry_rechecks_staleness(bot: Driver) -> None:
-    bot.sim.faults.add(Fault(kind="status", status=503, times=10, method="PUT"))
+    bot.sim.faults.add(
+        Fault(kind="status", status=503, times=10, method=wire.write_method(bot.sim))
+    )
     await ask_update(bot)
     await bot.press(request_message(bot.slack), "Approve", user=BOB)
     bot.sim.faults.clear()
-    bot.sim.change_room(room(bot.sim).id, max_members=3)
+    bot.sim.change_room(room(bot.sim).id, **{wire.members_field(bot.sim): 3})
     attempts = len(puts(bot.sim))
     reply = await bot.press(request_message(bot.slack), "Retry", user=BOB)
     assert "not applied" in text_of(reply) and len(puts(bot.sim)) == attempts
@@ -415,6 +500,26 @@ async def test_a_pending_request_survives_a_restart(
         assert request_id in text_of(await bot.ask("approvals"))
         reply = await bot.press(message, "Approve", user=BOB)
         assert "applied" in text_of(reply) and len(puts(bot.sim)) == 1
+
+
+async def test_a_request_made_on_one_provider_is_not_applied_on_the_other(
+    sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Any
+) -> None:
+    database = f"sqlite:///{tmp_path}/kept.db"
+    async with running_bot(sim, slack, database_url=database) as bot:
+        await ask_update(bot)
+        message = request_message(bot.slack)
+    config = TelnyxSimulatorConfig(seed=7, session_count=20)
+    async with (
+        run_telnyx_simulator(config) as telnyx,
+        running_bot(telnyx, slack, database_url=database) as bot,
+    ):
+        reply = await bot.press(message, "Approve", user=BOB)
+        assert "failed" in text_of(reply)
+        assert "made for SignalWire, and RoomOps now runs on Telnyx" in text_of(
+            request_message(bot.slack)
+        )
+        assert puts(telnyx) == [] and puts(sim) == []
 
 
 async def test_a_bot_stopped_between_the_decision_and_the_put_finishes_on_the_next_start(

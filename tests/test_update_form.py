@@ -8,17 +8,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.simulator import RunningSimulator
+import pytest
+
+from bot.simulator import RunningSimulator, RunningTelnyxSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import signed_headers, view_submission
 from bot.slack.buttons import STALE_BUTTON
+from tests import wire
+from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import ALICE, CHANNEL, Driver, running_bot, text_of
 
 APPROVALS = "C0APPROVAL"
 
 
 def room_reads(bot: Driver) -> int:
-    return sum(1 for r in bot.sim.requests if r.path.startswith("/api/video/rooms"))
+    rooms = wire.room_path(bot.sim, "").rstrip("/")
+    return sum(1 for r in bot.sim.requests if r.path.startswith(rooms))
 
 
 async def open_form(bot: Driver, ref: str = "standup") -> dict[str, Any]:
@@ -88,6 +93,58 @@ async def test_the_form_is_filled_with_the_rooms_current_values(bot: Driver) -> 
     assert view["submit"]["text"] == "Ask for approval"
 
 
+@pytest.mark.parametrize("sim", ["telnyx"], indirect=True)
+async def test_on_telnyx_the_form_holds_telnyx_fields(bot: Driver) -> None:
+    standup = room_of(bot)
+    assert isinstance(bot.sim, RunningTelnyxSimulator)
+    bot.sim.change_room(standup, webhook_timeout_secs=25)
+    shown = bot.sim.room(standup)
+    assert shown is not None
+    view = await open_form(bot)
+    fields = inputs(view)
+    assert list(fields) == [
+        "unique_name",
+        "max_participants",
+        "enable_recording",
+        "webhook_event_url",
+        "webhook_event_failover_url",
+        "webhook_timeout_secs",
+    ]
+    assert fields["unique_name"]["initial_value"] == "standup"
+    assert fields["max_participants"]["initial_value"] == str(shown.max_participants)
+    assert fields["webhook_event_url"]["initial_value"] == shown.webhook_event_url
+    assert fields["webhook_timeout_secs"]["initial_value"] == "25"
+    assert "SignalWire" not in json.dumps(view)
+    answer = await submit(
+        bot,
+        view,
+        state_of(view, max_participants="51", webhook_event_url="hooks.example.com/rooms"),
+    )
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {"max_participants", "webhook_event_url"}
+    assert "from 2 to 50" in answer["errors"]["max_participants"]
+    assert "https://hooks.example.com/rooms" in answer["errors"]["webhook_event_url"]
+    # Emptying the timeout clears it: Telnyx's default again.
+    cleared = await submit(bot, view, state_of(view, webhook_timeout_secs=None))
+    assert cleared == {}
+    assert bot.runtime is not None and bot.runtime.store is not None
+    await wait_for_request(bot)
+    (request,) = await bot.runtime.store.approvals.list_pending()
+    assert [(c.field, c.old, c.new) for c in request.changes] == [
+        ("webhook_timeout_secs", 25, None)
+    ]
+
+
+def room_of(bot: Driver, name: str = "standup") -> str:
+    room = bot.sim.dataset.room_by_name(name)
+    assert room is not None
+    return room.id
+
+
+async def wait_for_request(bot: Driver) -> None:
+    await bot.slack.wait_for_call("chat.postEphemeral")
+
+
 async def test_problems_show_under_each_field_and_nothing_is_stored(bot: Driver) -> None:
     room = bot.sim.dataset.room_by_name("standup")
     assert room is not None
@@ -107,12 +164,14 @@ async def test_problems_show_under_each_field_and_nothing_is_stored(bot: Driver)
     assert [r for r in bot.sim.requests if r.method == "PUT"] == []
 
 
+@ON_BOTH_PROVIDERS
 async def test_an_untouched_form_asks_for_a_change(bot: Driver) -> None:
     view = await open_form(bot)
     answer = await submit(bot, view, state_of(view))
+    first = "unique_name" if wire.is_telnyx(bot.sim) else "display_name"
     assert answer == {
         "response_action": "errors",
-        "errors": {"display_name": "Change at least one field, or press Cancel."},
+        "errors": {first: "Change at least one field, or press Cancel."},
     }
 
 

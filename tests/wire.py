@@ -69,3 +69,32 @@ def wrong_credentials(sim: AnySimulator, value: str) -> dict[str, Any]:
     if is_telnyx(sim):
         return {"telnyx_api_key": SecretStr(value)}
     return {"signalwire_api_token": SecretStr(value)}
+
+
+# -- room updates: the same change in each provider's words ----------------------------------
+
+
+def members_field(sim: AnySimulator) -> str:
+    return "max_participants" if is_telnyx(sim) else "max_members"
+
+
+def recording_field(sim: AnySimulator) -> str:
+    return "enable_recording" if is_telnyx(sim) else "record_on_start"
+
+
+def room_path(sim: AnySimulator, room_id: str) -> str:
+    return f"/v2/rooms/{room_id}" if is_telnyx(sim) else f"/api/video/rooms/{room_id}"
+
+
+def write_method(sim: AnySimulator) -> str:
+    return "PATCH" if is_telnyx(sim) else "PUT"
+
+
+def room_value(sim: AnySimulator, room_id: str, field: str) -> Any:
+    """A room's field as the provider shows it now, by the provider's own name."""
+    if isinstance(sim, RunningTelnyxSimulator):
+        shown = sim.room(room_id)
+        assert shown is not None, room_id
+        return getattr(shown, field)
+    found = next(room for room in sim.dataset.rooms if room.id == room_id)
+    return getattr(found, field)
