@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.digest.days import day_window
-from bot.simulator import RunningSimulator
+from bot.simulator import AnySimulator, RunningSimulator, RunningTelnyxSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.store import Store
+from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import ALICE, CHANNEL, Driver, _migrated_template, running_bot, text_of
 from tests.test_update_flow import wait_until
 
@@ -42,7 +43,7 @@ def store_of(bot: Driver) -> Store:
     return bot.runtime.store
 
 
-def day_sessions(sim: RunningSimulator, day: date, zone: ZoneInfo) -> int:
+def day_sessions(sim: AnySimulator, day: date, zone: ZoneInfo) -> int:
     """Brute force over the simulator's whole history: what the digest must count."""
     start, end = day_window(day, zone)
     everything = sim.dataset.sessions(range(sim.dataset.session_count))
@@ -117,8 +118,9 @@ async def test_a_channel_the_bot_is_not_in_cannot_subscribe(
         assert await store_of(bot).digests.subscriptions() == []
 
 
+@ON_BOTH_PROVIDERS
 async def test_the_preview_counts_the_callers_yesterday_and_posts_nothing(
-    sim: RunningSimulator, slack: RunningSlackStandin
+    sim: AnySimulator, slack: RunningSlackStandin
 ) -> None:
     london = ZoneInfo("Europe/London")  # ALICE's zone in the stand-in
     async with running_bot(sim, slack, {"clock": Clock(DUE)}) as bot:
@@ -142,8 +144,9 @@ async def test_the_preview_counts_the_callers_yesterday_and_posts_nothing(
 # -- the schedule ------------------------------------------------------------------------------
 
 
+@ON_BOTH_PROVIDERS
 async def test_a_due_digest_is_posted_once_with_its_chart(
-    sim: RunningSimulator, slack: RunningSlackStandin
+    sim: AnySimulator, slack: RunningSlackStandin
 ) -> None:
     clock = Clock(DUE + timedelta(seconds=30))
     async with running_bot(sim, slack, {"clock": clock, **FAST}, digest_channel=DIGESTS) as bot:
@@ -290,6 +293,31 @@ async def test_channels_due_together_share_one_walk_through_the_sessions(
         assert len(walks) == 1, [r.path for r in walks]
         assert walks[0].query["page_size"] == "1000"
         assert text_of(posts(slack, DIGESTS)[-1]) == text_of(posts(slack, CHANNEL)[-1])
+
+
+@pytest.mark.parametrize("sim", ["telnyx"], indirect=True)
+async def test_on_telnyx_a_days_digest_reads_only_that_days_sessions(
+    sim: RunningTelnyxSimulator, slack: RunningSlackStandin
+) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    clock = Clock(DUE)
+    async with running_bot(sim, slack, {"clock": clock, **FAST}) as bot:
+        assert "Subscribed" in text_of(await bot.ask("digest subscribe 10:00 Europe/Berlin"))
+        before = len(sim.requests)
+        clock.now = DUE + timedelta(seconds=2)  # 10:00 in Berlin
+        await wait_until(lambda: len(charts(slack, CHANNEL)) == 1)
+        message = posts(slack, CHANNEL)[-1]  # after the subscription's announcement
+        assert f"Sessions: {day_sessions(sim, DAY, berlin)}" in text_of(message)
+        assert "cost" not in text_of(message).lower()  # Telnyx reports none
+        walks = [r for r in sim.requests[before:] if r.path == "/v2/room_sessions"]
+        # The day and the one before (the digest compares them): in Berlin, 23:00 on the
+        # 17th to 23:00 on the 19th, UTC. Those dates go on the wire, never the whole history.
+        assert walks and all(
+            (r.query["filter[date_created_at][gte]"], r.query["filter[date_created_at][lte]"])
+            == ("2026-11-17", "2026-11-19")
+            for r in walks
+        )
+        assert len(walks) == 1  # 400 sessions over 28 days: one page of 250 holds three days
 
 
 async def test_an_empty_day_posts_one_line_and_no_chart(
