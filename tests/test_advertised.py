@@ -23,11 +23,14 @@ import yaml
 from pydantic import SecretStr
 
 import bot.__main__ as cli
+from bot.approvals.fields import catalogue_for
 from bot.commands.grammar import _PARSERS, parse, parse_words
 from bot.commands.model import HelpCommand, UsageError
-from bot.commands.usage import EXAMPLES, SUMMARY, USAGE
+from bot.commands.usage import EXAMPLES_BY_PROVIDER, SUMMARIES, SUMMARY, USAGE
 from bot.settings import Settings
 from bot.slack.blocks.help import render_help
+from bot.slack.blocks.provider_view import view_for
+from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import Driver, blocks_text, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,9 +190,22 @@ def test_usage_covers_every_subcommand_that_runs() -> None:
 
 
 def test_help_examples_all_parse() -> None:
-    for example in EXAMPLES:
-        assert example.startswith("/rooms ")
-        parse(example.removeprefix("/rooms "))  # raises UsageError if it would be refused
+    for name, examples in EXAMPLES_BY_PROVIDER.items():
+        for example in examples:
+            assert example.startswith("/rooms ")
+            # Raises UsageError if it would be refused on that provider.
+            parse(example.removeprefix("/rooms "), catalogue=catalogue_for(name))
+
+
+@pytest.mark.parametrize("provider", ["signalwire", "telnyx"])
+def test_help_lists_the_update_fields_of_the_provider(provider: str) -> None:
+    listed = re.search(r"room fields \(([^)]*)\)", SUMMARIES[provider]["update"])
+    assert listed is not None
+    assert listed.group(1).split(", ") == list(catalogue_for(provider).fields)
+    shown = render_help(view=view_for(provider)).text
+    other = "telnyx" if provider == "signalwire" else "signalwire"
+    assert SUMMARIES[other]["update"] not in shown
+    assert ("Telnyx has no conferences" in shown) == (provider == "telnyx")
 
 
 def help_subcommands(text: str, blocks: str) -> set[str]:
@@ -207,6 +223,7 @@ def test_rendered_help_names_only_subcommands_that_run() -> None:
     assert sorted(word for word in mentioned if not rooms_runs(word)) == []
 
 
+@ON_BOTH_PROVIDERS
 async def test_help_reply_from_the_running_bot_names_only_what_runs(bot: Driver) -> None:
     reply = await bot.ask("help")
     mentioned = help_subcommands(text_of(reply), blocks_text(reply))

@@ -10,10 +10,11 @@ import pytest
 
 from bot.demo.render_text import mrkdwn_to_text, no_such_button, render_message
 from bot.providers.models import Conference, Room, RoomSession
+from bot.providers.telnyx import map_room, map_session
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
 from bot.slack.blocks.kit import FIELDS_PER_SECTION, Block, plural
-from bot.slack.blocks.provider_view import SIGNALWIRE_VIEW
+from bot.slack.blocks.provider_view import SIGNALWIRE_VIEW, TELNYX_VIEW
 from bot.slack.blocks.rooms import (
     ROOM_BUTTON,
     ROOM_SESSIONS_BUTTON,
@@ -316,3 +317,55 @@ def test_demo_text_rendering_numbers_buttons() -> None:
     assert mrkdwn_to_text("<!date^1^{time}|09:00 UTC> <https://x.io|site> &lt;b&gt;") == (
         "09:00 UTC site (https://x.io) <b>"
     )
+
+
+# -- Telnyx: its own fields, none of SignalWire's shown as empty ------------------------------
+
+TELNYX_CTX = RenderContext(now=NOW, tz=BERLIN, view=TELNYX_VIEW)
+TELNYX_ROOM = {
+    "id": "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
+    "record_type": "room",
+    "unique_name": "standup",
+    "max_participants": 10,
+    "enable_recording": True,
+    "webhook_event_url": "https://hooks.example.com/telnyx",
+    "webhook_event_failover_url": "",
+    "webhook_timeout_secs": 25,
+    "active_session_id": None,
+    "created_at": "2026-10-01T09:00:00Z",
+    "updated_at": "2026-11-01T09:00:00Z",
+}
+
+
+def test_a_telnyx_room_shows_telnyx_fields_and_no_absent_ones() -> None:
+    reply = render_room(map_room(TELNYX_ROOM), TELNYX_CTX)
+    text, blocks = reply.text, json.dumps(reply.blocks)
+    assert "Room standup" in text
+    assert "Members: cap 10" in text and "Record on start: yes" in text
+    assert "Webhook URL: https://hooks.example.com/telnyx" in text
+    assert "Webhook timeout: 25 s" in text
+    # Empty, so named once: Telnyx has the field, the room leaves it unset.
+    assert "Failover webhook URL" in text
+    for absent in ("Quality", "Layout", "Display name", "Join from", "Description", "Meta"):
+        assert absent not in text and absent not in blocks, absent
+
+
+def test_a_telnyx_session_shows_no_cost_quality_or_repeated_telnyx_fields() -> None:
+    raw = {
+        "id": "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a",
+        "record_type": "room_session",
+        "room_id": TELNYX_ROOM["id"],
+        "active": False,
+        "created_at": "2026-11-19T09:00:00Z",
+        "updated_at": "2026-11-19T09:31:00Z",
+        "ended_at": "2026-11-19T09:30:00Z",
+        "new_thing": 1,
+    }
+    reply = render_session(map_session(raw, room_name="standup"), TELNYX_CTX)
+    text = reply.text
+    assert "Session 3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a of standup" in text
+    assert "Duration: 30m" in text and "Status: completed" in text
+    for absent in ("Cost", "Quality", "Layout", "Frame rate", "Preview", "Locked"):
+        assert absent not in text, absent
+    also = next(line for line in json.dumps(reply.blocks).split('"') if "Also:" in line)
+    assert "new_thing" in also and "ended_at" not in also and "active" not in also

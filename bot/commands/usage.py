@@ -34,7 +34,7 @@ SUMMARY: dict[str, str] = {
     "conferences": "conferences, newest first",
     "update": (
         "ask for a change of room fields (display_name, description, max_members, quality, "
-        "layout, join_from, join_until, remove_at, remove_after_seconds_elapsed, "
+        "join_from, join_until, remove_at, remove_after_seconds_elapsed, layout, "
         "record_on_start, enable_room_previews, sync_audio_video, meta), applied once an "
         "approver approves it; with only the room, a form filled with its current values"
     ),
@@ -55,3 +55,28 @@ EXAMPLES: tuple[str, ...] = (
     "/rooms update standup max_members=25 record_on_start=yes",
     "/rooms digest subscribe 09:00 Europe/Berlin",
 )
+
+# What differs on Telnyx: its own update fields, and no conferences.
+TELNYX_SUMMARY: dict[str, str] = {
+    **SUMMARY,
+    "conference": "SignalWire only: Telnyx has no conferences",
+    "conferences": "SignalWire only: Telnyx has no conferences",
+    "update": (
+        "ask for a change of room fields (unique_name, max_participants, enable_recording, "
+        "webhook_event_url, webhook_event_failover_url, webhook_timeout_secs), applied once "
+        "an approver approves it; with only the room, a form filled with its current values"
+    ),
+}
+TELNYX_EXAMPLES: tuple[str, ...] = tuple(
+    "/rooms update standup max_participants=25 enable_recording=yes"
+    if example.startswith("/rooms update")
+    else example
+    for example in EXAMPLES
+)
+
+# By VIDEO_PROVIDER value.
+SUMMARIES: dict[str, dict[str, str]] = {"signalwire": SUMMARY, "telnyx": TELNYX_SUMMARY}
+EXAMPLES_BY_PROVIDER: dict[str, tuple[str, ...]] = {
+    "signalwire": EXAMPLES,
+    "telnyx": TELNYX_EXAMPLES,
+}

@@ -40,7 +40,7 @@ async def render_context(services: Services, user_id: str | None) -> RenderConte
 
 async def answer(command: Command, services: Services, user_id: str | None) -> Reply:
     if isinstance(command, HelpCommand):
-        return render_help(command.topic)
+        return render_help(command.topic, view_for(services.reads.provider.name))
     ctx = await render_context(services, user_id)
     reads = services.reads
     if isinstance(command, SessionsCommand):

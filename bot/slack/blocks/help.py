@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from bot.commands.usage import EXAMPLES, SUMMARY, USAGE
+from bot.commands.usage import EXAMPLES_BY_PROVIDER, SUMMARIES, USAGE
 from bot.slack.blocks.kit import Block, Reply, context, header, section
+from bot.slack.blocks.provider_view import SIGNALWIRE_VIEW, ProviderView
 
 
-def render_help(topic: str | None = None) -> Reply:
+def render_help(topic: str | None = None, view: ProviderView = SIGNALWIRE_VIEW) -> Reply:
+    """The commands, worded for the configured provider (its update fields, conferences)."""
+    summary = SUMMARIES[view.name]
+    examples = EXAMPLES_BY_PROVIDER[view.name]
     names = [topic] if topic else list(USAGE)
     blocks: list[Block] = [header("RoomOps: /rooms")]
     lines = ["RoomOps /rooms commands:"]
     for name in names:
-        blocks.append(section(f"`{USAGE[name]}`\n{SUMMARY[name]}"))
-        lines.append(f"{USAGE[name]}: {SUMMARY[name]}")
+        blocks.append(section(f"`{USAGE[name]}`\n{summary[name]}"))
+        lines.append(f"{USAGE[name]}: {summary[name]}")
     if topic is None:
-        blocks.append(context("Examples: " + " · ".join(f"`{e}`" for e in EXAMPLES)))
-        lines.append("Examples: " + "; ".join(EXAMPLES))
+        blocks.append(context("Examples: " + " · ".join(f"`{e}`" for e in examples)))
+        lines.append("Examples: " + "; ".join(examples))
     return Reply("\n".join(lines), blocks)
 
 

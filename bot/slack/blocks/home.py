@@ -29,5 +29,5 @@ def render_home(
             )
         blocks.append(context("Newest first. `/rooms sessions status=in-progress` lists them all."))
     blocks.append(divider())
-    blocks += render_help().blocks
+    blocks += render_help(view=ctx.view).blocks
     return {"type": "home", "blocks": blocks}
