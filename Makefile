@@ -31,8 +31,10 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# `make demo PROVIDER=telnyx` runs it against the Telnyx simulator.
+PROVIDER = signalwire
 demo: $(STAMP)
-	@$(BIN)/python -m bot demo
+	@$(BIN)/python -m bot demo --provider $(PROVIDER)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

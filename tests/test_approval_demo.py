@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from bot.demo import demo_world
 from tests.test_demo_console import demo_argv, demo_env, replies_by_line
 
 
@@ -44,3 +45,26 @@ def test_ask_switch_to_the_approver_and_approve(tmp_path: Path) -> None:
     assert "(direct message to alice)" in approved
     assert "Members: cap 25" in replies[4]
     assert "There is no carol here; try one of: alice, bob." in replies[5]
+
+
+async def test_the_telnyx_demo_walks_the_same_flow_in_telnyxs_words() -> None:
+    # In this process (the flow above already covers the piped console as a process).
+    shown: list[str] = []
+    async with demo_world(300, shown.append, "telnyx") as (console, banner):
+        assert "a Telnyx simulator (300 sessions" in banner
+        assert "/rooms update standup max_participants=25" in banner
+        for line in (
+            "/rooms update standup max_participants=25",
+            "as bob",
+            "press 1",
+            "/rooms room standup",
+            "/rooms conferences",
+        ):
+            shown.append(f"> {line}")
+            assert await console.handle(line)
+    text = "\n".join(shown)
+    assert "Traceback" not in text
+    assert "@alice asks to change *standup*" in text and "Approved by @bob" in text
+    room = text.split("> /rooms room standup", 1)[1].split("> /rooms conferences", 1)[0]
+    assert "Members: cap 25" in room and "Webhook URL: " in room and "Quality" not in room
+    assert text.rstrip().endswith("Telnyx has no conferences.")
