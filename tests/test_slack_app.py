@@ -249,6 +249,13 @@ async def test_list_rooms_newest_first_with_filters(bot: Driver) -> None:
     target = rooms[0]
     filtered = await bot.ask(f"list match={target.name} created_after=2000-01-01")
     assert target.id in text_of(filtered)
+    if wire.is_telnyx(bot.sim):  # the date goes on the wire; only match is applied here
+        assert bot.sim.requests[-1].query["filter[date_created_at][gte]"] == "2000-01-01"
+        assert "(match applied by RoomOps: Telnyx cannot filter by it)" in text_of(filtered)
+    else:
+        assert "(match and created_after applied by RoomOps: SignalWire cannot filter by them)" in (
+            text_of(filtered)
+        )
     none = await bot.ask("list match=zzz-no-such-room")
     assert text_of(none) == "No rooms matching match=zzz-no-such-room."
 

@@ -33,6 +33,7 @@ from bot.commands.model import UsageError
 from bot.providers.models import Room
 from bot.providers.telnyx import map_room
 from bot.slack.blocks.update_form import LABELS, as_text, form_view, read_submission
+from tests.test_update_form import state_of
 
 SPEC = Path(__file__).parent / "specs" / "telnyx-video-rooms.openapi.yaml"
 ROOM_ID = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
@@ -403,21 +404,9 @@ def test_apply_plan_on_a_telnyx_room() -> None:
 
 
 def submitted(view: dict[str, Any], edits: dict[str, str]) -> dict[str, Any]:
-    """The view as Slack sends it back: each input as filled, then `edits` applied."""
-    values: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block.get("type") != "input":
-            continue
-        name, element = block["block_id"], block["element"]
-        if element["type"] == "static_select":
-            chosen = element.get("initial_option")
-            if name in edits:
-                chosen = {"value": edits[name]}
-            entry = {"type": "static_select", "selected_option": chosen}
-        else:
-            text = edits.get(name, element.get("initial_value"))
-            entry = {"type": "plain_text_input", "value": text or None}
-        values[name] = {"value": entry}
+    """The view as Slack sends it back: each input as filled, then `edits` applied (Slack
+    reports an emptied text input as no value)."""
+    values = state_of(view, **{name: text or None for name, text in edits.items()})
     return {**view, "state": {"values": values}}
 
 
