@@ -21,6 +21,7 @@ from bot.commands.model import (
     SessionsCommand,
     UsageError,
 )
+from bot.commands.words import from_slack
 from bot.providers.base import RoomQuery, SessionQuery
 
 ROOM_ID = "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a"
@@ -281,3 +282,16 @@ def test_digest_refusals_name_the_rule(text: str, message: str) -> None:
         parse(text)
     assert message in info.value.message
     assert info.value.usage is not None and info.value.usage.startswith("/rooms digest")
+
+
+@pytest.mark.parametrize(
+    ("sent", "typed"),
+    [
+        ("match=Q&amp;A", "match=Q&A"),
+        ("&lt;https://a.example/?x=1&amp;y=2|a&gt;", "<https://a.example/?x=1&y=2|a>"),
+        ("&amp;lt;", "&lt;"),  # what someone typed as `&lt;` stays so
+        ("plain", "plain"),
+    ],
+)
+def test_slacks_entities_are_read_back_as_typed(sent: str, typed: str) -> None:
+    assert from_slack(sent) == typed

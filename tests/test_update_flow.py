@@ -226,7 +226,7 @@ async def test_telnyx_webhooks_change_and_clear_in_one_patch(bot: Driver) -> Non
     bot.sim.change_room(standup, webhook_timeout_secs=25, webhook_event_failover_url="")
     await ask_update(
         bot,
-        "webhook_event_url=<https://hooks.example.com/rooms?team=ops|hooks.example.com> "
+        "webhook_event_url=<https://hooks.example.com/rooms?team=ops&env=prod|hooks.example.com> "
         "webhook_timeout_secs= webhook_event_failover_url=",
     )
     message = request_message(bot.slack)
@@ -235,12 +235,12 @@ async def test_telnyx_webhooks_change_and_clear_in_one_patch(bot: Driver) -> Non
     await bot.press(message, "Approve", user=BOB)
     (patch,) = puts(bot.sim)
     assert patch.method == "PATCH" and patch.json == {
-        "webhook_event_url": "https://hooks.example.com/rooms?team=ops",
+        "webhook_event_url": "https://hooks.example.com/rooms?team=ops&env=prod",
         "webhook_timeout_secs": None,
     }
     shown = bot.sim.room(standup)
     assert shown is not None and shown.webhook_timeout_secs is None
-    assert shown.webhook_event_url == "https://hooks.example.com/rooms?team=ops"
+    assert shown.webhook_event_url == "https://hooks.example.com/rooms?team=ops&env=prod"
     assert "Status: applied" in text_of(request_message(bot.slack))
 
 

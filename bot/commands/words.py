@@ -17,6 +17,12 @@ _TRAILING = ".,;:!?)]}>"
 _LEADING = "([{<"
 
 
+def from_slack(text: str) -> str:
+    """Text as typed: Slack sends `&`, `<` and `>` in a command's text as HTML entities
+    (only those three; `&amp;` last, so `&amp;lt;` stays the `&lt;` someone typed)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def split_words(text: str) -> list[str]:
     """Words, with quotes removed; raises UsageError for a double quote left open.
 

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.text import escape
+
 TEAM_ID = "T0ROOMOPS1"
 
 
@@ -45,7 +47,8 @@ def slash_command(
             "user_id": user_id,
             "user_name": user_name,
             "command": command,
-            "text": text,
+            # As Slack sends it: `&`, `<` and `>` as entities.
+            "text": escape(text),
             "api_app_id": "A0ROOMOPS1",
             "is_enterprise_install": "false",
             "response_url": response_url,

@@ -8,6 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.commands.grammar import parse
+from bot.commands.words import from_slack
 from bot.slack.answers import answer
 from bot.slack.approval_commands import APPROVAL_COMMANDS, answer_approval_command
 from bot.slack.delivery_claim import claim_delivery
@@ -21,7 +22,8 @@ async def rooms_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBo
     async with replying_errors(command, context):
         await claim_delivery(context)
         services = services_from(context)
-        parsed = parse(command.get("text") or "", catalogue=services.catalogue)
+        text = from_slack(command.get("text") or "")
+        parsed = parse(text, catalogue=services.catalogue)
         if isinstance(parsed, APPROVAL_COMMANDS):
             # Updates, approvals and the audit use the store; an update may open a form.
             reply = await answer_approval_command(parsed, services, command)
