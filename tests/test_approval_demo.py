@@ -65,6 +65,7 @@ async def test_the_telnyx_demo_walks_the_same_flow_in_telnyxs_words() -> None:
     text = "\n".join(shown)
     assert "Traceback" not in text
     assert "@alice asks to change *standup*" in text and "Approved by @bob" in text
+    assert "` · Telnyx" in text  # the request's provider, as people write it
     room = text.split("> /rooms room standup", 1)[1].split("> /rooms conferences", 1)[0]
     assert "Members: cap 25" in room and "Webhook URL: " in room and "Quality" not in room
     assert text.rstrip().endswith("Telnyx has no conferences.")

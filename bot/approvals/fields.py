@@ -306,6 +306,12 @@ def catalogue_for(provider_name: str) -> Catalogue:
     return catalogue
 
 
+def provider_label(name: str) -> str:
+    """How people write a provider named by its VIDEO_PROVIDER value (as requests keep it)."""
+    found = CATALOGUES.get(name)
+    return found.provider if found is not None else name
+
+
 def field_spec(name: str, *, catalogue: Catalogue) -> FieldSpec:
     """The catalogue entry for a field or its alias; FieldRefused for anything else."""
     key = tidy(name).lower()

@@ -25,7 +25,7 @@ from bot.approvals.errors import (
     RequestExpired,
     UnknownRequest,
 )
-from bot.approvals.fields import FieldValue, catalogue_for
+from bot.approvals.fields import FieldValue, provider_label
 from bot.approvals.model import FINAL, ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
 from bot.approvals.policy import SYSTEM, ApprovalPolicy, mention
 from bot.providers.base import VideoProvider
@@ -226,7 +226,7 @@ class ApprovalService:
         if request.provider != self.provider.name:
             # The fields and the room id are the other provider's: nothing here to send.
             reason = (
-                f"this request was made for {_provider_label(request.provider)}, and RoomOps "
+                f"this request was made for {provider_label(request.provider)}, and RoomOps "
                 f"now runs on {self.provider.label}; ask again with `/rooms update`"
             )
             return await self._end(request, actor, attempt, ApprovalStatus.FAILED, reason)
@@ -457,13 +457,6 @@ def _decided_word(status: ApprovalStatus) -> str:
     if status is ApprovalStatus.EXPIRED:
         return "expired"
     return "approved"
-
-
-def _provider_label(name: str) -> str:
-    try:
-        return catalogue_for(name).provider
-    except ValueError:
-        return name
 
 
 def _describe(exc: BaseException) -> str:

@@ -59,6 +59,10 @@ EXAMPLES: tuple[str, ...] = (
 # What differs on Telnyx: its own update fields, and no conferences.
 TELNYX_SUMMARY: dict[str, str] = {
     **SUMMARY,
+    "sessions": (
+        "newest room sessions, with a More button to page on; match= searches room names, "
+        "since=/until= take dates or times in your time zone"
+    ),
     "conference": "SignalWire only: Telnyx has no conferences",
     "conferences": "SignalWire only: Telnyx has no conferences",
     "update": (

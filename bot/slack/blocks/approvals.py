@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.approvals.fields import provider_label
 from bot.approvals.model import ApprovalRequest, ApprovalStatus, FieldChange, JsonValue
 from bot.approvals.policy import SYSTEM, mention, mentions
 from bot.slack.blocks.context import UTC_ZONE, RenderContext
@@ -85,7 +86,9 @@ def render_request(
     buttons = decision_buttons(request, ctx.buttons)
     if buttons:
         blocks.append(actions(*buttons, block_id=f"approval:{request.id}"))
-    blocks.append(context(f"Request {code(request.id)} · {plain(request.provider)}"))
+    blocks.append(
+        context(f"Request {code(request.id)} · {plain(provider_label(request.provider))}")
+    )
     lines = [
         f"Room update request {request.id} for {plain(request.room_name)} "
         f"(room {plain(request.room_id)}) by {mention(request.requester)}: "
@@ -352,7 +355,7 @@ def _outcome(
             f"Approved by {by}, but not applied: {moved}",
         )
     return (
-        f"{icon} Approved by {by} {when}, but SignalWire refused or failed: {reason}. "
+        f"{icon} Approved by {by} {when}, but applying it failed: {reason}. "
         "An approver can press Retry.",
         f"Approved by {by}, but applying failed: {reason}. An approver can retry.",
     )
