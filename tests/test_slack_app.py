@@ -584,3 +584,12 @@ async def test_the_helps_own_match_example_finds_the_all_hands_room(bot: Driver)
     reply = await bot.ask('sessions match="all hands" limit=5')
     rows = [line for line in text_of(reply).splitlines() if line.startswith("• ")]
     assert rows and all(row.startswith("• all-hands |") for row in rows)
+
+
+@pytest.mark.parametrize("sim", ["telnyx"], indirect=True)
+async def test_telnyx_has_no_conferences_and_is_not_asked(bot: Driver) -> None:
+    listing = await bot.ask("conferences")
+    assert text_of(listing) == "Telnyx has no conferences."
+    one = await bot.ask("conference all-hands")
+    assert text_of(one) == "Telnyx has no conferences; try `/rooms room all-hands`."
+    assert bot.sim.requests == []
