@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 # jsonschema ships no type hints, and types-jsonschema is not among the dev dependencies.
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
+from openapi_core import Config, OpenAPI
+
+SPECS = Path(__file__).resolve().parent / "specs"
+
+
+def load_spec(path: Path) -> dict[str, Any]:
+    """A spec as a document, read with libyaml (the pure-Python reader takes 10x longer)."""
+    document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return document
+
+
+def openapi_of(document: dict[str, Any]) -> OpenAPI:
+    """Validators for exchanges. The spec itself is not validated again here: that costs
+    most of a second per document, and the published specs are checked once, by
+    tests/test_simulator_openapi.py::test_the_published_specs_are_valid_openapi."""
+    return OpenAPI.from_dict(document, config=Config(spec_validator_cls=None))
+
 
 _BRACKETS = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])+)")
 

@@ -39,15 +39,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-import yaml
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
+from openapi_spec_validator import validate
 
 from bot.approvals.fields import SIGNALWIRE_FIELDS
 from bot.commands.grammar import parse
 from bot.commands.model import UpdateCommand
 from bot.simulator import Fault, RunningSimulator, SimulatorConfig, run_simulator
-from tests.openapi_check import nullable, schema_errors
+from tests.openapi_check import SPECS, load_spec, nullable, openapi_of, schema_errors
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
 AUTH = ("sim-project", "sim-token")
@@ -67,7 +67,6 @@ ACTIVE_SESSION_NULLABLE = frozenset(
         "audio_video_sync",
     }
 )
-SPECS = Path(__file__).resolve().parent / "specs"
 UNKNOWN_ID = "6f1c5b8e-1d7e-4f55-9a55-0c7b1e4f7a10"
 
 
@@ -86,13 +85,20 @@ class Specs:
 
 @pytest.fixture(scope="module")
 def specs() -> Specs:
-    document = yaml.safe_load(_spec_path().read_text())
+    document = load_spec(_spec_path())
     document["components"]["securitySchemes"]["SignalWireBasicAuth"]["scheme"] = "basic"
     patched = copy.deepcopy(document)
     properties = patched["components"]["schemas"]["Video.ActiveSession"]["properties"]
     for name in ACTIVE_SESSION_NULLABLE:
         properties[name] = nullable(properties[name])
-    return Specs(strict=OpenAPI.from_dict(document), patched=OpenAPI.from_dict(patched))
+    return Specs(strict=openapi_of(document), patched=openapi_of(patched))
+
+
+@pytest.mark.parametrize(
+    "name", ["signalwire-video.openapi.yaml", "telnyx-video-rooms.openapi.yaml"]
+)
+def test_the_published_specs_are_valid_openapi(name: str) -> None:
+    validate(load_spec(SPECS / name))  # raises on an invalid document
 
 
 @pytest.fixture

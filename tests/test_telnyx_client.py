@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
 from bot.providers.errors import (
@@ -39,6 +38,7 @@ from bot.simulator.faults import Fault
 from bot.simulator.server import RunningTelnyxSimulator, run_telnyx_simulator
 from bot.simulator.telnyx_app import TelnyxSimulatorConfig
 from tests.conftest import FAST_HTTP, FAST_RETRIES, SIM_NOW
+from tests.openapi_check import load_spec
 
 BASE = "https://api.telnyx.test/v2"
 KEY = "KEY0123456789"
@@ -338,7 +338,7 @@ async def test_room_list_filters_dates_on_the_wire_and_names_here(
 
 
 def _spec_example(schema: str) -> dict[str, Any]:
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec = load_spec(SPEC)
     example: dict[str, Any] = spec["components"]["schemas"][schema]["example"]
     return example
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,6 +32,7 @@ from bot.commands.model import UsageError
 from bot.providers.models import Room
 from bot.providers.telnyx import map_room
 from bot.slack.blocks.update_form import LABELS, as_text, form_view, read_submission
+from tests.openapi_check import load_spec
 from tests.test_update_form import state_of
 
 SPEC = Path(__file__).parent / "specs" / "telnyx-video-rooms.openapi.yaml"
@@ -48,9 +48,7 @@ TELNYX_ORDER = [
 
 
 def patch_room_request() -> dict[str, Any]:
-    schema: dict[str, Any] = yaml.safe_load(SPEC.read_text())["components"]["schemas"][
-        "PatchRoomRequest"
-    ]
+    schema: dict[str, Any] = load_spec(SPEC)["components"]["schemas"]["PatchRoomRequest"]
     return schema
 
 

@@ -38,7 +38,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -53,7 +52,9 @@ from bot.simulator import (
 from tests.openapi_check import (
     deep_object_errors,
     is_nested_deep_object,
+    load_spec,
     nullable,
+    openapi_of,
     schema_errors,
 )
 
@@ -131,9 +132,9 @@ class Specs:
 
 @pytest.fixture(scope="module")
 def specs() -> Specs:
-    document = yaml.safe_load(SPEC_PATH.read_text())
+    document = load_spec(SPEC_PATH)
     tight = _tightened(document)
-    return Specs(document, OpenAPI.from_dict(document), OpenAPI.from_dict(tight), tight)
+    return Specs(document, openapi_of(document), openapi_of(tight), tight)
 
 
 @pytest.fixture
