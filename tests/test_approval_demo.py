@@ -1,71 +1,56 @@
-"""`make demo` walks the whole approval flow: alice asks, bob approves, the room changes and
-the request's message updates in the console (piped input, as a newcomer might script it)."""
+"""`make demo` walks the whole approval flow on either provider: alice asks, bob approves,
+the room changes and the request's message updates in the console. In this process: the
+console as a process is covered by tests/test_demo_console.py."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
+import pytest
 
-from bot.demo import demo_world
-from tests.test_demo_console import demo_argv, demo_env, replies_by_line
+from bot.demo import EXAMPLE_CHANGES, DemoProvider, demo_world
+
+ROOM_LINES = {"signalwire": "Layout", "telnyx": "Webhook URL: "}
+LABELS = {"signalwire": "SignalWire", "telnyx": "Telnyx"}
 
 
-def test_ask_switch_to_the_approver_and_approve(tmp_path: Path) -> None:
+@pytest.mark.parametrize("provider", ["signalwire", "telnyx"])
+async def test_ask_switch_to_the_approver_and_approve(provider: DemoProvider) -> None:
+    change = EXAMPLE_CHANGES[provider]
     lines = [
-        "/rooms update standup max_members=25",
+        f"/rooms update standup {change}",
         "press 1",
         "as bob",
         "press 1",
         "/rooms room standup",
         "as carol",
+        "/rooms conferences",
     ]
-    result = subprocess.run(
-        demo_argv(),
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=demo_env(tmp_path),
-        timeout=120,
-        check=False,
+    replies: list[list[str]] = []
+    async with demo_world(300, lambda text: replies[-1].append(text), provider) as (
+        console,
+        banner,
+    ):
+        assert f"a {LABELS[provider]} simulator (300 sessions" in banner
+        assert f"/rooms update standup {change}" in banner
+        for line in lines:
+            replies.append([])
+            assert await console.handle(line)
+    asked, refused, switched, approved, room, carol, conferences = (
+        "\n".join(reply) for reply in replies
     )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    pairs = replies_by_line(result.stdout)
-    assert [line for line, _ in pairs] == lines
-    replies = [reply for _, reply in pairs]
-    asked = replies[0]
     assert "(message posted to #roomops-approvals)" in asked
     assert "@alice asks to change *standup*" in asked and "[1] Approve   [2] Reject" in asked
     assert "Asked for approval: request" in asked
-    assert "Only approvers can decide room updates (@bob" in replies[1]
-    assert replies[2].startswith("(you are bob now)")
-    approved = replies[3]
+    assert f"` · {LABELS[provider]}" in asked  # the request's provider, as people write it
+    assert "Only approvers can decide room updates (@bob" in refused
+    assert switched.startswith("(you are bob now)")
     assert "(message updated in #roomops-approvals)" in approved
     assert "Approved by @bob" in approved and "and applied" in approved
     assert "(direct message to alice)" in approved
-    assert "Members: cap 25" in replies[4]
-    assert "There is no carol here; try one of: alice, bob." in replies[5]
-
-
-async def test_the_telnyx_demo_walks_the_same_flow_in_telnyxs_words() -> None:
-    # In this process (the flow above already covers the piped console as a process).
-    shown: list[str] = []
-    async with demo_world(300, shown.append, "telnyx") as (console, banner):
-        assert "a Telnyx simulator (300 sessions" in banner
-        assert "/rooms update standup max_participants=25" in banner
-        for line in (
-            "/rooms update standup max_participants=25",
-            "as bob",
-            "press 1",
-            "/rooms room standup",
-            "/rooms conferences",
-        ):
-            shown.append(f"> {line}")
-            assert await console.handle(line)
-    text = "\n".join(shown)
-    assert "Traceback" not in text
-    assert "@alice asks to change *standup*" in text and "Approved by @bob" in text
-    assert "` · Telnyx" in text  # the request's provider, as people write it
-    room = text.split("> /rooms room standup", 1)[1].split("> /rooms conferences", 1)[0]
-    assert "Members: cap 25" in room and "Webhook URL: " in room and "Quality" not in room
-    assert text.rstrip().endswith("Telnyx has no conferences.")
+    assert "Members: cap 25" in room and ROOM_LINES[provider] in room
+    assert "Traceback" not in "\n".join([asked, refused, approved, room, carol, conferences])
+    assert "There is no carol here; try one of: alice, bob." in carol
+    if provider == "telnyx":
+        assert "Quality" not in room
+        assert conferences.rstrip().endswith("Telnyx has no conferences.")
+    else:
+        assert "== Conferences ==" in conferences
