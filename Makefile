@@ -26,8 +26,11 @@ typecheck: $(STAMP)
 # so it gains from more workers than cores.
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (as on CI images): four
 # workers and every Python the tests start would otherwise each compile the whole package.
+# worksteal: each worker starts with a contiguous share (a module's tests, and its module
+# fixtures, mostly stay on one worker) and an idle worker takes from a busy one's queue, so
+# the run does not end waiting on one worker's last long tests.
 unit: $(STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -q -n 4
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -q -n 4 --dist worksteal
 
 test: lint typecheck unit
 
