@@ -4,6 +4,7 @@ commands piped in; and the `demo` command-line options."""
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pty
 import select
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.demo import run_demo
 from bot.demo.console import pick_button
 from bot.demo.render_text import Button
 from bot.settings import Settings
@@ -98,7 +100,10 @@ def test_press_before_any_button_says_so() -> None:
     assert pick_button("5", []) == "There is no button 5; the last reply has no buttons."
 
 
-def test_press_through_piped_stdin(tmp_path: Path) -> None:
+def test_press_through_piped_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The piped console through `run_demo`, in this process (Ctrl-C on piped input below
+    # runs it as a process); its logging set-up would replace the test's own.
+    monkeypatch.setattr("bot.demo.configure_logging", lambda *args, **kwargs: None)
     lines = [
         "/rooms room standup",  # one button: Recent sessions
         "press",
@@ -106,18 +111,16 @@ def test_press_through_piped_stdin(tmp_path: Path) -> None:
         "press",
         "press 9",
     ]
-    result = subprocess.run(
-        demo_argv(),
-        input="".join(f"{line}\n" for line in lines),
-        env=demo_env(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    shown: list[str] = []
+    code = run_demo(
+        session_count=300,
+        stdin=io.StringIO("".join(f"{line}\n" for line in lines)),
+        out=shown.append,
     )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    replies = replies_by_line(result.stdout)
+    assert code == 0
+    output = "\n".join(shown)
+    assert "Traceback" not in output
+    replies = replies_by_line(output)
     assert [line for line, _ in replies] == lines
     assert replies[1][1].startswith("(pressing [1] Recent sessions)\n")
     assert "== Room sessions ==" in replies[1][1]
