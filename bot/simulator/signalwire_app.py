@@ -826,7 +826,10 @@ def authorization_ok(header: str | None, config: SimulatorConfig) -> bool:
     return hmac.compare_digest(decoded.encode(), expected.encode())
 
 
-async def _record(request: web.Request, state: SimulatorState, auth_ok: bool) -> None:
+async def record_request(
+    request: web.Request, requests: list[RecordedRequest], auth_ok: bool
+) -> None:
+    """Keep what a request asked, for tests to read (both simulators)."""
     body: Any | None = None
     if request.can_read_body:
         raw = await request.read()  # cached by aiohttp, so handlers can read it again
@@ -834,7 +837,7 @@ async def _record(request: web.Request, state: SimulatorState, auth_ok: bool) ->
             body = json.loads(raw) if raw else None
         except (json.JSONDecodeError, UnicodeDecodeError):
             body = None
-    state.requests.append(
+    requests.append(
         RecordedRequest(
             method=request.method,
             path=request.path,
@@ -872,7 +875,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         return error_response(404)
     state = _state(request)
     auth_ok = authorization_ok(request.headers.get("Authorization"), state.config)
-    await _record(request, state, auth_ok)
+    await record_request(request, state.requests, auth_ok)
     if state.latency > 0:
         await asyncio.sleep(state.latency)
     fault = state.faults.take(request.method, request.path)

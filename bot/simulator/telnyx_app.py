@@ -44,6 +44,7 @@ from bot.simulator.signalwire_app import (
     format_retry_after,
     is_loopback,
     parse_uuid,
+    record_request,
 )
 from bot.simulator.telnyx_listing import SessionIndex
 from bot.simulator.telnyx_query import (
@@ -415,25 +416,6 @@ def _style(request: web.Request) -> ErrorStyle:
     return "single"
 
 
-async def _record(request: web.Request, state: TelnyxState, auth_ok: bool) -> None:
-    body: Any | None = None
-    if request.can_read_body:
-        raw = await request.read()  # cached by aiohttp, so handlers can read it again
-        try:
-            body = json.loads(raw) if raw else None
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
-    state.requests.append(
-        RecordedRequest(
-            method=request.method,
-            path=request.path,
-            query=dict(request.query),
-            json=body,
-            authorization_ok=auth_ok,
-        )
-    )
-
-
 async def _apply_fault(request: web.Request, fault: Fault) -> web.StreamResponse | None:
     """Play a fault; None means carry on and answer normally (after a stall)."""
     if fault.kind != "status":
@@ -455,7 +437,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         return error_response(404, [_standard_error(404)], "single")
     state = _state(request)
     auth_ok = authorization_ok(request.headers.get("Authorization"), state.config)
-    await _record(request, state, auth_ok)
+    await record_request(request, state.requests, auth_ok)
     if state.latency > 0:
         await asyncio.sleep(state.latency)
     fault = state.faults.take(request.method, request.path)
