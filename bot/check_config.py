@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_provider
+from bot.providers.base import provider_label
 from bot.providers.errors import (
     NotSupported,
     ProviderError,
@@ -37,7 +38,6 @@ SLACK_TIMEOUT_SECONDS = 10.0
 # A check answers in seconds: one retry, not the serving policy's minute of patience.
 CHECK_RETRIES = RetryPolicy(attempts=2, initial_backoff=0.5, max_backoff=1.0, total_seconds=20)
 CHECK_HTTP = HttpSettings(connect_timeout=5.0, read_timeout=10.0)
-PROVIDER_LABELS = {"signalwire": "SignalWire", "telnyx": "Telnyx"}
 
 # Called with keyword overrides that win over the environment (pydantic-settings' rule).
 SettingsLoader = Callable[..., Settings]
@@ -156,7 +156,7 @@ def _provider_url(settings: Settings) -> str:
 
 
 async def _try_provider(settings: Settings, broken: Collection[str]) -> Reached:
-    label = PROVIDER_LABELS[settings.video_provider]
+    label = provider_label(settings.video_provider)
     blocking = provider_needs(settings) & set(broken)
     if blocking:
         return _not_tried(label, blocking)

@@ -166,6 +166,11 @@ class Catalogue:
     equivalents: Mapping[str, str]
     form_note: str | None  # a context line on the form, where the provider has a catch
 
+    @property
+    def example(self) -> str:
+        """The `field=value` that hints show when no particular field is in question."""
+        return self.fields[self.example_field].example
+
 
 SIGNALWIRE = Catalogue(
     name="signalwire",
@@ -306,12 +311,6 @@ def catalogue_for(provider_name: str) -> Catalogue:
     return catalogue
 
 
-def provider_label(name: str) -> str:
-    """How people write a provider named by its VIDEO_PROVIDER value (as requests keep it)."""
-    found = CATALOGUES.get(name)
-    return found.provider if found is not None else name
-
-
 def field_spec(name: str, *, catalogue: Catalogue) -> FieldSpec:
     """The catalogue entry for a field or its alias; FieldRefused for anything else."""
     key = tidy(name).lower()
@@ -378,7 +377,7 @@ def parse_assignments(words: Iterable[str], *, catalogue: Catalogue) -> dict[str
         if not sep:
             raise UsageError(
                 f"`{_echo(word)}` is not a field change: write `field=value`, e.g. "
-                f"`{_example(catalogue, catalogue.example_field)}`.",
+                f"`{catalogue.example}`.",
                 usage(),
             )
         spec = field_spec(key, catalogue=catalogue)
@@ -591,8 +590,8 @@ def _foreign(key: str, shown: str, owner: Catalogue, catalogue: Catalogue) -> Fi
 
 def _example(catalogue: Catalogue, field: str | None) -> str:
     """That field's example, or the catalogue's usual one."""
-    spec = catalogue.fields.get(field or "") or catalogue.fields[catalogue.example_field]
-    return spec.example
+    spec = catalogue.fields.get(field or "")
+    return spec.example if spec is not None else catalogue.example
 
 
 def _refuse(spec: FieldSpec, reason: str) -> NoReturn:

@@ -25,10 +25,10 @@ from bot.approvals.errors import (
     RequestExpired,
     UnknownRequest,
 )
-from bot.approvals.fields import FieldValue, provider_label
+from bot.approvals.fields import FieldValue
 from bot.approvals.model import FINAL, ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
 from bot.approvals.policy import SYSTEM, ApprovalPolicy, mention
-from bot.providers.base import VideoProvider
+from bot.providers.base import VideoProvider, provider_label
 from bot.providers.errors import ProviderError
 from bot.providers.http import RetryPolicy
 from bot.providers.models import Room

@@ -60,13 +60,10 @@ def parse_words(words: list[str], *, catalogue: Catalogue = SIGNALWIRE) -> Comma
         topic = words[1].lower() if len(words) > 1 else None
         return HelpCommand(topic if topic in USAGE else None)
     name, args = words[0].lower(), words[1:]
-    key = tidy(name)
-    if key == "update":
-        return _update(args, catalogue)
-    parser = _PARSERS.get(key)
+    parser = _PARSERS.get(tidy(name))
     if parser is None:
         raise _unknown_command(words[0])
-    return parser(args)
+    return parser(args, catalogue)
 
 
 def _unknown_command(word: str) -> UsageError:
@@ -168,11 +165,10 @@ def _conferences(args: list[str]) -> ConferencesCommand:
 def _update(args: list[str], catalogue: Catalogue) -> UpdateCommand:
     first = tidy(args[0]) if args else ""
     if not first or "=" in first:
-        example = catalogue.fields[catalogue.example_field].example
         raise _bad(
             "update",
             "`/rooms update` needs a room first, then the fields to change, e.g. "
-            f"`/rooms update standup {example}` (or only the room, for a form).",
+            f"`/rooms update standup {catalogue.example}` (or only the room, for a form).",
         )
     ref = _ref("update", first, noun="room")
     fields = parse_assignments(args[1:], catalogue=catalogue)
@@ -260,18 +256,26 @@ def _digest_subscribe(words: list[str]) -> DigestSubscribeCommand:
     return DigestSubscribeCommand(post_time=post_time, timezone=zone)
 
 
-# `update` is parsed apart, with the provider's catalogue; it is listed for help and hints.
-_PARSERS: dict[str, Callable[[list[str]], Command]] = {
-    "sessions": _sessions,
-    "session": _session,
-    "list": _list,
-    "room": _room,
-    "conference": _conference,
-    "conferences": _conferences,
-    "update": lambda args: _update(args, SIGNALWIRE),
-    "approvals": _approvals,
-    "audit": _audit,
-    "digest": _digest,
+Parser = Callable[[list[str], Catalogue], Command]
+
+
+def _any_provider(parser: Callable[[list[str]], Command]) -> Parser:
+    """A subcommand whose words mean the same on every provider."""
+    return lambda args, _catalogue: parser(args)
+
+
+# Only `update` reads the catalogue: the room fields are the provider's.
+_PARSERS: dict[str, Parser] = {
+    "sessions": _any_provider(_sessions),
+    "session": _any_provider(_session),
+    "list": _any_provider(_list),
+    "room": _any_provider(_room),
+    "conference": _any_provider(_conference),
+    "conferences": _any_provider(_conferences),
+    "update": _update,
+    "approvals": _any_provider(_approvals),
+    "audit": _any_provider(_audit),
+    "digest": _any_provider(_digest),
 }
 
 Listing = SessionsCommand | ListRoomsCommand | ConferencesCommand

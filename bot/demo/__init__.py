@@ -17,6 +17,7 @@ from bot.demo.background import BackgroundLoop
 from bot.demo.console import Console
 from bot.demo.history import default_history_path, line_editing
 from bot.logs import configure_logging
+from bot.providers.base import provider_label
 from bot.serve import serve_http
 from bot.settings import Settings
 from bot.simulator import (
@@ -38,7 +39,6 @@ CLOSE_SECONDS = 5.0
 EXIT_INTERRUPTED = 130  # what a shell reports for a process ended by Ctrl-C
 
 DemoProvider = Literal["signalwire", "telnyx"]
-PROVIDER_LABELS: Mapping[DemoProvider, str] = {"signalwire": "SignalWire", "telnyx": "Telnyx"}
 # A change each provider's catalogue takes (bot/approvals/fields.py).
 EXAMPLE_CHANGES: Mapping[DemoProvider, str] = {
     "signalwire": "max_members=25",
@@ -95,7 +95,7 @@ async def demo_world(
             runtime = await open_runtime(settings.model_copy(update=database))
             async with serve_http(runtime, host="127.0.0.1", port=0) as server:
                 banner = BANNER.format(
-                    provider=PROVIDER_LABELS[provider],
+                    provider=provider_label(provider),
                     change=EXAMPLE_CHANGES[provider],
                     sessions=sim.config.session_count,
                     days=sim.config.days,

@@ -18,6 +18,14 @@ from bot.providers.models import Conference, Page, Room, RoomSession
 
 SessionStatus = Literal["in-progress", "completed"]
 MAX_PAGE_SIZE = 1000
+# Each VIDEO_PROVIDER value as people write it (the providers' own `label`).
+PROVIDER_LABELS: Mapping[str, str] = {"signalwire": "SignalWire", "telnyx": "Telnyx"}
+
+
+def provider_label(name: str) -> str:
+    """How people write a provider named by its VIDEO_PROVIDER value (as stored requests
+    keep it); an unknown name as it is."""
+    return PROVIDER_LABELS.get(name, name)
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,9 @@ async def open_update_modal(
 ) -> None:
     trigger = body.get("trigger_id")
     if not isinstance(trigger, str) or not trigger:
-        example = services.catalogue.fields[services.catalogue.example_field].example
         raise UsageError(
             "Slack sent no way to open the form here; type the fields instead, e.g. "
-            f"`/rooms update standup {example}`."
+            f"`/rooms update standup {services.catalogue.example}`."
         )
     opened = await services.client.views_open(trigger_id=trigger, view=loading_view(ref))
     view = opened["view"]

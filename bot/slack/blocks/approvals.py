@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.approvals.fields import provider_label
 from bot.approvals.model import ApprovalRequest, ApprovalStatus, FieldChange, JsonValue
 from bot.approvals.policy import SYSTEM, mention, mentions
+from bot.providers.base import provider_label
 from bot.slack.blocks.context import UTC_ZONE, RenderContext
 from bot.slack.blocks.kit import (
     Block,

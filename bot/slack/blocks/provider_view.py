@@ -16,8 +16,6 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ProviderView:
     name: str  # the VIDEO_PROVIDER value
-    label: str
-    conferences: bool
     room_fields: tuple[str, ...]
     # Shown apart from the field list when set (long text, JSON), named as empty when not.
     room_texts: tuple[str, ...]
@@ -27,8 +25,6 @@ class ProviderView:
 
 SIGNALWIRE_VIEW = ProviderView(
     name="signalwire",
-    label="SignalWire",
-    conferences=True,
     room_fields=(
         "name",
         "id",
@@ -86,8 +82,6 @@ SIGNALWIRE_VIEW = ProviderView(
 # Telnyx's Room and RoomSession (tests/specs/telnyx-video-rooms.openapi.yaml).
 TELNYX_VIEW = ProviderView(
     name="telnyx",
-    label="Telnyx",
-    conferences=False,
     room_fields=(
         "name",
         "id",
