@@ -31,7 +31,7 @@ CHANNEL_RULE: Final = (
 )
 USER_RULE: Final = (
     "a Slack user id: U or W followed by capital letters and digits, e.g. U0123ABCDE "
-    "(in Slack: the person's profile > ⋮ > Copy member ID)"
+    "(in Slack: the person's profile > More > Copy member ID)"
 )
 GROUP_RULE: Final = (
     "a Slack user group id: S followed by capital letters and digits, e.g. S0123ABCDE"
@@ -44,7 +44,12 @@ ROOM_NAME_RULE: Final = "letters, digits, `_` and `-` only, at most 100 characte
 
 # A Retry-After longer than this is nonsense or hostile: no caller waits a day on one.
 MAX_RETRY_AFTER: Final = 86_400.0
-_DELTA_SECONDS: Final = re.compile(r"[0-9]{1,10}")
+# Whole seconds as RFC 9110 says, plus a fraction (the simulators send them so that tests
+# retry quickly). ASCII digits only, and bounded: "1e308", "nan", "inf" and "-1" are not
+# durations.
+_SECONDS: Final = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
+# An HTTP date is about 29 characters; a longer value is not worth handing to the parser.
+_MAX_DATE_CHARS: Final = 64
 
 
 def is_channel_id(value: object) -> bool:
@@ -67,23 +72,72 @@ def is_room_name(value: object) -> bool:
     return isinstance(value, str) and ROOM_NAME.fullmatch(value) is not None
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (RFC 9110: delta-seconds or an HTTP date),
-    at most a day; None for anything else ("nan", "-1", "1e9", garbage)."""
+# -- why a value is not an id -----------------------------------------------------------
+# These words never repeat the value: settings may hold a secret pasted into the wrong
+# variable, and what is said here ends up in a terminal or a log.
+
+
+def channel_id_problem(value: str) -> str | None:
+    """Why `value` is not a channel id, without repeating it; None when it is one."""
+    if is_channel_id(value):
+        return None
+    if value.startswith("#"):
+        return f"a channel name (#…) is not accepted; use {CHANNEL_RULE}"
+    if is_user_id(value):
+        return f"a user id is not a channel id; use {CHANNEL_RULE}"
+    if is_channel_id(value.upper()):
+        return f"Slack ids are written in capitals; use {CHANNEL_RULE}"
+    return f"must be {CHANNEL_RULE}"
+
+
+def user_id_problem(value: str) -> str | None:
+    """Why `value` is not a user id, without repeating it; None when it is one."""
+    if is_user_id(value):
+        return None
+    if is_group_id(value):
+        return (
+            "user groups (S…) are not supported yet: list the members' user ids instead, "
+            f"each {USER_RULE}"
+        )
+    if value.startswith("@"):
+        return f"a name (@…) is not accepted; use {USER_RULE}"
+    if is_channel_id(value):
+        return f"a channel id is not a user id; use {USER_RULE}"
+    if is_user_id(value.upper()):
+        return f"Slack ids are written in capitals; use {USER_RULE}"
+    return f"must be {USER_RULE}"
+
+
+# -- Retry-After -------------------------------------------------------------------------
+
+
+def parse_seconds(value: str | None) -> float | None:
+    """A plain count of seconds (`7`, `0.25`), unbounded above but finite; None for
+    anything else, negative and exponent forms included."""
     if value is None:
         return None
     value = value.strip()
-    if not value:
+    if not _SECONDS.fullmatch(value):
         return None
-    if _DELTA_SECONDS.fullmatch(value):
-        return min(float(value), MAX_RETRY_AFTER)
-    if len(value) > 64:
+    return float(value)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (RFC 9110: delta-seconds or an HTTP date),
+    between 0 and a day; None for anything else ("nan", "inf", "-1", "1e9", garbage)."""
+    seconds = parse_seconds(value)
+    if seconds is not None:
+        return min(seconds, MAX_RETRY_AFTER)
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or len(value) > _MAX_DATE_CHARS:
         return None
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    seconds = (when - (now or datetime.now(UTC))).total_seconds()
     return min(max(0.0, seconds), MAX_RETRY_AFTER)

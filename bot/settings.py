@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.commands.times import HHMM_RULE, ZONE_RULE, find_zone, parse_hhmm
+from bot.ids import channel_id_problem, user_id_problem
 
 Mode = Literal["serve", "socket", "demo", "digest", "check", "migrate"]
 
@@ -28,6 +29,17 @@ def _split_ids(value: object) -> object:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
     return value
+
+
+def _checked_ids(values: tuple[str, ...], problem: Callable[[str], str | None]) -> None:
+    """One line per refused entry, naming its place in the list rather than its value."""
+    lines = []
+    for place, value in enumerate(values, start=1):
+        reason = problem(value)
+        if reason is not None:
+            lines.append(f"entry {place} of {len(values)}: {reason}" if len(values) > 1 else reason)
+    if lines:
+        raise ValueError("\n".join(lines))
 
 
 def _http_url(value: str) -> str:
@@ -87,6 +99,27 @@ class Settings(BaseSettings):
     @classmethod
     def _ids(cls, value: object) -> object:
         return _split_ids(value)
+
+    @field_validator("approval_channel", "digest_channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        _checked_ids((value,), channel_id_problem)
+        return value
+
+    @field_validator("allowed_channels")
+    @classmethod
+    def _channels(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        _checked_ids(values, channel_id_problem)
+        return values
+
+    @field_validator("approvers", "allowed_users", "requesters")
+    @classmethod
+    def _users(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        _checked_ids(values, user_id_problem)
+        return values
 
     @field_validator(
         "signalwire_space",
@@ -215,12 +248,13 @@ class SettingsError(Exception):
 
 
 def describe_validation_error(error: ValidationError) -> list[str]:
-    """One line per field, naming the environment variable; input values are never shown."""
+    """One line per problem, naming the environment variable (a validator may find several
+    in one variable, a line each); input values are never shown."""
     lines = []
     for item in error.errors(include_input=False, include_url=False):
         field = str(item["loc"][0]) if item["loc"] else "settings"
         message = str(item["msg"]).removeprefix("Value error, ")
-        lines.append(f"{field.upper()}: {message}")
+        lines += [f"{field.upper()}: {line}" for line in message.splitlines()]
     return lines
 
 

@@ -218,6 +218,36 @@ async def test_a_refused_value_does_not_block_what_does_not_need_it(
     assert lines[3].startswith("check-config: 1 problem; ")
 
 
+async def test_slack_ids_are_checked_by_slacks_rules_naming_the_variable(
+    environment: pytest.MonkeyPatch, sim: RunningSimulator, slack: RunningSlackStandin
+) -> None:
+    environment.setenv("APPROVAL_CHANNEL", "#room-approvals")
+    environment.setenv("APPROVERS", "U0ALICE001,S0ONCALL01")
+    environment.setenv("DIGEST_CHANNEL", "C0DIGEST01")  # fine: not reported
+    environment.setenv("SIGNALWIRE_BASE_URL", sim.base_url)
+    environment.setenv("SIGNALWIRE_PROJECT_ID", sim.config.project_id)
+    environment.setenv("SIGNALWIRE_API_TOKEN", sim.config.api_token)
+    environment.setenv("SLACK_BOT_TOKEN", "xoxb-roomops-demo")
+    environment.setenv("SLACK_SIGNING_SECRET", "signing-secret")
+    environment.setenv("SLACK_API_URL", slack.api_url)
+    code, lines = await run_from_environment()
+
+    assert code == EXIT_PROBLEMS
+    assert lines[0].startswith(
+        "APPROVAL_CHANNEL: a channel name (#…) is not accepted; use a Slack channel id: "
+    )
+    assert "(in Slack: the channel's name > About > Channel ID)" in lines[0]
+    assert lines[1].startswith(
+        "APPROVERS: entry 2 of 2: user groups (S…) are not supported yet: list the members' "
+        "user ids instead"
+    )
+    # Ids are not what Slack or the provider need: both are still tried.
+    assert lines[2].startswith("ok: SignalWire reached at ")
+    assert lines[3].startswith("ok: Slack reached at ")
+    assert lines[4] == "check-config: 2 problems; fix the lines above and run check-config again"
+    assert not any("room-approvals" in line or "S0ONCALL01" in line for line in lines)
+
+
 async def test_something_that_is_not_slack_is_named_as_the_url(
     sim: RunningSimulator, slack: RunningSlackStandin
 ) -> None:

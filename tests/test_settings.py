@@ -67,16 +67,16 @@ def test_defaults_match_design() -> None:
 
 def test_environment_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SIGNALWIRE_SPACE", "Acme-Video")
-    monkeypatch.setenv("APPROVERS", "U1, U2,,U3 ")
-    monkeypatch.setenv("ALLOWED_CHANNELS", "C1")
+    monkeypatch.setenv("APPROVERS", "U0ALICE001, W0BOB00002,,U0CAROL003 ")
+    monkeypatch.setenv("ALLOWED_CHANNELS", "C0OPS00001")
     monkeypatch.setenv("ALLOW_SELF_APPROVAL", "yes")
     monkeypatch.setenv("DIGEST_TIME", "7:30")
     monkeypatch.setenv("DIGEST_TIMEZONE", "Europe/Berlin")
     monkeypatch.setenv("PORT", "8080")
     settings = load_settings()
     assert settings.signalwire_url == "https://acme-video.signalwire.com"
-    assert settings.approvers == ("U1", "U2", "U3")
-    assert settings.allowed_channels == ("C1",)
+    assert settings.approvers == ("U0ALICE001", "W0BOB00002", "U0CAROL003")
+    assert settings.allowed_channels == ("C0OPS00001",)
     assert settings.allow_self_approval is True
     assert settings.digest_time == time(7, 30)
     assert settings.digest_timezone == "Europe/Berlin"
@@ -91,11 +91,11 @@ def test_base_url_overrides_space(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_dotenv_file_is_read_and_unrelated_keys_ignored(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
-        "SIGNALWIRE_PROJECT_ID=proj-1\nSOMETHING_ELSE=whatever\nAPPROVERS=UA,UB\n"
+        "SIGNALWIRE_PROJECT_ID=proj-1\nSOMETHING_ELSE=whatever\nAPPROVERS=U0ALICE001,U0BOB00002\n"
     )
     settings = load_settings()
     assert settings.signalwire_project_id == "proj-1"
-    assert settings.approvers == ("UA", "UB")
+    assert settings.approvers == ("U0ALICE001", "U0BOB00002")
     assert not hasattr(settings, "something_else")
 
 
@@ -170,6 +170,57 @@ def test_several_problems_give_one_line_each(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(SettingsError) as info:
         load_settings()
     assert sorted(line.split(":")[0] for line in info.value.problems) == ["DIGEST_TIME", "PORT"]
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "expected"),
+    [
+        ("APPROVAL_CHANNEL", "#ops", "a channel name (#…) is not accepted; use a Slack channel id"),
+        ("DIGEST_CHANNEL", "U0ALICE001", "a user id is not a channel id; use a Slack channel id"),
+        ("DIGEST_CHANNEL", "c0ops00001", "Slack ids are written in capitals"),
+        ("ALLOWED_CHANNELS", "ops", "must be a Slack channel id: C, G or D followed by"),
+        ("APPROVERS", "S0ONCALL01", "user groups (S…) are not supported yet: list the members'"),
+        ("REQUESTERS", "@alice", "a name (@…) is not accepted; use a Slack user id"),
+        ("ALLOWED_USERS", "C0OPS00001", "a channel id is not a user id; use a Slack user id"),
+        ("APPROVERS", "U0ALICE001;U0BOB00002", "must be a Slack user id: U or W followed by"),
+    ],
+)
+def test_slack_ids_are_checked_at_start_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    [problem] = info.value.problems
+    assert problem.startswith(f"{var}: {expected}"), problem
+    # Where to look it up, and what one looks like.
+    assert "e.g. C0123ABCDE (in Slack: " in problem or "e.g. U0123ABCDE (in Slack: " in problem
+    assert value.strip() not in problem
+
+
+def test_each_refused_id_in_a_list_is_a_line_naming_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret = "KEY0123456789ABCDEF"  # a provider key pasted into the wrong variable
+    monkeypatch.setenv("APPROVERS", f"U0ALICE001, S0ONCALL01,{secret}")
+    monkeypatch.setenv("ALLOWED_CHANNELS", "C0OPS00001,G0PRIVATE1,D0DIRECT01")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert [line.split(": ", 2)[:2] for line in info.value.problems] == [
+        ["APPROVERS", "entry 2 of 3"],
+        ["APPROVERS", "entry 3 of 3"],
+    ]
+    assert all(secret not in line and "S0ONCALL01" not in line for line in info.value.problems)
+
+
+def test_well_formed_ids_are_kept_as_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APPROVAL_CHANNEL", " G0APPROVE1 ")
+    monkeypatch.setenv("DIGEST_CHANNEL", "C0DIGEST01")
+    monkeypatch.setenv("REQUESTERS", "W0GRID0001")
+    settings = load_settings()
+    assert settings.approval_channel == "G0APPROVE1"
+    assert settings.digest_channel == "C0DIGEST01"
+    assert settings.requesters == ("W0GRID0001",)
 
 
 def test_secrets_are_hidden_in_repr_and_problems(monkeypatch: pytest.MonkeyPatch) -> None:
