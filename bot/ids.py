@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Final
+from typing import Final, TypeGuard
 
 # Slack ids are a type letter and capitals and digits, about 9 to 11 characters today;
 # Slack says they may grow, so the bound is generous but finite.
@@ -40,7 +40,7 @@ GROUP_RULE: Final = (
 # The names `/rooms` can address a room by (and the names a room update may set, so that a
 # renamed room stays reachable): letters, digits, `_` and `-`, at most 100.
 ROOM_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,100}")
-ROOM_NAME_RULE: Final = "letters, digits, `_` and `-` only, at most 100 characters"
+ROOM_NAME_RULE: Final = "letters, digits, `_` and `-`, 1 to 100 characters"
 
 # A Retry-After longer than this is nonsense or hostile: no caller waits a day on one.
 MAX_RETRY_AFTER: Final = 86_400.0
@@ -52,23 +52,23 @@ _SECONDS: Final = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
 _MAX_DATE_CHARS: Final = 64
 
 
-def is_channel_id(value: object) -> bool:
+def is_channel_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and CHANNEL_ID.fullmatch(value) is not None
 
 
-def is_user_id(value: object) -> bool:
+def is_user_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and USER_ID.fullmatch(value) is not None
 
 
-def is_group_id(value: object) -> bool:
+def is_group_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and GROUP_ID.fullmatch(value) is not None
 
 
-def is_team_id(value: object) -> bool:
+def is_team_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and TEAM_ID.fullmatch(value) is not None
 
 
-def is_room_name(value: object) -> bool:
+def is_room_name(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and ROOM_NAME.fullmatch(value) is not None
 
 

@@ -41,6 +41,12 @@ def code(text: object, limit: int = 200) -> str:
     return f"`{escape(raw)}`" if raw.strip() else ""
 
 
+def echo(typed: str, limit: int = 60) -> str:
+    """Typed input quoted back inside a code span: short, unable to close its span (a
+    backtick reads as '), and escaped, so it pings nobody."""
+    return escape(clip(typed.replace("`", "'"), limit))
+
+
 def clip_mrkdwn(text: str, limit: int) -> str:
     """The last guard on composed mrkdwn: cut without splitting an entity or a code span."""
     if len(text) <= limit:

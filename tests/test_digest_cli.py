@@ -136,7 +136,8 @@ async def test_post_once_then_say_so_then_force(
 
 
 WRONG = [
-    (["--channel", "#general"], "--channel must be a Slack channel id such as C0123456789"),
+    (["--channel", "#general"], "--channel: a channel name (#…) is not accepted; use a Slack"),
+    (["--channel", "c0general1"], "--channel: Slack ids are written in capitals; use a Slack"),
     (["--channel", CHANNEL, "--date", "2026-13-01"], "--date must be a date like 2026-11-20"),
     (["--channel", CHANNEL, "--date", "2999-01-01"], "--date 2999-01-01 has not ended yet"),
     (["--date", "2026-11-19"], "digest: no channel: pass --channel C0123456789"),

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import event, example, given, reject
 from hypothesis import strategies as st
 
-from bot.commands.grammar import NAME_PATTERN, STATUSES, Listing, parse, parse_words, unparse
+from bot.commands.grammar import STATUSES, Listing, parse, parse_words, unparse
 from bot.commands.model import (
     MAX_LIMIT,
     Command,
@@ -25,6 +25,7 @@ from bot.commands.model import (
     SessionsCommand,
     UsageError,
 )
+from bot.ids import ROOM_NAME
 from bot.providers.base import SessionQuery
 from bot.providers.paging import MAX_CURSOR_LENGTH, PageToken
 from bot.slack.blocks.kit import BUTTON_VALUE_LIMIT
@@ -46,7 +47,7 @@ LONG_TEXT = st.builds(
 )
 
 UUIDS = st.uuids().map(str)
-NAMES = st.from_regex(NAME_PATTERN, fullmatch=True)
+NAMES = st.from_regex(ROOM_NAME, fullmatch=True)
 # Fixed offsets to the minute, as RFC 3339 writes them.
 OFFSETS = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m)))
 MOMENTS = st.one_of(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.commands.model import UsageError
@@ -14,7 +12,6 @@ from bot.providers.errors import (
     RateLimited,
     Unauthorized,
 )
-from bot.providers.http import parse_retry_after
 from bot.providers.models import Page, RoomSession
 from bot.providers.paging import MAX_CURSOR_LENGTH, PageToken, iterate_pages, next_page_token
 from bot.providers.signalwire import parse_signalwire_errors
@@ -118,16 +115,6 @@ def test_cursors_of_the_wrong_shape_are_refused(cursor: str) -> None:
 def test_cursors_round_trip() -> None:
     for token in (PageToken("PTab-_.~="), PageToken("PTx", 3), PageToken("P" * 1000, 0)):
         assert PageToken.from_cursor(token.cursor()) == token
-
-
-def test_retry_after_seconds_and_http_dates() -> None:
-    now = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
-    assert parse_retry_after("7") == 7.0
-    assert parse_retry_after("1.5") == 1.5
-    assert parse_retry_after("Fri, 20 Nov 2026 12:00:30 GMT", now=now) == 30.0
-    assert parse_retry_after("Fri, 20 Nov 2026 11:00:00 GMT", now=now) == 0.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
 
 
 def test_signalwire_error_bodies() -> None:

@@ -606,6 +606,28 @@ def test_x_ratelimit_reset_counts_only_for_a_429_without_retry_after() -> None:
     assert retry_after_header(_answer(429, **{"x-ratelimit-reset": "7"})) is None
 
 
+@pytest.mark.parametrize(
+    ("reset", "waited"),
+    [
+        ("nan", None),
+        ("inf", None),
+        ("-5", None),
+        ("1e308", None),
+        ("garbage", None),
+        ("Fri, 20 Nov 2026 12:00:30 GMT", None),  # not a form Telnyx sends here
+        ("999999999999", 86_400.0),  # an instant centuries away: a day at most
+        ("1000000000", 0.0),  # an instant long past: go now
+    ],
+)
+def test_hostile_x_ratelimit_reset_is_never_a_wait_beyond_a_day(
+    reset: str, waited: float | None
+) -> None:
+    assert telnyx_retry_after(_answer(429, **{"x-ratelimit-reset": reset})) == waited
+    # A hostile Retry-After beside it is not read either; the reset is, as without one.
+    hostile = {"Retry-After": "1e308", "x-ratelimit-reset": reset}
+    assert telnyx_retry_after(_answer(429, **hostile)) == waited
+
+
 async def test_a_429_waits_for_x_ratelimit_reset_then_succeeds(
     connect: Callable[..., TelnyxProvider],
 ) -> None:

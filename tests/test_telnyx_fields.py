@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from bot.approvals.diff import changes_for, current_value, current_values, plan_apply
 from bot.approvals.fields import (
     CATALOGUES,
-    ROOM_NAME_PATTERN,
     SIGNALWIRE,
     TELNYX,
     Catalogue,
@@ -27,8 +26,10 @@ from bot.approvals.fields import (
     parse_value,
 )
 from bot.approvals.model import FieldChange
-from bot.commands.grammar import NAME_PATTERN
-from bot.commands.model import UsageError
+from bot.commands.grammar import parse_words
+from bot.commands.model import RoomCommand, UsageError
+from bot.ids import ROOM_NAME
+from bot.providers.ids import is_uuid
 from bot.providers.models import Room
 from bot.providers.telnyx import map_room
 from bot.slack.blocks.update_form import LABELS, as_text, form_view, read_submission
@@ -83,9 +84,29 @@ def test_the_fields_are_the_specs_patch_room_request() -> None:
     assert not TELNYX.fields["unique_name"].clearable
 
 
-def test_room_names_follow_the_grammars_rule() -> None:
-    assert ROOM_NAME_PATTERN.pattern == NAME_PATTERN.pattern
-    assert ROOM_NAME_PATTERN.flags == NAME_PATTERN.flags
+@given(
+    st.one_of(
+        st.from_regex(ROOM_NAME, fullmatch=True),
+        st.text(alphabet=st.sampled_from("aZ09_-.́ 　٣ß\n#`<@"), max_size=110),
+    )
+)
+def test_a_room_renamed_by_update_can_still_be_named_in_rooms_room(name: str) -> None:
+    # The grammar and the update's name field ask the same rule: a rename that succeeds
+    # never leaves a room `/rooms room NAME` cannot find, and a name the grammar finds
+    # rooms by is a name a room may be given.
+    try:
+        renamed: FieldValue | None = parse_value(TELNYX.fields["unique_name"], name)
+    except FieldRefused:
+        renamed = None
+    try:
+        found = parse_words(["room", name.strip()], catalogue=TELNYX)
+    except UsageError:
+        found = None
+    if renamed is None:
+        assert found is None, name
+    else:
+        assert isinstance(renamed, str)
+        assert found == RoomCommand(renamed.lower() if is_uuid(renamed) else renamed), name
 
 
 def test_catalogues_by_provider_name() -> None:

@@ -25,8 +25,9 @@ from bot.approvals.model import JsonValue
 from bot.commands.model import UsageError
 from bot.commands.usage import USAGE
 from bot.commands.words import tidy
+from bot.ids import ROOM_NAME, ROOM_NAME_RULE
 from bot.suggest import closest
-from bot.text import clip, escape
+from bot.text import echo
 
 FieldKind = Literal["text", "integer", "choice", "time", "flag", "json", "url"]
 # What a field holds once parsed: a string (text, choice, time, url), an int, a bool, an
@@ -52,10 +53,6 @@ QUALITIES: tuple[str, ...] = ("720p", "1080p")
 META_MAX_CHARS = 2000
 TRUE_WORDS = frozenset({"true", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "no", "off"})
-# Must stay equal to NAME_PATTERN in bot/commands/grammar.py (a test checks): a room renamed
-# to anything else could no longer be named in `/rooms room NAME`. Not imported from there,
-# since the grammar imports this module.
-ROOM_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 URL_MAX_CHARS = 2000
 URL_SCHEMES = ("http", "https")
 
@@ -117,13 +114,10 @@ def _flag(name: str) -> FieldSpec:
 
 
 def _room_name(name: str, example: str) -> FieldSpec:
-    rule = (
-        "a room name: letters, digits, `_` and `-`, 1 to 100 characters "
-        "(so `/rooms room NAME` can find it)"
-    )
-    return FieldSpec(
-        name, "text", rule, example, max_length=100, min_length=1, pattern=ROOM_NAME_PATTERN
-    )
+    # The rule `/rooms room NAME` finds rooms by: a room renamed to anything else could no
+    # longer be named.
+    rule = f"a room name: {ROOM_NAME_RULE} (so `/rooms room NAME` can find it)"
+    return FieldSpec(name, "text", rule, example, max_length=100, min_length=1, pattern=ROOM_NAME)
 
 
 def _url(name: str, example: str, *, empty_means: str = "") -> FieldSpec:
@@ -317,7 +311,7 @@ def field_spec(name: str, *, catalogue: Catalogue) -> FieldSpec:
     spec = catalogue.fields.get(catalogue.aliases.get(key, key))
     if spec is not None:
         return spec
-    shown = _echo(name)
+    shown = echo(name)
     if key in catalogue.read_only:
         raise FieldRefused(
             key,
@@ -376,7 +370,7 @@ def parse_assignments(words: Iterable[str], *, catalogue: Catalogue) -> dict[str
         key, sep, raw = word.partition("=")
         if not sep:
             raise UsageError(
-                f"`{_echo(word)}` is not a field change: write `field=value`, e.g. "
+                f"`{echo(word)}` is not a field change: write `field=value`, e.g. "
                 f"`{catalogue.example}`.",
                 usage(),
             )
@@ -456,7 +450,7 @@ def _parse_text(spec: FieldSpec, raw: str) -> str:
             f"`{spec.name}` is {len(value)} characters long; it must be {spec.rule}.",
         )
     if spec.pattern is not None and not spec.pattern.fullmatch(value):
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` is not.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` is not.")
     return value
 
 
@@ -472,25 +466,25 @@ def _parse_url(spec: FieldSpec, raw: str) -> FieldValue:
         _refuse(
             spec,
             f"`{spec.name}` must be {spec.rule}, without spaces, quotes or angle brackets; "
-            f"`{_echo(value)}` has some.",
+            f"`{echo(value)}` has some.",
         )
     scheme = _URL_SCHEME.match(value)
     if scheme is None:
         # Telnyx needs the scheme, and a bare host is the usual slip: offer it with one.
-        guess = _echo("https://" + value.lstrip("/"))
+        guess = echo("https://" + value.lstrip("/"))
         _refuse(
             spec,
             f"`{spec.name}` needs a scheme: it must be {spec.rule}. Did you mean `{guess}`?",
         )
     if scheme[1].lower() not in URL_SCHEMES:
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not a `{_echo(scheme[1])}` URL.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not a `{echo(scheme[1])}` URL.")
     try:
         parts = urlsplit(value)
         host, _port = parts.hostname, parts.port  # `port` checks the port is a number
     except ValueError:
         host = None
     if not host:
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` has no valid host.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` has no valid host.")
     return value
 
 
@@ -502,7 +496,7 @@ def _unwrap_link(text: str) -> str:
 
 def _parse_integer(spec: FieldSpec, value: str) -> int:
     if not _WHOLE_NUMBER.fullmatch(value):
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{_echo(value)}`.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{echo(value)}`.")
     number = int(value)
     if not spec.low <= number <= spec.high:
         _refuse(spec, f"`{spec.name}` must be {spec.rule}, not {number}.")
@@ -515,7 +509,7 @@ def _parse_choice(spec: FieldSpec, value: str) -> str:
         return folded
     guesses = closest(folded, spec.choices)
     hint = f" Did you mean `{guesses[0]}`?" if guesses else ""
-    _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` is not one.{hint}")
+    _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` is not one.{hint}")
 
 
 def _parse_flag(spec: FieldSpec, value: str) -> bool:
@@ -524,13 +518,13 @@ def _parse_flag(spec: FieldSpec, value: str) -> bool:
         return True
     if folded in FALSE_WORDS:
         return False
-    _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{_echo(value)}`.")
+    _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{echo(value)}`.")
 
 
 def _parse_time(spec: FieldSpec, value: str) -> str:
     moment = parse_instant(value)
     if moment is None:
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` is not.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` is not.")
     return format_instant(moment)
 
 
@@ -596,8 +590,3 @@ def _example(catalogue: Catalogue, field: str | None) -> str:
 
 def _refuse(spec: FieldSpec, reason: str) -> NoReturn:
     raise FieldRefused(spec.name, reason, spec.example)
-
-
-def _echo(value: str) -> str:
-    # Echoed input stays short, cannot leave its code span, and pings nobody.
-    return escape(clip(value.replace("`", "'"), 60))

@@ -7,15 +7,14 @@ nobody to decide or nowhere to ask, so updates are off and the refusal names the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.approvals.errors import NotAnApprover, NotARequester, UpdatesDisabled
+from bot.ids import is_user_id
 
 SYSTEM = "roomops"  # the actor of steps nobody clicked (posting, expiry, resuming)
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 MENTIONED = 5
 
 
@@ -81,7 +80,7 @@ class ApprovalPolicy:
 
 def mention(user: str | None) -> str:
     """A user as Slack shows them; anything not shaped like a user id is shown as text."""
-    if user and _USER_ID.match(user):
+    if is_user_id(user):
         return f"<@{user}>"
     return "someone"
 

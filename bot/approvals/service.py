@@ -36,7 +36,7 @@ from bot.references import new_reference
 from bot.services.reads import ReadService
 from bot.store.audit import AuditEvent, NewAuditEvent
 from bot.store.store import Store
-from bot.text import escape
+from bot.text import clip, escape
 
 log = logging.getLogger("bot.approvals")
 
@@ -460,8 +460,4 @@ def _decided_word(status: ApprovalStatus) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    return _clip(str(exc) or type(exc).__name__)
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= REASON_LIMIT else text[: REASON_LIMIT - 1] + "…"
+    return clip(str(exc) or type(exc).__name__, REASON_LIMIT)

@@ -5,7 +5,6 @@ Nothing here does I/O: a refused command costs no provider call.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
@@ -34,16 +33,15 @@ from bot.commands.model import (
 from bot.commands.times import HHMM_RULE, find_zone, looks_like_hhmm, parse_hhmm, zone_guesses
 from bot.commands.usage import USAGE
 from bot.commands.words import split_words, tidy
+from bot.ids import ROOM_NAME_RULE, is_room_name
 from bot.providers.base import RoomQuery, SessionQuery, SessionStatus
 from bot.providers.ids import is_uuid
 from bot.suggest import closest
-from bot.text import clip, escape
+from bot.text import echo
 
 W = TypeVar("W", datetime, Moment)
 
 STATUSES: tuple[SessionStatus, ...] = ("in-progress", "completed")
-# SignalWire room names: A-Za-z0-9_- and at most 100 characters.
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 MAX_MATCH_LENGTH = 100
 # Options whose values are free text: everything else is an id, a name, a number or a
 # date, pasted as often as typed, so code-span backticks and punctuation are dropped.
@@ -70,11 +68,11 @@ def _unknown_command(word: str) -> UsageError:
     guesses = closest(tidy(word), list(_PARSERS))
     if guesses:
         return UsageError(
-            f"`{_clip(word)}` is not a /rooms command. Did you mean `{guesses[0]}`?",
+            f"`{echo(word)}` is not a /rooms command. Did you mean `{guesses[0]}`?",
             USAGE[guesses[0]],
         )
     return UsageError(
-        f"`{_clip(word)}` is not a /rooms command. Commands: "
+        f"`{echo(word)}` is not a /rooms command. Commands: "
         + ", ".join(f"`{name}`" for name in _PARSERS)
         + ".",
         "/rooms help",
@@ -89,7 +87,7 @@ def _sessions(args: list[str]) -> SessionsCommand:
     )
     room_id = options.get("room_id")
     if room_id is not None and not is_uuid(room_id):
-        raise _bad("sessions", f"room_id must be a room UUID, not `{_clip(room_id)}`.")
+        raise _bad("sessions", f"room_id must be a room UUID, not `{echo(room_id)}`.")
     room = options.get("room")
     if room is not None:
         _require_name("sessions", "room", room)
@@ -99,7 +97,7 @@ def _sessions(args: list[str]) -> SessionsCommand:
         if status not in STATUSES:
             raise _bad(
                 "sessions",
-                f"status must be `in-progress` or `completed`, not `{_clip(options['status'])}`.",
+                f"status must be `in-progress` or `completed`, not `{echo(options['status'])}`.",
             )
     match = options.get("match")
     if match is not None:
@@ -125,7 +123,7 @@ def _session(args: list[str]) -> SessionCommand:
     if not is_uuid(value):
         raise _bad(
             "session",
-            f"`{_clip(value)}` is not a session id: expected a UUID such as "
+            f"`{echo(value)}` is not a session id: expected a UUID such as "
             "`3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a` (copy it from `/rooms sessions`).",
         )
     return SessionCommand(session_id=value.lower())
@@ -179,7 +177,7 @@ def _approvals(args: list[str]) -> ApprovalsCommand:
     extra = [tidy(arg) for arg in args if tidy(arg)]
     if extra:
         raise _bad(
-            "approvals", f"`/rooms approvals` takes nothing more; remove `{_clip(extra[0], 30)}`."
+            "approvals", f"`/rooms approvals` takes nothing more; remove `{echo(extra[0], 30)}`."
         )
     return ApprovalsCommand()
 
@@ -187,7 +185,7 @@ def _approvals(args: list[str]) -> ApprovalsCommand:
 def _audit(args: list[str]) -> AuditCommand:
     rooms = [tidy(arg) for arg in args if "=" not in arg and tidy(arg)]
     if len(rooms) > 1:
-        extra = _clip(rooms[1], 30)
+        extra = echo(rooms[1], 30)
         raise _bad("audit", f"`/rooms audit` takes one room at most; remove `{extra}`.")
     options = _options("audit", [arg for arg in args if "=" in arg], allowed=("limit",))
     room = _ref("audit", rooms[0], noun="room") if rooms else None
@@ -203,13 +201,13 @@ def _digest(args: list[str]) -> Command:
         if len(words) > 1:
             raise _bad(
                 "digest",
-                f"`/rooms digest unsubscribe` takes nothing more; remove `{_clip(words[1], 30)}`.",
+                f"`/rooms digest unsubscribe` takes nothing more; remove `{echo(words[1], 30)}`.",
             )
         return DigestUnsubscribeCommand()
     if len(words) > 1:
         raise _bad(
             "digest",
-            f"`/rooms digest` takes one date at most; remove `{_clip(words[1], 30)}`.",
+            f"`/rooms digest` takes one date at most; remove `{echo(words[1], 30)}`.",
         )
     if action is None or action == "yesterday":
         return DigestCommand()
@@ -221,7 +219,7 @@ def _digest(args: list[str]) -> Command:
     hint = f" Did you mean `{guesses[0]}`?" if guesses else ""
     raise _bad(
         "digest",
-        f"`{_clip(words[0])}` is not a date: type one like 2026-11-20, or `subscribe` / "
+        f"`{echo(words[0])}` is not a date: type one like 2026-11-20, or `subscribe` / "
         f"`unsubscribe`.{hint}",
     )
 
@@ -235,12 +233,12 @@ def _digest_subscribe(words: list[str]) -> DigestSubscribeCommand:
                 raise _bad("digest", "Give the time once, e.g. `/rooms digest subscribe 09:00`.")
             post_time = parse_hhmm(word)
             if post_time is None:
-                raise _bad("digest", f"`{_clip(word)}` is not a time: use {HHMM_RULE}.")
+                raise _bad("digest", f"`{echo(word)}` is not a time: use {HHMM_RULE}.")
             continue
         if zone is not None:
             raise _bad(
                 "digest",
-                f"Give one time zone; remove `{_clip(word, 30)}`. "
+                f"Give one time zone; remove `{echo(word, 30)}`. "
                 "E.g. `/rooms digest subscribe 09:00 Europe/Berlin`.",
             )
         zone = find_zone(word)
@@ -252,7 +250,7 @@ def _digest_subscribe(words: list[str]) -> DigestSubscribeCommand:
                 else " Time zones are IANA names such as `UTC`, `Europe/Berlin` or "
                 "`America/New_York`."
             )
-            raise _bad("digest", f"`{_clip(word)}` is not a time zone.{hint}")
+            raise _bad("digest", f"`{echo(word)}` is not a time zone.{hint}")
     return DigestSubscribeCommand(post_time=post_time, timezone=zone)
 
 
@@ -322,12 +320,12 @@ def _options(command: str, args: list[str], *, allowed: tuple[str, ...]) -> dict
         if not sep:
             raise _bad(
                 command,
-                f"`{_clip(arg)}` is not an option here: options look like {_option_list(allowed)}.",
+                f"`{echo(arg)}` is not an option here: options look like {_option_list(allowed)}.",
             )
         if key not in allowed:
             raise _bad(
                 command,
-                f"Unknown option `{_clip(key)}` for `/rooms {command}`. "
+                f"Unknown option `{echo(key)}` for `/rooms {command}`. "
                 f"Options: {_option_list(allowed)}.",
             )
         if key in options:
@@ -345,7 +343,7 @@ def _positional(command: str, args: list[str], what: str) -> list[str]:
     if not args:
         raise _bad(command, f"`/rooms {command}` needs {what}.")
     if len(args) > 1:
-        extra = " ".join(_clip(a, 30) for a in args[1:])
+        extra = " ".join(echo(a, 30) for a in args[1:])
         raise _bad(command, f"`/rooms {command}` takes only {what}; remove `{extra}`.")
     return args
 
@@ -353,21 +351,20 @@ def _positional(command: str, args: list[str], what: str) -> list[str]:
 def _ref(command: str, value: str, *, noun: str | None = None) -> str:
     if is_uuid(value):
         return value.lower()
-    if NAME_PATTERN.match(value):
+    if is_room_name(value):
         return value
     noun = noun or command
     raise _bad(
         command,
-        f"`{_clip(value)}` is neither a {noun} UUID nor a {noun} name "
-        "(names use letters, digits, `_` and `-`, up to 100 characters).",
+        f"`{echo(value)}` is neither a {noun} UUID nor a {noun} name (names use {ROOM_NAME_RULE}).",
     )
 
 
 def _require_name(command: str, key: str, value: str) -> None:
-    if not NAME_PATTERN.match(value):
+    if not is_room_name(value):
         raise _bad(
             command,
-            f"{key} must be a room name (letters, digits, `_` and `-`), not `{_clip(value)}`. "
+            f"{key} must be a room name ({ROOM_NAME_RULE}), not `{echo(value)}`. "
             "To search part of a name, use match=TEXT.",
         )
 
@@ -416,7 +413,7 @@ def _when_option(
         raise _bad(
             command,
             f"{key} must be a date like 2026-01-31 or a time like {time_hint}, "
-            f"not `{_clip(value)}`.",
+            f"not `{echo(value)}`.",
         )
     return parsed
 
@@ -498,9 +495,3 @@ def _example(key: str) -> str:
         "created_before": "created_before=2026-02-01",
     }
     return f"`{examples.get(key, key + '=VALUE')}`"
-
-
-def _clip(value: str, length: int = 60) -> str:
-    # Echoed input stays short, cannot break out of its inline code span, and is escaped
-    # like every echo (the messages are mrkdwn).
-    return escape(clip(value.replace("`", "'"), length))

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from bot.demo.render_text import Button, no_such_button, render_message
+from bot.ids import CHANNEL_ID, USER_ID
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
 
@@ -36,8 +37,8 @@ _SHOWN_CALLS = frozenset(
     }
 )
 _NUMBER = re.compile(r"\[?([0-9]+)\]?")
-_MENTION = re.compile(r"@([UW][A-Z0-9]{2,30})\b")
-_CHANNEL_ID = re.compile(r"#([CG][A-Z0-9]{2,30})\b")
+_MENTION = re.compile(rf"@({USER_ID.pattern})\b")
+_CHANNEL_ID = re.compile(rf"#({CHANNEL_ID.pattern})\b")
 
 
 def pick_button(which: str, buttons: Sequence[Button]) -> tuple[int, Button] | str:

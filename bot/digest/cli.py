@@ -8,7 +8,6 @@ the database failed.
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from bot.app import SLACK_TIMEOUT_SECONDS, build_provider, build_web_client
 from bot.digest.days import previous_day
 from bot.digest.render import render_digest_text
 from bot.digest.service import CANNOT_POST, DigestService, PostOutcome, PostStatus
+from bot.ids import channel_id_problem
 from bot.logs import configure_logging
 from bot.providers.errors import NotSupported, ProviderError
 from bot.settings import Settings, load_settings, settings_for
@@ -33,7 +33,6 @@ from bot.store.urls import is_sqlite, normalise_database_url
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{8,}$")
 
 
 @dataclass(frozen=True)
@@ -99,11 +98,9 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
     channel = args.channel.strip() if args.channel else settings.digest_channel
     if channel is None and not args.dry_run:
         raise _Refused("digest: no channel: pass --channel C0123456789, or set DIGEST_CHANNEL")
-    if channel is not None and not _CHANNEL_ID.match(channel):
-        raise _Refused(
-            f"--channel must be a Slack channel id such as C0123456789 (not a #name), "
-            f"got {channel[:40]!r}"
-        )
+    problem = None if channel is None else channel_id_problem(channel)
+    if problem is not None:
+        raise _Refused(f"--channel: {problem}")
     asked = _date(args.date)  # before anything is opened: a typo costs nothing
     url = normalise_database_url(settings.database_url)
     store = await open_store(url, migrate_first=is_sqlite(url))

@@ -41,6 +41,7 @@ from typing import Any, Final
 import httpx
 from cachetools import TTLCache
 
+from bot.ids import MAX_RETRY_AFTER, parse_seconds
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
 from bot.providers.errors import FieldError, Invalid, NotFound, NotSupported, ProviderUnavailable
 from bot.providers.filters import names_match
@@ -50,7 +51,6 @@ from bot.providers.http import (
     ProviderHttp,
     RetryPolicy,
     build_client,
-    parse_retry_after,
     retry_after_header,
 )
 from bot.providers.ids import is_uuid
@@ -128,10 +128,11 @@ def telnyx_retry_after(response: httpx.Response) -> float | None:
     waited = retry_after_header(response)
     if waited is not None or response.status_code != 429:
         return waited
-    reset = parse_retry_after(response.headers.get("x-ratelimit-reset"))
+    # Seconds until the reset, or (large enough to be one) the moment of it, as Unix time.
+    reset = parse_seconds(response.headers.get("x-ratelimit-reset"))
     if reset is not None and reset >= _EPOCH_SECONDS:
-        return max(0.0, reset - datetime.now(UTC).timestamp())
-    return reset
+        reset = reset - datetime.now(UTC).timestamp()
+    return None if reset is None else min(max(0.0, reset), MAX_RETRY_AFTER)
 
 
 def local_filters(query: SessionQuery | RoomQuery) -> tuple[str, ...]:

@@ -23,7 +23,6 @@ import ipaddress
 import json
 import logging
 import mimetypes
-import re
 import secrets
 import time
 import uuid
@@ -35,6 +34,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import WSCloseCode, WSMsgType, web
+
+from bot.ids import is_channel_id
 
 __all__ = [
     "BOT_ID",
@@ -75,10 +76,15 @@ SEEDED_CHANNELS: dict[str, str] = {
 # Form-encoded callers send these as JSON strings; decoding them here means tests see the
 # same shapes whichever encoding the client chose.
 _JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
-# Shaped like a Slack channel id: accepted without registration so a demo or test can
-# configure any APPROVAL_CHANNEL/DIGEST_CHANNEL without seeding it first.
-_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,}$")
 _MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+
+def _unseeded_channel(value: object) -> bool:
+    """Shaped like a Slack channel id: accepted without registration so a demo or test can
+    configure any APPROVAL_CHANNEL/DIGEST_CHANNEL without seeding it first. A direct
+    message exists only with its user, so a D id must have been seeded."""
+    return is_channel_id(value) and not value.startswith("D")
+
 
 # What Slack pushes over a Socket Mode connection (besides hello and disconnect).
 SOCKET_ENVELOPE_TYPES = ("slash_commands", "interactive", "events_api")
@@ -628,7 +634,7 @@ class RunningSlackStandin:
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id = args.get("channel")
         channel = self.channels.get(str(channel_id)) if channel_id else None
-        if channel is None and isinstance(channel_id, str) and _CHANNEL_ID.match(channel_id):
+        if channel is None and _unseeded_channel(channel_id):
             channel = self._resolve_channel(channel_id)
         if channel is None:
             raise _Refusal("channel_not_found")
@@ -688,7 +694,7 @@ class RunningSlackStandin:
             dm_id = "D" + value[1:]
             self.channels.setdefault(dm_id, _channel(dm_id, None, im_user=value))
             return self.channels[dm_id]
-        if _CHANNEL_ID.match(value):
+        if _unseeded_channel(value):
             self.add_channel(value, value.lower(), is_private=value.startswith("G"))
             return self.channels[value]
         raise _Refusal("channel_not_found")

@@ -15,6 +15,7 @@ from bot.digest.errors import DigestRefused
 from bot.digest.render import render_digest
 from bot.digest.scheduler import daily_trigger
 from bot.digest.service import CANNOT_POST, DigestService, Target
+from bot.ids import is_user_id
 from bot.slack.blocks.kit import Reply, context, section
 from bot.slack.services import Services
 from bot.store.digests import Subscription
@@ -176,7 +177,7 @@ async def _announce(
 
 
 def _mention(user: str) -> str:
-    return f"<@{user}>" if user.isalnum() else "Someone"
+    return f"<@{user}>" if is_user_id(user) else "Someone"
 
 
 def _day_text(moment: datetime) -> str:

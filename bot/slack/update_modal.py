@@ -5,7 +5,6 @@ taken down the same path as typed fields."""
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from bot.approvals.diff import current_values
 from bot.approvals.fields import Catalogue, parse_form
 from bot.approvals.service import ApprovalService
 from bot.commands.model import UsageError
+from bot.ids import is_channel_id
 from bot.providers.errors import ProviderError
 from bot.providers.ids import is_uuid
 from bot.slack.blocks.kit import Reply
@@ -27,7 +27,6 @@ from bot.slack.buttons import ButtonRefused, ButtonSigner
 from bot.slack.errors import describe_failure
 from bot.slack.services import Services
 
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,30}$")
 NOTHING_CHANGED = "Change at least one field, or press Cancel."
 
 
@@ -82,7 +81,7 @@ def read_target(signer: ButtonSigner, metadata: object) -> FormTarget:
     room, channel = data["room"], data["channel"]
     if not isinstance(room, str) or not is_uuid(room):
         raise ButtonRefused()
-    if channel is not None and not (isinstance(channel, str) and _CHANNEL_ID.match(channel)):
+    if channel is not None and not is_channel_id(channel):
         raise ButtonRefused()
     return FormTarget(room_id=room, channel=channel)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.approvals.model import ApprovalRequest, ApprovalStatus, FieldChange, JsonValue
 from bot.approvals.policy import SYSTEM, mention, mentions
+from bot.ids import is_channel_id
 from bot.providers.base import provider_label
 from bot.slack.blocks.context import UTC_ZONE, RenderContext
 from bot.slack.blocks.kit import (
@@ -100,7 +101,7 @@ def render_request(
 
 def render_requested(request: ApprovalRequest, *, channel: str, link: str | None) -> Reply:
     """The requester's confirmation: the id, where the request went, and how to follow it."""
-    where = f"<#{channel}>" if _is_channel_id(channel) else "the approval channel"
+    where = f"<#{channel}>" if is_channel_id(channel) else "the approval channel"
     shown = f"<{link}|the request> in {where}" if link else f"the request in {where}"
     text = (
         f":outbox_tray: Asked for approval: request {code(request.id)} to change "
@@ -295,7 +296,7 @@ def _confirmed(
 ) -> Block:
     dialog: Block = {
         "title": {"type": "plain_text", "text": title[:100]},
-        "text": {"type": "mrkdwn", "text": _clip(text, CONFIRM_TEXT_LIMIT)},
+        "text": {"type": "mrkdwn", "text": clip_mrkdwn(text, CONFIRM_TEXT_LIMIT)},
         "confirm": {"type": "plain_text", "text": confirm[:30]},
         "deny": {"type": "plain_text", "text": "Cancel"},
     }
@@ -378,11 +379,3 @@ def _raw(value: JsonValue) -> str:
 
 def _confirm_name(request: ApprovalRequest) -> str:
     return bold(request.room_name, 60) or "the room"
-
-
-def _clip(text: str, limit: int) -> str:
-    return clip_mrkdwn(text, limit)
-
-
-def _is_channel_id(value: str) -> bool:
-    return value[:1] in ("C", "G") and value.isalnum() and value.isupper()
