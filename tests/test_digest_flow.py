@@ -18,6 +18,7 @@ import pytest
 
 from bot.digest.days import day_window
 from bot.simulator import AnySimulator, RunningSimulator, RunningTelnyxSimulator
+from bot.simulator.faults import Fault
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.store import Store
 from tests.conftest import ON_BOTH_PROVIDERS
@@ -192,6 +193,36 @@ async def test_a_missed_digest_is_caught_up_within_the_grace_period_only(
     ]
     assert len(skipped) == 1, skipped  # said once, not at every refresh
     assert "C0LATE0001 on 2026-11-19" in skipped[0]
+
+
+@pytest.mark.parametrize(("status", "kind"), [(401, "Unauthorized"), (400, "Invalid")])
+async def test_a_provider_refusal_is_one_warning_line_and_a_later_try(
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    kind: str,
+) -> None:
+    sim.faults.add(Fault(kind="status", status=status, times=1000))
+    caplog.set_level(logging.INFO, logger="bot.digest.scheduler")
+    clock = Clock(DUE + timedelta(seconds=10))
+    async with running_bot(sim, slack, {"clock": clock, **FAST}, digest_channel=DIGESTS) as bot:
+        await wait_until(lambda: any("not posted" in r.getMessage() for r in caplog.records))
+        await settle(bot)
+        failed = [r for r in caplog.records if "not posted" in r.getMessage()]
+        assert len(failed) == 1, failed  # not once per refresh
+        [record] = failed
+        assert record.levelno == logging.WARNING and not record.exc_info
+        assert record.getMessage() == (
+            f"the digest for {DIGESTS} on 2026-11-19 was not posted (SignalWire: {kind} "
+            f"(HTTP {status})); next try in 10 minutes"
+        )
+        assert posts(slack, DIGESTS) == []
+        # The provider is back: the next try posts it.
+        sim.faults.clear()
+        clock.now += timedelta(minutes=10)
+        await wait_until(lambda: len(charts(slack, DIGESTS)) == 1)
+        assert len(posts(slack, DIGESTS)) == 1
 
 
 async def test_a_claim_left_by_a_crash_is_taken_over_when_its_lease_runs_out(
