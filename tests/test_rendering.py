@@ -369,3 +369,70 @@ def test_a_telnyx_session_shows_no_cost_quality_or_repeated_telnyx_fields() -> N
         assert absent not in text, absent
     also = next(line for line in json.dumps(reply.blocks).split('"') if "Also:" in line)
     assert "new_thing" in also and "ended_at" not in also and "active" not in also
+
+
+def _telnyx_session_with(participants: object) -> dict[str, object]:
+    return {
+        "id": "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a",
+        "record_type": "room_session",
+        "room_id": TELNYX_ROOM["id"],
+        "active": False,
+        "created_at": "2026-11-19T09:00:00Z",
+        "updated_at": "2026-11-19T09:31:00Z",
+        "ended_at": "2026-11-19T09:30:00Z",
+        "participants": participants,
+    }
+
+
+def test_telnyx_participants_are_fields_never_a_repr_of_provider_data() -> None:
+    people = [
+        {
+            "id": "7b61621f-62e0-4aad-ab11-9fd19e272e73",
+            "context": "Alice <!channel>\n*bold*",
+            "joined_at": "2026-11-19T09:01:00Z",
+            "left_at": "2026-11-19T09:29:00Z",
+            "record_type": "room_participant",
+            "session_id": "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a",
+        },
+        {"id": "9c0ffee0-62e0-4aad-ab11-9fd19e272e73", "joined_at": "2026-11-19T09:05:00Z"},
+        "not a participant",
+    ]
+    reply = render_session(map_session(_telnyx_session_with(people), room_name="s"), TELNYX_CTX)
+    blocks = json.dumps(reply.blocks)
+    for shown in (reply.text, blocks):
+        assert "[{'" not in shown and "'context'" not in shown and "record_type" not in shown
+        assert "<!channel>" not in shown and "Also:" not in shown
+        assert "not a participant" not in shown
+    # Berlin is UTC+1: joined 10:01, left 10:29, 28 minutes in; the name escaped, one line.
+    assert (
+        "• Alice &lt;!channel&gt; *bold* · joined 2026-11-19 10:01 CET · "
+        "left 2026-11-19 10:29 CET after 28m\n"
+    ) in reply.text
+    assert (
+        "• 9c0ffee0-62e0-4aad-ab11-9fd19e272e73 · joined 2026-11-19 10:05 CET · "
+        "still in the session"
+    ) in reply.text
+    [listed] = [b["text"]["text"] for b in reply.blocks if "Participants" in str(b)]
+    first, second = listed.split("\n")[1:]
+    assert first.startswith("• *Alice &lt;!channel&gt; ∗bold∗* · joined <!date^")
+    assert first.endswith("|2026-11-19 10:29 CET> after 28m")
+    assert second.startswith("• `9c0ffee0-62e0-4aad-ab11-9fd19e272e73` · joined <!date^")
+
+
+def test_many_participants_are_cut_with_a_count_and_none_said_so() -> None:
+    many = [
+        {
+            "id": f"00000000-0000-4000-8000-{n:012d}",
+            "context": f"p{n}",
+            "joined_at": "2026-11-19T09:01:00Z",
+            "left_at": "2026-11-19T09:02:00Z",
+        }
+        for n in range(13)
+    ]
+    reply = render_session(map_session(_telnyx_session_with(many), room_name="s"), TELNYX_CTX)
+    assert "• p9 · joined" in reply.text and "p10" not in reply.text
+    assert "…and 3 more participants." in reply.text
+    nobody = render_session(map_session(_telnyx_session_with([]), room_name="s"), TELNYX_CTX)
+    assert "Participants:\nNobody joined." in nobody.text
+    unasked = render_session(map_session(_telnyx_session_with(None), room_name="s"), TELNYX_CTX)
+    assert "Participants" not in unasked.text

@@ -45,6 +45,17 @@ class RoomSettings(ProviderModel):
     updated_at: datetime | None = None
 
 
+class Participant(ProviderModel):
+    """Someone in a session (Telnyx's RoomParticipant): `name` is the context their client
+    gave; `duration` in seconds, once they have left."""
+
+    id: str | None = None
+    name: str | None = None
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    duration: int | None = None
+
+
 class RoomSession(RoomSettings):
     """A room session: list items carry `cost_in_dollars`; a single GET does not."""
 
@@ -59,6 +70,8 @@ class RoomSession(RoomSettings):
     audio_video_sync: bool | None = None
     locked_cover: str | None = None
     cost_in_dollars: float | None = None
+    # Only when the provider was asked for them (Telnyx's include_participants).
+    participants: list[Participant] | None = None
 
 
 class Room(RoomSettings):

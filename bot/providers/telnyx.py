@@ -55,7 +55,7 @@ from bot.providers.http import (
 )
 from bot.providers.ids import is_uuid
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
-from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.models import Conference, Page, Participant, Room, RoomSession
 from bot.providers.paging import MAX_CURSOR_LENGTH, iterate_pages
 
 log = logging.getLogger("bot.providers.telnyx")
@@ -202,7 +202,12 @@ def map_room(raw: Mapping[str, Any]) -> Room:
 def map_session(raw: Mapping[str, Any], *, room_name: str | None) -> RoomSession:
     """A Telnyx room session as the product's RoomSession (module docstring)."""
     session = RoomSession.model_validate(
-        {**raw, "start_time": raw.get("created_at"), "end_time": raw.get("ended_at")}
+        {
+            **raw,
+            "start_time": raw.get("created_at"),
+            "end_time": raw.get("ended_at"),
+            "participants": _participants(raw.get("participants")),
+        }
     )
     session.name = room_name
     active = raw.get("active")
@@ -211,6 +216,22 @@ def map_session(raw: Mapping[str, Any], *, room_name: str | None) -> RoomSession
     if active is False and session.start_time is not None and session.end_time is not None:
         session.duration = max(0, int((session.end_time - session.start_time).total_seconds()))
     return session
+
+
+def _participants(raw: Any) -> list[Participant] | None:
+    """Telnyx's RoomParticipants under the product's names; anything else is not one."""
+    if not isinstance(raw, list):
+        return None
+    people = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        person = Participant.model_validate({**item, "name": item.get("context"), "duration": None})
+        if person.joined_at is not None and person.left_at is not None:
+            seconds = int((person.left_at - person.joined_at).total_seconds())
+            person.duration = seconds if seconds >= 0 else None  # left before joining
+        people.append(person)
+    return people
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -338,8 +359,10 @@ class TelnyxProvider:
         return Page[RoomSession](items=sessions, next_cursor=_cursor(next_number))
 
     async def get_room_session(
-        self, session_id: str, *, include_participants: bool = False
+        self, session_id: str, *, include_participants: bool = True
     ) -> RoomSession:
+        """One session; with its participants unless told otherwise (the Details view
+        shows them)."""
         _require_uuid(session_id, "session id")
         params = {"include_participants": "true"} if include_participants else None
         raw = _data(await self._get(f"{SESSIONS}/{session_id}", params))
@@ -431,7 +454,9 @@ class TelnyxProvider:
         if include_active_session and room.active_session is None and active_id:
             # A session that ended and went between the two reads: the room has none now.
             with contextlib.suppress(NotFound):
-                room.active_session = await self.get_room_session(active_id)
+                room.active_session = await self.get_room_session(
+                    active_id, include_participants=False
+                )
         return room
 
     async def _room_named(self, name: str, *, fresh: bool = False) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.providers.ids import is_uuid
-from bot.providers.models import RoomSession
+from bot.providers.models import Participant, RoomSession
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.details import (
     Detail,
@@ -15,11 +15,25 @@ from bot.slack.blocks.details import (
     model_detail,
     same,
 )
-from bot.slack.blocks.kit import Block, Reply, bold, button, code, context, header, plain, section
+from bot.slack.blocks.kit import (
+    Block,
+    Reply,
+    bold,
+    button,
+    code,
+    context,
+    header,
+    plain,
+    plural,
+    section,
+)
 from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 from bot.slack.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
 
 SESSION_BUTTON = "rooms_session_details"
+# A Details view lists this many participants, then says how many more there were: ten
+# lines with two date tokens each stay within one section's 3,000 characters.
+PARTICIPANTS_SHOWN = 10
 
 
 def status_label(status: str | None) -> str:
@@ -132,4 +146,40 @@ def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
         *detail_blocks(details, notes=notes),
     ]
     lines = [f"Session {plain(session.id)} of {plain(session.name or '(no room)')}:"]
-    return Reply("\n".join(lines + detail_lines(details)), blocks)
+    lines += detail_lines(details)
+    if session.participants is not None:
+        people = participant_lines(session.participants, ctx)
+        blocks.append(section("*Participants*\n" + "\n".join(b for b, _ in people)))
+        lines += ["Participants:", *(t for _, t in people)]
+    return Reply("\n".join(lines), blocks)
+
+
+def participant_lines(people: list[Participant], ctx: RenderContext) -> list[tuple[str, str]]:
+    """One line per participant, for blocks and for the fallback: who (the name their
+    client gave, else the id), when they joined and left, and for how long."""
+    if not people:
+        return [("Nobody joined.", "Nobody joined.")]
+    lines = [_participant_line(person, ctx) for person in people[:PARTICIPANTS_SHOWN]]
+    hidden = len(people) - PARTICIPANTS_SHOWN
+    if hidden > 0:
+        more = f"…and {plural(hidden, 'more participant')}."
+        lines.append((more, more))
+    return lines
+
+
+def _participant_line(person: Participant, ctx: RenderContext) -> tuple[str, str]:
+    def stay(left: str) -> str:
+        if person.left_at is None:
+            return "still in the session"
+        return f"left {left} after {format_duration(person.duration)}"
+
+    who = bold(person.name, 80) or code(person.id or "(no id)", 60)
+    block = (
+        f"• {who} · joined {slack_time(person.joined_at, ctx.tz)} · "
+        f"{stay(slack_time(person.left_at, ctx.tz))}"
+    )
+    text = (
+        f"• {plain(' '.join((person.name or person.id or '(no id)').split()), 80)} · joined "
+        f"{plain_time(person.joined_at, ctx.tz)} · {stay(plain_time(person.left_at, ctx.tz))}"
+    )
+    return block, text
