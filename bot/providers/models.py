@@ -2,15 +2,18 @@
 
 Every field is optional and accepts null, even where a spec says non-null, because live
 payloads do send nulls; unknown fields are kept (`extra="allow"`) so nothing a provider
-adds is lost on the way to the user.
+adds is lost on the way to the user. A count, cap, duration or cost that cannot be true
+(negative, or not a finite number) is unknown (None) here, so no view and no digest shows
+"cap -2147483648" as a fact.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ProviderModel(BaseModel):
@@ -18,6 +21,13 @@ class ProviderModel(BaseModel):
 
     def extra_fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+
+def unknown_if_impossible(value: int | float | None) -> int | float | None:
+    """A quantity that cannot be negative: None (unknown) when it is, or is not finite."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return None if value < 0 else value
 
 
 class RoomSettings(ProviderModel):
@@ -44,6 +54,10 @@ class RoomSettings(ProviderModel):
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    _impossible = field_validator("max_members", "fps", "remove_after_seconds_elapsed")(
+        unknown_if_impossible
+    )
+
 
 class Participant(ProviderModel):
     """Someone in a session (Telnyx's RoomParticipant): `name` is the context their client
@@ -54,6 +68,8 @@ class Participant(ProviderModel):
     joined_at: datetime | None = None
     left_at: datetime | None = None
     duration: int | None = None
+
+    _impossible = field_validator("duration")(unknown_if_impossible)
 
 
 class RoomSession(RoomSettings):
@@ -72,6 +88,8 @@ class RoomSession(RoomSettings):
     cost_in_dollars: float | None = None
     # Only when the provider was asked for them (Telnyx's include_participants).
     participants: list[Participant] | None = None
+
+    _impossible_session = field_validator("duration", "cost_in_dollars")(unknown_if_impossible)
 
 
 class Room(RoomSettings):

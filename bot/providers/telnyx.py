@@ -214,7 +214,8 @@ def map_session(raw: Mapping[str, Any], *, room_name: str | None) -> RoomSession
     if isinstance(active, bool):
         session.status = "in-progress" if active else "completed"
     if active is False and session.start_time is not None and session.end_time is not None:
-        session.duration = max(0, int((session.end_time - session.start_time).total_seconds()))
+        seconds = int((session.end_time - session.start_time).total_seconds())
+        session.duration = seconds if seconds >= 0 else None  # ended before it began
     return session
 
 
