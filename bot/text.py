@@ -47,6 +47,13 @@ def echo(typed: str, limit: int = 60) -> str:
     return escape(clip(typed.replace("`", "'"), limit))
 
 
+def sentence(text: str) -> str:
+    """`text` ending one sentence: a full stop added unless it already ends in one (an
+    error's own words often do), so no message reads "resource.."."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def clip_mrkdwn(text: str, limit: int) -> str:
     """The last guard on composed mrkdwn: cut without splitting an entity or a code span."""
     if len(text) <= limit:

@@ -146,6 +146,28 @@ def test_outcomes_name_who_decided_and_why() -> None:
     assert "Rejected by <@U0BOB00002>" in rejected.text
 
 
+@pytest.mark.parametrize(
+    "reason",
+    ["SignalWire has no such resource.", "HTTP 503", "Telnyx refused it!", "cut short…", "x. "],
+)
+def test_a_failure_reason_ends_one_sentence_whatever_its_last_character(reason: str) -> None:
+    failed = replace(
+        REQUEST,
+        decider="U0BOB00002",
+        decided_at=NOW,
+        finished_at=NOW,
+        status=ApprovalStatus.FAILED,
+        failure_reason=reason,
+    )
+    reply = render_request(failed, CTX)
+    shown = everything(reply.text, reply.blocks)
+    assert reason.strip() in shown
+    assert ".." not in shown.replace("…", "") and "!." not in shown and "….\n" not in shown
+    assert f"{reason.strip().rstrip('.')}. An approver can" in shown or (
+        f"{reason.strip()} An approver can" in shown
+    )
+
+
 def test_the_confirmation_links_the_message_and_names_the_id() -> None:
     link = "https://example.slack.com/archives/C0APPROVAL/p1000001"
     reply = render_requested(REQUEST, channel="C0APPROVAL", link=link)

@@ -33,7 +33,7 @@ from bot.slack.blocks.kit import (
 )
 from bot.slack.buttons import ButtonSigner
 from bot.slack.timefmt import plain_time, slack_time
-from bot.text import clip, clip_mrkdwn
+from bot.text import clip, clip_mrkdwn, sentence
 
 if TYPE_CHECKING:  # the store's row type only; the renderers load no database library
     from bot.store.audit import AuditEvent
@@ -356,9 +356,9 @@ def _outcome(
             f"Approved by {by}, but not applied: {moved}",
         )
     return (
-        f"{icon} Approved by {by} {when}, but applying it failed: {reason}. "
+        f"{icon} Approved by {by} {when}, but applying it failed: {sentence(reason)} "
         "An approver can press Retry.",
-        f"Approved by {by}, but applying failed: {reason}. An approver can retry.",
+        f"Approved by {by}, but applying failed: {sentence(reason)} An approver can retry.",
     )
 
 
