@@ -1,5 +1,7 @@
-"""Schema-valid but impossible values (a negative cap, cost or duration) from a provider are
-unknown, not facts: the real bot over HTTP, each provider's simulator answering with them."""
+"""Provider values that must not be shown as they arrive: schema-valid but impossible
+numbers (a negative cap, cost or duration) are unknown, not facts; Telnyx's participants
+are fields, never a repr of provider data. The real bot over HTTP, each provider's
+simulator answering."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import json
 import pytest
 
 from bot.providers.models import Participant, Room, RoomSession
-from bot.simulator import Fault
+from bot.simulator import Fault, RunningTelnyxSimulator
+from bot.simulator.telnyx_wire import participants_json
 from tests.slack_driver import Driver, blocks_text, text_of
 
 SESSION_ID = "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a"
@@ -93,3 +96,23 @@ def test_a_cost_or_frame_rate_that_is_no_number_is_unknown(value: float) -> None
     # JSON parsers take NaN and Infinity; a cost of NaN dollars is not a cost.
     session = RoomSession.model_validate({"cost_in_dollars": value, "fps": value})
     assert (session.cost_in_dollars, session.fps) == (None, None)
+
+
+@pytest.mark.parametrize("sim", ["telnyx"], indirect=True)
+async def test_a_telnyx_sessions_details_list_its_participants_as_fields(bot: Driver) -> None:
+    assert isinstance(bot.sim, RunningTelnyxSimulator)
+    dataset = bot.sim.dataset
+    ended = next(
+        s for s in dataset.sessions(range(dataset.session_count)) if s.status == "completed"
+    )
+    people = participants_json(ended, dataset.seed, dataset.now)
+    reply = await bot.ask(f"session {ended.id}")
+    text = text_of(reply)
+    listed = text.split("\nParticipants:\n", 1)[1].splitlines()
+    assert len(listed) == len(people)
+    for line, person in zip(listed, people, strict=True):
+        assert line.startswith(f"• {person['context']} · joined ")
+        assert " · left " in line and " after " in line
+    assert "[{" not in text and "'context'" not in blocks_text(reply)
+    [asked] = [r for r in bot.sim.requests if r.path.endswith(ended.id)]
+    assert asked.query.get("include_participants") == "true"
