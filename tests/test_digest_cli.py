@@ -135,6 +135,19 @@ async def test_post_once_then_say_so_then_force(
     assert len(slack.channel_messages(CHANNEL)) == 2
 
 
+async def test_the_cli_takes_every_channel_id_serve_takes(
+    sim: RunningSimulator, slack: RunningSlackStandin, tmp_path: Path
+) -> None:
+    short = "C0SHORT"  # well-formed; the CLI's own rule once refused what serve accepted
+    assert Settings.model_validate({"digest_channel": short}).digest_channel == short
+    run = await digest_here(
+        sim, slack, f"sqlite:///{tmp_path / 'r.db'}", "--date", "2026-11-19", "--channel", short
+    )
+    assert run.code == 0, run.err
+    assert run.out.startswith(f"digest: posted to {short}, 2026-11-19")
+    assert len(slack.channel_messages(short)) == 1
+
+
 WRONG = [
     (["--channel", "#general"], "--channel: a channel name (#…) is not accepted; use a Slack"),
     (["--channel", "c0general1"], "--channel: Slack ids are written in capitals; use a Slack"),
