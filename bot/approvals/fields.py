@@ -27,7 +27,7 @@ from bot.commands.usage import USAGE
 from bot.commands.words import tidy
 from bot.ids import ROOM_NAME, ROOM_NAME_RULE
 from bot.suggest import closest
-from bot.text import echo
+from bot.text import echo as _echo  # the one echo of typed input
 
 FieldKind = Literal["text", "integer", "choice", "time", "flag", "json", "url"]
 # What a field holds once parsed: a string (text, choice, time, url), an int, a bool, an
@@ -311,7 +311,7 @@ def field_spec(name: str, *, catalogue: Catalogue) -> FieldSpec:
     spec = catalogue.fields.get(catalogue.aliases.get(key, key))
     if spec is not None:
         return spec
-    shown = echo(name)
+    shown = _echo(name)
     if key in catalogue.read_only:
         raise FieldRefused(
             key,
@@ -370,7 +370,7 @@ def parse_assignments(words: Iterable[str], *, catalogue: Catalogue) -> dict[str
         key, sep, raw = word.partition("=")
         if not sep:
             raise UsageError(
-                f"`{echo(word)}` is not a field change: write `field=value`, e.g. "
+                f"`{_echo(word)}` is not a field change: write `field=value`, e.g. "
                 f"`{catalogue.example}`.",
                 usage(),
             )
@@ -450,7 +450,7 @@ def _parse_text(spec: FieldSpec, raw: str) -> str:
             f"`{spec.name}` is {len(value)} characters long; it must be {spec.rule}.",
         )
     if spec.pattern is not None and not spec.pattern.fullmatch(value):
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` is not.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` is not.")
     return value
 
 
@@ -466,25 +466,25 @@ def _parse_url(spec: FieldSpec, raw: str) -> FieldValue:
         _refuse(
             spec,
             f"`{spec.name}` must be {spec.rule}, without spaces, quotes or angle brackets; "
-            f"`{echo(value)}` has some.",
+            f"`{_echo(value)}` has some.",
         )
     scheme = _URL_SCHEME.match(value)
     if scheme is None:
         # Telnyx needs the scheme, and a bare host is the usual slip: offer it with one.
-        guess = echo("https://" + value.lstrip("/"))
+        guess = _echo("https://" + value.lstrip("/"))
         _refuse(
             spec,
             f"`{spec.name}` needs a scheme: it must be {spec.rule}. Did you mean `{guess}`?",
         )
     if scheme[1].lower() not in URL_SCHEMES:
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not a `{echo(scheme[1])}` URL.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not a `{_echo(scheme[1])}` URL.")
     try:
         parts = urlsplit(value)
         host, _port = parts.hostname, parts.port  # `port` checks the port is a number
     except ValueError:
         host = None
     if not host:
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` has no valid host.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` has no valid host.")
     return value
 
 
@@ -496,7 +496,7 @@ def _unwrap_link(text: str) -> str:
 
 def _parse_integer(spec: FieldSpec, value: str) -> int:
     if not _WHOLE_NUMBER.fullmatch(value):
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{echo(value)}`.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{_echo(value)}`.")
     number = int(value)
     if not spec.low <= number <= spec.high:
         _refuse(spec, f"`{spec.name}` must be {spec.rule}, not {number}.")
@@ -509,7 +509,7 @@ def _parse_choice(spec: FieldSpec, value: str) -> str:
         return folded
     guesses = closest(folded, spec.choices)
     hint = f" Did you mean `{guesses[0]}`?" if guesses else ""
-    _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` is not one.{hint}")
+    _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` is not one.{hint}")
 
 
 def _parse_flag(spec: FieldSpec, value: str) -> bool:
@@ -518,13 +518,13 @@ def _parse_flag(spec: FieldSpec, value: str) -> bool:
         return True
     if folded in FALSE_WORDS:
         return False
-    _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{echo(value)}`.")
+    _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{_echo(value)}`.")
 
 
 def _parse_time(spec: FieldSpec, value: str) -> str:
     moment = parse_instant(value)
     if moment is None:
-        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{echo(value)}` is not.")
+        _refuse(spec, f"`{spec.name}` must be {spec.rule}; `{_echo(value)}` is not.")
     return format_instant(moment)
 
 
