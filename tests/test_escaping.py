@@ -19,7 +19,7 @@ from bot.slack.blocks.kit import SECTION_TEXT_LIMIT, Reply
 from bot.slack.blocks.rooms import render_conference, render_room, render_room_list
 from bot.slack.blocks.sessions import render_session, render_session_list
 from bot.slack.errors import describe_failure
-from bot.text import bold, clip_mrkdwn, code, escape, plain
+from bot.text import bold, clip_mrkdwn, code, echo, escape, plain, sentence
 
 CTX = RenderContext(now=datetime(2026, 11, 20, 12, tzinfo=UTC))
 HOSTILE = "<!channel> *x* `y` & <@U1|boss> <https://evil.example|click>"
@@ -137,3 +137,24 @@ def test_a_long_escaped_description_is_clipped_whole() -> None:
     description = blocks[1]["text"]["text"]
     assert len(description) <= SECTION_TEXT_LIMIT
     assert description.endswith("&amp;…") or description.endswith(";…")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("SignalWire has no such resource.", "SignalWire has no such resource."),
+        ("HTTP 503", "HTTP 503."),
+        ("refused!", "refused!"),
+        ("why?", "why?"),
+        ("cut short…", "cut short…"),
+        ("trailing space.  ", "trailing space."),
+    ],
+)
+def test_a_sentence_ends_in_one_stop(text: str, shown: str) -> None:
+    assert sentence(text) == shown
+
+
+def test_one_echo_for_typed_input_everywhere() -> None:
+    typed = "`<!channel>` " + "x" * 100
+    assert echo(typed) == "'&lt;!channel&gt;' " + "x" * 46 + "…"  # 60 typed characters
+    assert len(echo(typed, 30)) < len(echo(typed))
