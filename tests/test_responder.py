@@ -26,8 +26,12 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
         yield shared
 
 
-def responder(session: aiohttp.ClientSession, timeout: float = 2.0) -> Responder:
-    return Responder(session, timeout=timeout, attempts=3, total_seconds=10, backoff=0.01)
+def responder(
+    session: aiohttp.ClientSession, slack: RunningSlackStandin, timeout: float = 2.0
+) -> Responder:
+    return Responder(
+        session, api_url=slack.api_url, timeout=timeout, attempts=3, total_seconds=10, backoff=0.01
+    )
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -36,7 +40,7 @@ async def test_a_5xx_reply_is_retried(
 ) -> None:
     url = slack.new_response_url()
     slack.fail_responses(2, status=status)
-    assert await responder(session).send(url, Reply("hello"))
+    assert await responder(session, slack).send(url, Reply("hello"))
     assert [p.body["text"] for p in slack.responses_to(url)] == ["hello"]
 
 
@@ -46,7 +50,7 @@ async def test_a_timed_out_reply_is_retried(
     url = slack.new_response_url()
     slack.fail_responses(1, status=200, stall=3.0)
     started = time.monotonic()
-    assert await responder(session, timeout=1.0).send(url, Reply("late"))
+    assert await responder(session, slack, timeout=1.0).send(url, Reply("late"))
     assert time.monotonic() - started < 3.0
     assert len(slack.responses_to(url)) == 1
 
@@ -56,7 +60,7 @@ async def test_retries_are_bounded(
 ) -> None:
     url = slack.new_response_url()
     slack.fail_responses(10, status=503)
-    assert not await responder(session).send(url, Reply("never"))
+    assert not await responder(session, slack).send(url, Reply("never"))
     slack.fail_responses(0)
     assert slack.responses_to(url) == []
 
@@ -66,7 +70,7 @@ async def test_every_reply_shares_one_pool(
 ) -> None:
     urls = [slack.new_response_url() for _ in range(5)]
     for url in urls:
-        assert await responder(session).send(url, Reply("x"))
+        assert await responder(session, slack).send(url, Reply("x"))
     assert session.connector is not None and not session.closed
 
 

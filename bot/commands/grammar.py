@@ -380,10 +380,12 @@ def _require_match(command: str, value: str) -> None:
 def _limit(command: str, value: str | None) -> int:
     if value is None:
         return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except ValueError:
-        raise _bad(command, f"limit must be a whole number from 1 to {MAX_LIMIT}.") from None
+    # The digits 0-9 only: int() also takes "１０", "1_0" and " 10 ".
+    if not (value.isascii() and value.isdigit()):
+        raise _bad(
+            command, f"limit must be a whole number from 1 to {MAX_LIMIT}, in the digits 0-9."
+        )
+    limit = int(value)
     if not 1 <= limit <= MAX_LIMIT:
         raise _bad(
             command,
