@@ -385,13 +385,12 @@ def _limit(command: str, value: str | None) -> int:
         raise _bad(
             command, f"limit must be a whole number from 1 to {MAX_LIMIT}, in the digits 0-9."
         )
-    limit = int(value)
-    if not 1 <= limit <= MAX_LIMIT:
+    if len(value) > 6 or not 1 <= int(value) <= MAX_LIMIT:
         raise _bad(
             command,
-            f"limit must be from 1 to {MAX_LIMIT} (got {limit}); use More to see further.",
+            f"limit must be from 1 to {MAX_LIMIT} (got {_clip(value)}); use More to see further.",
         )
-    return limit
+    return int(value)
 
 
 def _date_option(command: str, key: str, value: str | None) -> datetime | None:
