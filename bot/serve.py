@@ -88,7 +88,7 @@ async def read_body(request: web.BaseRequest, *, seconds: float) -> bytes | Reje
         return Rejected(413, "body larger than a Slack payload")
     except TimeoutError:
         return Rejected(408, "body not received in time")
-    except (HttpProcessingError, ConnectionError) as exc:
+    except (web.RequestPayloadError, HttpProcessingError, ConnectionError) as exc:
         # The message of a parsing error quotes the stranger's bytes: only its kind is kept.
         return Rejected(400, f"body could not be read ({type(exc).__name__})")
 
@@ -103,11 +103,22 @@ class ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]
         error = kwargs.get("exc_info")
         if not isinstance(error, BaseException):
             error = sys.exc_info()[1]
-        if isinstance(error, HttpProcessingError | ConnectionError):
+        if isinstance(error, web.RequestPayloadError | HttpProcessingError | ConnectionError):
             log.info("refused a request: unreadable (%s)", type(error).__name__)
             return
         kwargs.setdefault("exc_info", True)
         self.logger.error(msg, *args, **kwargs)
+
+
+def edge_runner(web_app: web.Application) -> web.AppRunner:
+    """The aiohttp runner for the edge: bodies are taken as sent (a Content-Encoding is
+    refused, never decoded), and requests aiohttp cannot parse are logged in one line."""
+    return web.AppRunner(
+        web_app,
+        access_log=None,
+        auto_decompress=False,
+        logger=ServerLog(logging.getLogger("aiohttp.server")),
+    )
 
 
 @dataclass
@@ -125,13 +136,7 @@ async def serve_http(
         signing_secret=secret.get_secret_value() if secret else "",
         health=runtime.health,
     )
-    runner = web.AppRunner(
-        web_app,
-        access_log=None,
-        # Bodies are taken as sent: a Content-Encoding is refused, never decoded.
-        auto_decompress=False,
-        logger=ServerLog(logging.getLogger("aiohttp.server")),
-    )
+    runner = edge_runner(web_app)
     try:
         await runner.setup()
         site = web.TCPSite(runner, host, port)
