@@ -181,6 +181,16 @@ async def test_a_hundred_hostile_requests_log_a_hundred_short_lines(
     assert bolt_spy.requests == []
 
 
+async def test_a_second_content_encoding_header_is_seen_too(bot: Driver, bolt_spy: BoltSpy) -> None:
+    head = (
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+        b"Content-Encoding: gzip\r\nContent-Encoding: identity\r\n\r\n"
+    )
+    answer = await raw_exchange(bot.url, head + b"abcd")
+    assert answer.startswith(b"HTTP/1.1 415")
+    assert bolt_spy.requests == []
+
+
 async def test_an_identity_encoding_is_no_encoding(bot: Driver) -> None:
     url = bot.slack.new_response_url()
     body = slash_command("help", response_url=url, user_id=ALICE, channel_id=CHANNEL)

@@ -14,7 +14,7 @@ from bot.app import build_web_client
 from bot.settings import Settings
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.blocks.kit import Reply
-from bot.slack.responder import Responder
+from bot.slack.responder import Responder, is_reply_url
 from bot.slack.users import UserZones
 
 TOKEN = "xoxb-roomops-demo"
@@ -99,3 +99,40 @@ async def test_a_burst_from_one_new_user_asks_slack_for_their_zone_once(
     assert len(slack.calls_to("users.info")) == 1
     await zones.zone("U0BOB00002")
     assert len(slack.calls_to("users.info")) == 1
+
+
+STANDIN = "http://127.0.0.1:8123/api/"
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://hooks.slack.com/commands/T0/1/abc", True),
+        ("https://hooks.slack.com:443/actions/T0/1/abc", True),
+        ("http://127.0.0.1:8123/response/abc", True),  # SLACK_API_URL's host: the stand-in
+        ("http://hooks.slack.com/commands/T0/1/abc", False),  # not https
+        ("https://hooks.slack.com:8443/commands/x", False),
+        ("https://hooks.slack.com.evil.example/commands/x", False),
+        ("https://hooks.slack.com@evil.example/commands/x", False),
+        ("https://user:pw@hooks.slack.com/commands/x", False),
+        ("https://evil.example/commands/x", False),
+        ("http://127.0.0.1:8124/response/abc", False),  # the stand-in's host, another port
+        ("https://127.0.0.1:8123/response/abc", False),  # another scheme
+        ("http://127.0.0.1:notaport/x", False),
+        ("ftp://hooks.slack.com/x", False),
+        ("", False),
+    ],
+)
+def test_only_slack_and_the_api_host_receive_replies(url: str, allowed: bool) -> None:
+    assert is_reply_url(url, STANDIN) is allowed
+
+
+async def test_a_reply_to_another_host_is_refused_before_any_request(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = slack.new_response_url().replace("127.0.0.1", "localhost")
+    assert not await responder(session, slack).send(url, Reply("hello"))
+    assert slack.responses == []
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.slack.responder"] == [
+        "refused to reply through a response_url that is not Slack's"
+    ]
