@@ -182,7 +182,7 @@ def build_runtime(
         settings=settings,
         reads=ReadService(provider),
         client=client,
-        responder=Responder(session),
+        responder=Responder(session, api_url=settings.slack_api_url),
         zones=UserZones(client),
         buttons=signer,
         more=MoreStates(signer),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -21,13 +22,16 @@ from bot.app import Runtime, open_runtime
 from bot.logs import configure_logging
 from bot.providers.errors import NotSupported
 from bot.settings import Mode, Settings, SettingsError, load_settings
-from bot.slack.edge import Rejected, admit, bolt_request
+from bot.slack.edge import Rejected, admit, bolt_request, encoding_refusal
 from bot.slack.services import DELIVERY_KEY, VERIFIED_KEY
 from bot.store.errors import StoreError
 
 log = logging.getLogger("bot.serve")
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024
+# Slack sends a payload in one go and wants its answer within 3 s: a body still arriving
+# after this long is a client holding the connection open.
+BODY_SECONDS = 10.0
 
 
 def build_web_app(
@@ -35,12 +39,16 @@ def build_web_app(
     *,
     signing_secret: str,
     health: Callable[[], dict[str, Any]] | None = None,
+    body_seconds: float = BODY_SECONDS,
 ) -> web.Application:
     if not signing_secret:
         raise ValueError("HTTP mode needs SLACK_SIGNING_SECRET")
 
     async def events(request: web.Request) -> web.StreamResponse:
-        raw = await request.read()
+        raw = await read_body(request, seconds=body_seconds)
+        if isinstance(raw, Rejected):
+            log.info("refused a request: %s", raw.reason)
+            return web.json_response({"error": raw.reason}, status=raw.status)
         verdict = admit(raw, request.headers, signing_secret=signing_secret)
         if isinstance(verdict, Rejected):
             # The body is a stranger's: its size is all that is logged of it.
@@ -64,6 +72,55 @@ def build_web_app(
     return app
 
 
+async def read_body(request: web.BaseRequest, *, seconds: float) -> bytes | Rejected:
+    """The body's bytes, or why there are none: checked for encoding and size before a
+    byte is read, and read within `seconds`. aiohttp raises for a body that breaks off or
+    is badly chunked; from a stranger that is a 4xx and one line, not a traceback."""
+    refused = encoding_refusal(request.headers)
+    if refused is not None:
+        return refused
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return Rejected(413, "body larger than a Slack payload")
+    try:
+        async with asyncio.timeout(seconds):
+            return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return Rejected(413, "body larger than a Slack payload")
+    except TimeoutError:
+        return Rejected(408, "body not received in time")
+    except (web.RequestPayloadError, HttpProcessingError, ConnectionError) as exc:
+        # The message of a parsing error quotes the stranger's bytes: only its kind is kept.
+        return Rejected(400, f"body could not be read ({type(exc).__name__})")
+
+
+class ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """aiohttp's server log. A request aiohttp cannot parse (bad chunking, a broken
+    header) or a client gone mid-request is logged there with its traceback, and the
+    message quotes the stranger's bytes: those become one line naming the kind of failure.
+    Anything else keeps its traceback."""
+
+    def exception(self, msg: object, *args: object, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info")
+        if not isinstance(error, BaseException):
+            error = sys.exc_info()[1]
+        if isinstance(error, web.RequestPayloadError | HttpProcessingError | ConnectionError):
+            log.info("refused a request: unreadable (%s)", type(error).__name__)
+            return
+        kwargs.setdefault("exc_info", True)
+        self.logger.error(msg, *args, **kwargs)
+
+
+def edge_runner(web_app: web.Application) -> web.AppRunner:
+    """The aiohttp runner for the edge: bodies are taken as sent (a Content-Encoding is
+    refused, never decoded), and requests aiohttp cannot parse are logged in one line."""
+    return web.AppRunner(
+        web_app,
+        access_log=None,
+        auto_decompress=False,
+        logger=ServerLog(logging.getLogger("aiohttp.server")),
+    )
+
+
 @dataclass
 class RunningServer:
     url: str
@@ -79,7 +136,7 @@ async def serve_http(
         signing_secret=secret.get_secret_value() if secret else "",
         health=runtime.health,
     )
-    runner = web.AppRunner(web_app, access_log=None)
+    runner = edge_runner(web_app)
     try:
         await runner.setup()
         site = web.TCPSite(runner, host, port)

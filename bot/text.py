@@ -8,6 +8,8 @@ inside an entity, and span helpers keep a value from closing its own bold or cod
 
 from __future__ import annotations
 
+import unicodedata
+
 ELLIPSIS = "…"
 # Stand-ins for the characters that would end a span early: they read the same.
 _BOLD_SAFE = str.maketrans({"*": "∗", "\n": " ", "\r": " "})
@@ -19,6 +21,31 @@ def escape(text: object) -> str:
     if text is None:
         return ""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Characters that draw nothing but change how the rest reads: line and paragraph breaks
+# and other controls (a newline forges a line), bidi embeddings, overrides and isolates
+# (U+202E reverses what follows), zero-width spaces and joiners, and other format marks.
+_BREAKS = frozenset({"Cc", "Zl", "Zp"})
+_INVISIBLE = frozenset({"Cf", "Cs"})
+# Letters and marks that draw as nothing: the Hangul fillers and the grapheme joiner.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u034f")
+
+
+def visible(text: str) -> str:
+    """A value as a reader should see it, without characters that could disguise it:
+    breaks and other controls become spaces (so words stay apart), bidi, zero-width and
+    other format characters are dropped. The one such filter: apply it before clipping."""
+    if text.isascii() and text.isprintable():
+        return text
+    kept: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category in _BREAKS:
+            kept.append(" ")
+        elif category not in _INVISIBLE and char not in _BLANK:
+            kept.append(char)
+    return "".join(kept)
 
 
 def clip(text: str, limit: int) -> str:

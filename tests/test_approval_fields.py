@@ -109,6 +109,10 @@ def test_approvals_and_audit() -> None:
         ("max_members=0", "max_members", "a whole number from 1 to 300, not 0"),
         ("max_members=301", "max_members", "not 301"),
         ("max_members=2.5", "max_members", "not `2.5`"),
+        # Digits that are not 0-9 read as something else to an approver and the provider.
+        ("max_members=２５", "max_members", "from 1 to 300, typed with the digits 0-9"),
+        ("max_members=٢٥", "max_members", "`٢٥` uses other digits"),
+        ("join_from=２０２６-12-01T09:00:00Z", "join_from", "RFC 3339"),
         ("max_members=", "max_members", "needs a value"),
         ("remove_after_seconds_elapsed=200001", "remove_after_seconds_elapsed", "1 to 200000"),
         ("quality=4k", "quality", "one of 720p, 1080p"),

@@ -14,7 +14,7 @@ from bot.app import build_web_client
 from bot.settings import Settings
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.blocks.kit import Reply
-from bot.slack.responder import Responder
+from bot.slack.responder import Responder, is_reply_url
 from bot.slack.users import UserZones
 
 TOKEN = "xoxb-roomops-demo"
@@ -26,8 +26,12 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
         yield shared
 
 
-def responder(session: aiohttp.ClientSession, timeout: float = 2.0) -> Responder:
-    return Responder(session, timeout=timeout, attempts=3, total_seconds=10, backoff=0.01)
+def responder(
+    session: aiohttp.ClientSession, slack: RunningSlackStandin, timeout: float = 2.0
+) -> Responder:
+    return Responder(
+        session, api_url=slack.api_url, timeout=timeout, attempts=3, total_seconds=10, backoff=0.01
+    )
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -36,7 +40,7 @@ async def test_a_5xx_reply_is_retried(
 ) -> None:
     url = slack.new_response_url()
     slack.fail_responses(2, status=status)
-    assert await responder(session).send(url, Reply("hello"))
+    assert await responder(session, slack).send(url, Reply("hello"))
     assert [p.body["text"] for p in slack.responses_to(url)] == ["hello"]
 
 
@@ -46,7 +50,7 @@ async def test_a_timed_out_reply_is_retried(
     url = slack.new_response_url()
     slack.fail_responses(1, status=200, stall=3.0)
     started = time.monotonic()
-    assert await responder(session, timeout=1.0).send(url, Reply("late"))
+    assert await responder(session, slack, timeout=1.0).send(url, Reply("late"))
     assert time.monotonic() - started < 3.0
     assert len(slack.responses_to(url)) == 1
 
@@ -56,7 +60,7 @@ async def test_retries_are_bounded(
 ) -> None:
     url = slack.new_response_url()
     slack.fail_responses(10, status=503)
-    assert not await responder(session).send(url, Reply("never"))
+    assert not await responder(session, slack).send(url, Reply("never"))
     slack.fail_responses(0)
     assert slack.responses_to(url) == []
 
@@ -66,7 +70,7 @@ async def test_every_reply_shares_one_pool(
 ) -> None:
     urls = [slack.new_response_url() for _ in range(5)]
     for url in urls:
-        assert await responder(session).send(url, Reply("x"))
+        assert await responder(session, slack).send(url, Reply("x"))
     assert session.connector is not None and not session.closed
 
 
@@ -95,3 +99,40 @@ async def test_a_burst_from_one_new_user_asks_slack_for_their_zone_once(
     assert len(slack.calls_to("users.info")) == 1
     await zones.zone("U0BOB00002")
     assert len(slack.calls_to("users.info")) == 1
+
+
+STANDIN = "http://127.0.0.1:8123/api/"
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://hooks.slack.com/commands/T0/1/abc", True),
+        ("https://hooks.slack.com:443/actions/T0/1/abc", True),
+        ("http://127.0.0.1:8123/response/abc", True),  # SLACK_API_URL's host: the stand-in
+        ("http://hooks.slack.com/commands/T0/1/abc", False),  # not https
+        ("https://hooks.slack.com:8443/commands/x", False),
+        ("https://hooks.slack.com.evil.example/commands/x", False),
+        ("https://hooks.slack.com@evil.example/commands/x", False),
+        ("https://user:pw@hooks.slack.com/commands/x", False),
+        ("https://evil.example/commands/x", False),
+        ("http://127.0.0.1:8124/response/abc", False),  # the stand-in's host, another port
+        ("https://127.0.0.1:8123/response/abc", False),  # another scheme
+        ("http://127.0.0.1:notaport/x", False),
+        ("ftp://hooks.slack.com/x", False),
+        ("", False),
+    ],
+)
+def test_only_slack_and_the_api_host_receive_replies(url: str, allowed: bool) -> None:
+    assert is_reply_url(url, STANDIN) is allowed
+
+
+async def test_a_reply_to_another_host_is_refused_before_any_request(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = slack.new_response_url().replace("127.0.0.1", "localhost")
+    assert not await responder(session, slack).send(url, Reply("hello"))
+    assert slack.responses == []
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.slack.responder"] == [
+        "refused to reply through a response_url that is not Slack's"
+    ]

@@ -316,7 +316,7 @@ async def test_details_button_opens_the_session(bot: Driver) -> None:
         ("sessions status=live", "status must be `in-progress` or `completed`, not `live`."),
         ("sessions room_id=abc", "room_id must be a room UUID, not `abc`."),
         ("sessions limit=500", "limit must be from 1 to 40 (got 500)"),
-        ("sessions limit=ten", "limit must be a whole number from 1 to 40."),
+        ("sessions limit=ten", "limit must be a whole number from 1 to 40, in the digits 0-9."),
         ("sessions standup", "`standup` is not an option here"),
         ("list created_after=yesterday", "created_after must be a date like 2026-01-31"),
         ("room a/b", "`a/b` is neither a room UUID nor a room name"),

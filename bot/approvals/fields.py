@@ -265,11 +265,13 @@ TIME_FIELDS: frozenset[str] = frozenset(
     name for name, spec in SIGNALWIRE_FIELDS.items() if spec.kind == "time"
 )
 
+# Numbers are ASCII digits only: `\d` would take fullwidth and other scripts' digits, which
+# read as something else to an approver and to the provider.
 _RFC3339 = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})"
-    r"(?::(?P<second>\d{2})(?P<fraction>\.\d+)?)?(?P<zone>[Zz]|[+-]\d{2}:\d{2})"
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
+    r"(?::(?P<second>[0-9]{2})(?P<fraction>\.[0-9]+)?)?(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,12}")
 _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 # Not `<!channel>`, `<@U…>` or `<#C…>`: Slack's mentions are no links to unwrap.
 _SLACK_LINK = re.compile(r"<(?![!@#])([^<>|]*)(?:\|[^<>]*)?>")
@@ -496,6 +498,12 @@ def _unwrap_link(text: str) -> str:
 
 def _parse_integer(spec: FieldSpec, value: str) -> int:
     if not _WHOLE_NUMBER.fullmatch(value):
+        if value.lstrip("+-").isdecimal():  # digits, but not 0-9: fullwidth, Arabic-Indic...
+            _refuse(
+                spec,
+                f"`{spec.name}` must be {spec.rule}, typed with the digits 0-9; "
+                f"`{_echo(value)}` uses other digits.",
+            )
         _refuse(spec, f"`{spec.name}` must be {spec.rule}, not `{_echo(value)}`.")
     number = int(value)
     if not spec.low <= number <= spec.high:

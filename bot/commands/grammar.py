@@ -377,16 +377,17 @@ def _require_match(command: str, value: str) -> None:
 def _limit(command: str, value: str | None) -> int:
     if value is None:
         return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except ValueError:
-        raise _bad(command, f"limit must be a whole number from 1 to {MAX_LIMIT}.") from None
-    if not 1 <= limit <= MAX_LIMIT:
+    # The digits 0-9 only: int() also takes "１０", "1_0" and " 10 ".
+    if not (value.isascii() and value.isdigit()):
+        raise _bad(
+            command, f"limit must be a whole number from 1 to {MAX_LIMIT}, in the digits 0-9."
+        )
+    if len(value) > 6 or not 1 <= int(value) <= MAX_LIMIT:
         raise _bad(
             command,
-            f"limit must be from 1 to {MAX_LIMIT} (got {limit}); use More to see further.",
+            f"limit must be from 1 to {MAX_LIMIT} (got {_clip(value)}); use More to see further.",
         )
-    return limit
+    return int(value)
 
 
 def _date_option(command: str, key: str, value: str | None) -> datetime | None:

@@ -13,7 +13,8 @@ from functools import cache
 
 from bot.suggest import closest
 
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# ASCII digits only (`\d` would take fullwidth ones).
+_HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 HHMM_RULE = "a 24-hour time HH:MM, e.g. 09:00"
 ZONE_RULE = "an IANA time zone name, e.g. UTC or Europe/Berlin"
 
@@ -26,7 +27,7 @@ def parse_hhmm(text: str) -> time | None:
 
 def looks_like_hhmm(text: str) -> bool:
     """Whether `text` was meant as a time of day (digits and a colon), right or wrong."""
-    return bool(re.fullmatch(r"\d{1,2}:\d{1,2}", text.strip()))
+    return bool(re.fullmatch(r"[0-9]{1,2}:[0-9]{1,2}", text.strip()))
 
 
 @cache

@@ -2,21 +2,27 @@
 
 Slack signs every request. Until the signature and the timestamp check out, the body is a
 stranger's bytes: it is not parsed, not handed to Bolt, not logged (only its size), and no
-URL in it is called. Verified bodies that are not well-formed Slack payloads are refused
-with a 4xx as well, so a parsing error can never become a 500 and a traceback.
+URL in it is called. An encoded body is refused before it is read. Verified bodies that
+are not well-formed Slack payloads (bot/slack/shapes.py) are refused with a 4xx as well, so
+a parsing error can never become a 500 and a traceback. The edge parses the body itself and
+hands Bolt the result.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import Clock
+
+from bot.slack.shapes import shape_problem
 
 # Slack's replay window: a signed request older (or newer) than this is refused.
 MAX_SKEW_SECONDS = 5 * 60
@@ -42,6 +48,8 @@ class Admitted:
     # Identifies this delivery for duplicate detection: Slack signs each delivery anew, so a
     # replayed request carries the same signature.
     signature: str
+    # Declared as JSON (events); otherwise a form (commands, interactive payloads).
+    json: bool = False
 
 
 def admit(
@@ -70,26 +78,97 @@ def admit(
     media = content_type.split(";", 1)[0].strip().lower()
     if media not in (FORM, JSON, ""):
         return Rejected(400, "body is not a Slack payload")
-    return Admitted(text=text, signature=signature)
+    # Bolt reads an undeclared body that opens like an object as JSON; so does the edge.
+    is_json = media == JSON or (media == "" and text.lstrip().startswith("{"))
+    return Admitted(text=text, signature=signature, json=is_json)
+
+
+def encoding_refusal(headers: Mapping[str, str]) -> Rejected | None:
+    """Slack sends its bodies as they are: any other Content-Encoding is refused before a
+    byte of the body is read (or decoded, which a hostile body can make costly) (pure)."""
+    for key, value in headers.items():  # every one, should the header come twice
+        if key.lower() == "content-encoding" and value.strip().lower() not in ("", "identity"):
+            return Rejected(415, "Content-Encoding other than identity")
+    return None
+
+
+def parse_payload(admitted: Admitted) -> dict[str, Any] | Rejected:
+    """The payload a verified body carries (pure).
+
+    JSON bodies (events) are the object itself; form bodies are either an interactive
+    payload (a `payload` field holding JSON) or a command's fields. Bolt's own parser
+    decides by looking for the word "payload" anywhere in the body, so a command that
+    mentions it, or comes from a channel or workspace named after it, would be refused.
+    """
+    text = admitted.text
+    try:
+        if admitted.json:
+            parsed: object = json.loads(text)
+        else:
+            fields = dict(parse_qsl(text, keep_blank_values=True))
+            parsed = json.loads(fields["payload"]) if "payload" in fields else fields
+    except (ValueError, RecursionError):
+        return Rejected(400, "body is not a Slack payload")
+    if not isinstance(parsed, dict):
+        return Rejected(400, "body is not a Slack payload")
+    problem = shape_problem(parsed)
+    if problem is not None:
+        return Rejected(400, f"malformed Slack payload: {problem}")
+    return parsed
+
+
+class ParsedRequest(AsyncBoltRequest):
+    """An HTTP request for Bolt whose body the edge has parsed and checked.
+
+    Bolt takes a parsed body only in Socket Mode, and re-parses the raw text of an HTTP
+    request with the parser `parse_payload` replaces; so the request is built the Socket
+    Mode way and then marked as HTTP, with the raw text kept as Bolt would keep it.
+    """
+
+    def __init__(
+        self,
+        *,
+        raw_body: str,
+        body: dict[str, Any],
+        query: str | Mapping[str, Sequence[str]],
+        headers: Mapping[str, str | Sequence[str]],
+        context: dict[str, Any],
+    ) -> None:
+        super().__init__(
+            body=body,
+            query=query if isinstance(query, str) else dict(query),
+            headers={key: _header_value(value) for key, value in headers.items()},
+            context=context,
+            mode="socket_mode",
+        )
+        self.mode = "http"
+        self.raw_body = raw_body
+
+    def to_copyable(self) -> ParsedRequest:
+        return ParsedRequest(
+            raw_body=self.raw_body,
+            body=self.body,
+            query=self.query,
+            headers=self.headers,
+            context=self.context.to_copyable(),
+        )
 
 
 def bolt_request(
     admitted: Admitted, headers: Mapping[str, str], query: str, context: dict[str, Any]
 ) -> AsyncBoltRequest | Rejected:
-    """The admitted request as Bolt reads it, parsed once; a body Bolt cannot read, or
-    that is not shaped like a Slack payload, is refused rather than raised."""
+    """The admitted request as Bolt reads it, parsed once; a body that is not shaped like
+    a Slack payload is refused rather than raised inside Bolt."""
+    payload = parse_payload(admitted)
+    if isinstance(payload, Rejected):
+        return payload
     try:
-        request = AsyncBoltRequest(
-            body=admitted.text, query=query, headers=dict(headers), context=context
+        return ParsedRequest(
+            raw_body=admitted.text, body=payload, query=query, headers=headers, context=context
         )
     except (ValueError, RecursionError, AttributeError, TypeError):
-        # JSON that does not parse, or parses to something other than an object, which
-        # Bolt's own reading of the body then trips over.
+        # A shape the checks above let through and Bolt's context building trips over.
         return Rejected(400, "body is not a Slack payload")
-    body: object = request.body
-    if not isinstance(body, dict) or not _has_slack_shape(body):
-        return Rejected(400, "body is not a Slack payload")
-    return request
 
 
 def slack_signature(signing_secret: str, timestamp: str, raw: bytes) -> str:
@@ -110,11 +189,5 @@ def _utf8_charset(content_type: str) -> bool:
     return True
 
 
-def _has_slack_shape(payload: dict[str, Any]) -> bool:
-    """What the listeners take for granted: a command has a user and a reply address."""
-    if "command" in payload:
-        return all(
-            isinstance(payload.get(key), str) and payload[key]
-            for key in ("command", "user_id", "response_url")
-        )
-    return isinstance(payload.get("type"), str) or "ssl_check" in payload
+def _header_value(value: str | Sequence[str]) -> str | list[str]:
+    return value if isinstance(value, str) else list(value)

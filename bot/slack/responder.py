@@ -2,12 +2,17 @@
 
 slack-sdk's webhook client consults its retry handlers only for 429s and exceptions, so
 5xx answers and timeouts get a bounded retry of their own here (tenacity, with jitter).
+
+A response_url comes from a payload: signed, but whatever host it names would receive the
+reply (and, with it, whatever the reply shows). Only Slack's hosts are called, and the
+host of SLACK_API_URL, where a stand-in for Slack serves both.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -25,6 +30,29 @@ from bot.slack.retries import slack_retry_handlers
 log = logging.getLogger("bot.slack.responder")
 
 
+# Where Slack's response_urls point (https://hooks.slack.com/commands/..., .../actions/...).
+SLACK_REPLY_HOSTS = frozenset({"hooks.slack.com"})
+
+
+def is_reply_url(url: str, api_url: str) -> bool:
+    """Whether a reply may be POSTed to `url` (pure): https on one of Slack's response_url
+    hosts, or the same scheme, host and port as SLACK_API_URL."""
+    try:
+        target, own = urlsplit(url), urlsplit(api_url)
+        if target.username is not None or target.password is not None:
+            return False
+        if target.scheme == "https" and target.hostname in SLACK_REPLY_HOSTS:
+            return target.port in (None, 443)
+        return (
+            target.scheme in ("http", "https")
+            and target.hostname is not None
+            and (target.scheme, target.hostname, target.port)
+            == (own.scheme, own.hostname, own.port)
+        )
+    except ValueError:  # a port that is not a number, a malformed IPv6 host
+        return False
+
+
 class _ServerError(Exception):
     pass
 
@@ -39,12 +67,14 @@ class Responder:
         self,
         session: aiohttp.ClientSession,
         *,
+        api_url: str,
         timeout: float = 10.0,
         attempts: int = 3,
         total_seconds: float = 30.0,
         backoff: float = 0.5,
     ) -> None:
         self._session = session
+        self._api_url = api_url
         self._timeout = timeout
         self._attempts = attempts
         self._total = total_seconds
@@ -53,6 +83,10 @@ class Responder:
     async def send(
         self, response_url: str, reply: Reply, *, replace_original: bool = False
     ) -> bool:
+        if not is_reply_url(response_url, self._api_url):
+            # The URL itself is not logged: a real one is a credential (bot/logs.py).
+            log.warning("refused to reply through a response_url that is not Slack's")
+            return False
         client = AsyncWebhookClient(
             response_url,
             session=self._session,

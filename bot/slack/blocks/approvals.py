@@ -33,7 +33,7 @@ from bot.slack.blocks.kit import (
 )
 from bot.slack.buttons import ButtonSigner
 from bot.slack.timefmt import plain_time, slack_time
-from bot.text import clip, clip_mrkdwn, sentence
+from bot.text import ELLIPSIS, clip, clip_mrkdwn, sentence, visible
 
 if TYPE_CHECKING:  # the store's row type only; the renderers load no database library
     from bot.store.audit import AuditEvent
@@ -79,7 +79,7 @@ def render_request(
     Decision buttons appear only while it is pending, Retry only once it has failed.
     """
     status = request.status
-    blocks: list[Block] = [header(f"Room update: {clip(request.room_name, 100)}")]
+    blocks: list[Block] = [header(f"Room update: {clip(_room(request), 100)}")]
     blocks.append(section(_summary(request)))
     blocks += [section(line) for line in change_lines(request.changes)]
     outcome, outcome_text = _outcome(request, ctx, approvers=approvers)
@@ -91,8 +91,8 @@ def render_request(
         context(f"Request {code(request.id)} · {plain(provider_label(request.provider))}")
     )
     lines = [
-        f"Room update request {request.id} for {plain(request.room_name)} "
-        f"(room {plain(request.room_id)}) by {mention(request.requester)}: "
+        f"Room update request {request.id} for {plain(_room(request))} "
+        f"(room {plain(visible(request.room_id))}) by {mention(request.requester)}: "
         + "; ".join(change_text(change) for change in request.changes),
         f"Status: {status.value}. {outcome_text}",
     ]
@@ -105,14 +105,14 @@ def render_requested(request: ApprovalRequest, *, channel: str, link: str | None
     shown = f"<{link}|the request> in {where}" if link else f"the request in {where}"
     text = (
         f":outbox_tray: Asked for approval: request {code(request.id)} to change "
-        f"{bold(request.room_name)} ({plural(len(request.changes), 'field')}). "
+        f"{bold(_room(request))} ({plural(len(request.changes), 'field')}). "
         f"See {shown}; you will get a message when it is decided."
     )
     blocks = [section(text)]
     blocks += [section(line) for line in change_lines(request.changes)]
     blocks.append(context(f"Expires {slack_time(request.expires_at, UTC_ZONE)}"))
     fallback = (
-        f"Asked for approval: request {request.id} to change {plain(request.room_name)}: "
+        f"Asked for approval: request {request.id} to change {plain(_room(request))}: "
         + "; ".join(change_text(change) for change in request.changes)
         + (f". Posted at {link}" if link else f". Posted in {where}")
     )
@@ -121,14 +121,15 @@ def render_requested(request: ApprovalRequest, *, channel: str, link: str | None
 
 def render_unposted(request: ApprovalRequest, problem: str) -> Reply:
     """The request is stored but its message could not be posted: approvers still see it."""
+    problem = visible(problem)
     text = (
-        f":warning: Request {code(request.id)} to change {bold(request.room_name)} is saved, "
+        f":warning: Request {code(request.id)} to change {bold(_room(request))} is saved, "
         f"but posting it to the approval channel failed ({plain(problem, 100)}). Approvers "
         "can still decide it from `/rooms approvals`; an admin should check APPROVAL_CHANNEL "
         "and that RoomOps is in that channel."
     )
     fallback = (
-        f"Request {request.id} to change {plain(request.room_name)} is saved, but posting it "
+        f"Request {request.id} to change {plain(_room(request))} is saved, but posting it "
         f"to the approval channel failed ({plain(problem, 100)}). Approvers can decide it from "
         "/rooms approvals."
     )
@@ -138,8 +139,8 @@ def render_unposted(request: ApprovalRequest, problem: str) -> Reply:
 def render_outcome_notice(request: ApprovalRequest, ctx: RenderContext) -> Reply:
     """The requester's direct message once their request is decided or has ended."""
     outcome, outcome_text = _outcome(request, ctx)
-    text = f"Your request {code(request.id)} to change {bold(request.room_name)}: {outcome}"
-    fallback = f"Your request {request.id} to change {plain(request.room_name)}: {outcome_text}"
+    text = f"Your request {code(request.id)} to change {bold(_room(request))}: {outcome}"
+    fallback = f"Your request {request.id} to change {plain(_room(request))}: {outcome_text}"
     return Reply(
         fallback, [section(text), *[section(line) for line in change_lines(request.changes)]]
     )
@@ -148,8 +149,8 @@ def render_outcome_notice(request: ApprovalRequest, ctx: RenderContext) -> Reply
 def render_decided(request: ApprovalRequest, ctx: RenderContext) -> Reply:
     """The reply to the approver who clicked: how the request stands now."""
     outcome, outcome_text = _outcome(request, ctx)
-    text = f"Request {code(request.id)} for {bold(request.room_name)}: {outcome}"
-    fallback = f"Request {request.id} for {plain(request.room_name)}: {outcome_text}"
+    text = f"Request {code(request.id)} for {bold(_room(request))}: {outcome}"
+    fallback = f"Request {request.id} for {plain(_room(request))}: {outcome_text}"
     return Reply(fallback, [section(text)])
 
 
@@ -172,7 +173,7 @@ def render_approvals(
         changes = "\n".join(change_lines(request.changes))
         blocks.append(
             section(
-                f"{bold(request.room_name)} · asked by {mention(request.requester)} · "
+                f"{bold(_room(request))} · asked by {mention(request.requester)} · "
                 f"expires {slack_time(request.expires_at, ctx.tz)}\n{changes}\n"
                 f"{code(request.id)}"
             )
@@ -180,7 +181,7 @@ def render_approvals(
         if can_decide:
             blocks.append(actions(*_decision(request, ctx.buttons)))
         lines.append(
-            f"• {request.id} {plain(request.room_name)} by {mention(request.requester)}, "
+            f"• {request.id} {plain(_room(request))} by {mention(request.requester)}, "
             f"expires {plain_time(request.expires_at, ctx.tz)}: "
             + "; ".join(change_text(change) for change in request.changes)
         )
@@ -202,10 +203,10 @@ def render_audit(events: Sequence[AuditEvent], ctx: RenderContext, *, room: str 
     blocks: list[Block] = [header(f"Audit{' for ' + room if room else ''}")]
     lines = [f"Audit{scope}, newest first:"]
     for event in events:
-        what = f"{plain(event.action)} → {plain(event.outcome)}"
-        room_part = f" · {bold(event.room_name)}" if event.room_name else ""
+        what = f"{plain(visible(event.action))} → {plain(visible(event.outcome))}"
+        room_part = f" · {bold(visible(event.room_name))}" if event.room_name else ""
         request_part = f" · {code(event.request_id)}" if event.request_id else ""
-        detail = f"\n{plain(event.detail, 500)}" if event.detail else ""
+        detail = f"\n{plain(visible(event.detail), 500)}" if event.detail else ""
         blocks.append(
             section(
                 f"{slack_time(event.at, ctx.tz)} · {_actor(event.actor)} · {what}"
@@ -214,9 +215,9 @@ def render_audit(events: Sequence[AuditEvent], ctx: RenderContext, *, room: str 
         )
         lines.append(
             f"• {plain_time(event.at, ctx.tz)} {_actor(event.actor)} {what}"
-            + (f" {plain(event.room_name)}" if event.room_name else "")
+            + (f" {plain(visible(event.room_name))}" if event.room_name else "")
             + (f" {event.request_id}" if event.request_id else "")
-            + (f": {plain(event.detail, 300)}" if event.detail else "")
+            + (f": {plain(visible(event.detail), 300)}" if event.detail else "")
         )
     blocks.append(context(f"{plural(len(events), 'event')}, newest first."))
     return Reply("\n".join(lines), blocks)
@@ -227,13 +228,13 @@ def render_audit(events: Sequence[AuditEvent], ctx: RenderContext, *, room: str 
 
 def change_lines(changes: Sequence[FieldChange]) -> list[str]:
     return [
-        f"{code(change.field)}: {format_value(change.old)} → {format_value(change.new)}"
+        f"{code(visible(change.field))}: {format_value(change.old)} → {format_value(change.new)}"
         for change in changes
     ]
 
 
 def change_text(change: FieldChange) -> str:
-    return f"{change.field} {_plain_value(change.old)} → {_plain_value(change.new)}"
+    return f"{plain(visible(change.field))} {_plain_value(change.old)} → {_plain_value(change.new)}"
 
 
 def _plain_value(value: JsonValue) -> str:
@@ -269,7 +270,6 @@ def decision_buttons(request: ApprovalRequest, signer: ButtonSigner) -> list[Blo
 
 
 def _decision(request: ApprovalRequest, signer: ButtonSigner) -> list[Block]:
-    summary = "; ".join(change_text(change) for change in request.changes)
     approve = button(
         "Approve", APPROVE_BUTTON, signer.sign(APPROVE_BUTTON, request.id), style="primary"
     )
@@ -278,7 +278,7 @@ def _decision(request: ApprovalRequest, signer: ButtonSigner) -> list[Block]:
         _confirmed(
             approve,
             title="Approve this change?",
-            text=f"{_confirm_name(request)} changes at once: {summary}",
+            text=approve_confirmation(request),
             confirm="Approve",
         ),
         _confirmed(
@@ -289,6 +289,49 @@ def _decision(request: ApprovalRequest, signer: ButtonSigner) -> list[Block]:
             danger=True,
         ),
     ]
+
+
+def approve_confirmation(request: ApprovalRequest) -> str:
+    """What the Approve dialog asks: every requested field by name, always.
+
+    Slack shows at most 300 characters there, so values are shortened (visibly, with "…")
+    as far as it takes, down to nothing; a field is never left out. Values sit in code
+    spans, which they cannot close, so no value can pose as another change.
+    """
+
+    def text(limit: int) -> str:
+        changes = "; ".join(_confirm_change(change, limit) for change in request.changes)
+        return f"{_confirm_name(request)} changes at once: {changes}"
+
+    if len(text(VALUE_LIMIT)) <= CONFIRM_TEXT_LIMIT:
+        return text(VALUE_LIMIT)
+    if len(text(0)) <= CONFIRM_TEXT_LIMIT:
+        # The longest values that fit (the length only grows with the limit).
+        low, high = 0, VALUE_LIMIT
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (
+                (middle, high) if len(text(middle)) <= CONFIRM_TEXT_LIMIT else (low, middle - 1)
+            )
+        return text(low)
+    # More fields than fit even with empty values (no catalogue has that many today).
+    names = ", ".join(code(visible(change.field), 100) for change in request.changes)
+    return f"Changes at once (values in the message): {names}"
+
+
+def _confirm_change(change: FieldChange, limit: int) -> str:
+    old, new = _confirm_value(change.old, limit), _confirm_value(change.new, limit)
+    return f"{code(visible(change.field), 100)} {old} → {new}"
+
+
+def _confirm_value(value: JsonValue, limit: int) -> str:
+    if value is None:
+        return "not set"
+    if value == "":
+        return "empty"
+    if limit == 0:
+        return ELLIPSIS
+    return code(_raw(value), limit) or "blank"
 
 
 def _confirmed(
@@ -307,8 +350,8 @@ def _confirmed(
 
 def _summary(request: ApprovalRequest) -> str:
     return (
-        f"{mention(request.requester)} asks to change {bold(request.room_name)} "
-        f"({code(request.room_id)}):"
+        f"{mention(request.requester)} asks to change {bold(_room(request))} "
+        f"({code(visible(request.room_id))}):"
     )
 
 
@@ -347,7 +390,7 @@ def _outcome(
         return f"{icon} Expired {ended}: nobody decided in time. Nothing was changed.", (
             "Expired: nobody decided in time. Nothing was changed."
         )
-    reason = plain(request.failure_reason or "no reason given", 500)
+    reason = plain(visible(request.failure_reason or "no reason given"), 500)
     if status is ApprovalStatus.STALE:
         moved = reason
         return (
@@ -372,10 +415,15 @@ def _when(moment: datetime | None, ctx: RenderContext) -> str:
 
 
 def _raw(value: JsonValue) -> str:
+    """A value as shown: without characters that could disguise it (bot/text.py)."""
     if isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(", ", ": "), ensure_ascii=False)
+        return visible(value)
+    return visible(json.dumps(value, separators=(", ", ": "), ensure_ascii=False))
+
+
+def _room(request: ApprovalRequest) -> str:
+    return visible(request.room_name)
 
 
 def _confirm_name(request: ApprovalRequest) -> str:
-    return bold(request.room_name, 60) or "the room"
+    return bold(_room(request), 60) or "the room"
