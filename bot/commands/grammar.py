@@ -385,7 +385,7 @@ def _limit(command: str, value: str | None) -> int:
     if len(value) > 6 or not 1 <= int(value) <= MAX_LIMIT:
         raise _bad(
             command,
-            f"limit must be from 1 to {MAX_LIMIT} (got {_clip(value)}); use More to see further.",
+            f"limit must be from 1 to {MAX_LIMIT} (got {echo(value)}); use More to see further.",
         )
     return int(value)
 
