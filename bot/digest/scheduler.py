@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.days import digest_day, latest_due
+from bot.digest.errors import DigestIncomplete
 from bot.digest.service import DigestService, PostOutcome, Target
 
 log = logging.getLogger("bot.digest.scheduler")
@@ -189,13 +190,16 @@ class DigestScheduler:
         except Exception as exc:
             self._retry_at = {k: v for k, v in self._retry_at.items() if k[0] != target.channel}
             self._retry_at[key] = now + RETRY_AFTER
-            log.error(
+            # A provider whose listing was cut short is an ordinary outage: one line.
+            incomplete = isinstance(exc, DigestIncomplete)
+            log.log(
+                logging.WARNING if incomplete else logging.ERROR,
                 "the digest for %s on %s was not posted (%s); next try in %d minutes",
                 target.channel,
                 day,
                 _reason(exc),
                 RETRY_AFTER.total_seconds() // 60,
-                exc_info=not _is_slack_refusal(exc),
+                exc_info=not (incomplete or _is_slack_refusal(exc)),
             )
             return None
         self._retry_at.pop(key, None)
@@ -213,6 +217,8 @@ def _is_slack_refusal(exc: Exception) -> bool:
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, DigestIncomplete):
+        return exc.cut.sentence()
     response: Any = getattr(exc, "response", None)
     if response is not None and hasattr(response, "get"):
         error = response.get("error")
