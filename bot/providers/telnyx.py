@@ -555,9 +555,9 @@ class TelnyxProvider:
             log.warning("%s page %d: meta not believed (%s)", endpoint, number, problem)
             if isinstance(meta, dict) and meta.get("page_number") not in (None, number):
                 items = []
-            cut = guard.cut(CutReason.INCONSISTENT, problem)
+            contradicted = guard.cut(CutReason.INCONSISTENT, problem)
             kept, _ = guard.take(items, _item_id)
-            return kept, None, cut
+            return kept, None, contradicted
         kept, cut = guard.take(items, _item_id)
         return kept, (None if cut else next_number), cut
 
