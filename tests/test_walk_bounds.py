@@ -13,22 +13,25 @@ import logging
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
+import bot.digest.cli
 from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import MAX_PLAUSIBLE_RESULTS, TelnyxProvider, check_page_meta
 from bot.providers.walks import CutReason, WalkCutShort, WalkGuard, WalkLimits
-from bot.simulator import AnySimulator, RunningTelnyxSimulator
+from bot.simulator import AnySimulator, RunningSimulator, RunningTelnyxSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.blocks.listing import cut_note
 from tests.conftest import ON_BOTH_PROVIDERS, SIM_NOW
 from tests.openapi_check import SPECS, load_spec
 from tests.slack_driver import Driver, running_bot, text_of
+from tests.test_digest_cli import digest_here
 from tests.test_digest_flow import DIGESTS, FAST, Clock, posts, settle
 from tests.test_update_flow import wait_until
 
@@ -352,3 +355,25 @@ async def test_the_scheduler_posts_no_incomplete_digest_and_warns_once(
         await set_paging(sim, "normal")  # the provider mends; the next try posts it whole
         clock.now += timedelta(minutes=10)
         await wait_until(lambda: len(posts(slack, DIGESTS)) == 1)
+
+
+@pytest.mark.parametrize("sim", ["signalwire"], indirect=True)
+async def test_the_cli_posts_no_incomplete_digest(
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A run in a thread of this process must not replace pytest's log handlers.
+    monkeypatch.setattr(bot.digest.cli, "configure_logging", lambda *_a, **_k: None)
+    await set_paging(sim, "loop")
+    url = f"sqlite:///{tmp_path / 'roomops.db'}"
+    for extra in (["--dry-run"], ["--channel", DIGESTS]):
+        run = await digest_here(sim, slack, url, "--date", OLDEST_DAY, *extra)
+        assert run.code == 1 and run.out == ""
+        assert run.err == (
+            f"digest: The digest for {OLDEST_DAY} could not be built: SignalWire's session "
+            "listing repeated itself after 1 page, so its figures would be incomplete. "
+            "Nothing was posted; try again later.\n"
+        )
+    assert slack.calls_to("chat.postMessage") == []
