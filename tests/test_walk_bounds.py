@@ -21,13 +21,15 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
 import bot.digest.cli
+from bot.digest.errors import DigestIncomplete
 from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import MAX_PLAUSIBLE_RESULTS, TelnyxProvider, check_page_meta
-from bot.providers.walks import CutReason, WalkCutShort, WalkGuard, WalkLimits
+from bot.providers.walks import CutReason, WalkCut, WalkCutShort, WalkGuard, WalkLimits
 from bot.simulator import AnySimulator, RunningSimulator, RunningTelnyxSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.blocks.listing import cut_note
+from bot.slack.errors import describe_failure
 from tests.conftest import ON_BOTH_PROVIDERS, SIM_NOW
 from tests.openapi_check import SPECS, load_spec
 from tests.slack_driver import Driver, running_bot, text_of
@@ -377,3 +379,15 @@ async def test_the_cli_posts_no_incomplete_digest(
             "Nothing was posted; try again later.\n"
         )
     assert slack.calls_to("chat.postMessage") == []
+
+
+def test_a_cut_that_reaches_the_error_path_is_worded_not_referenced() -> None:
+    cut = WalkCut("Telnyx", "room listing", CutReason.REPEATED, 3)
+    failure = describe_failure(WalkCutShort(cut))
+    assert failure.reference is None
+    assert failure.reply.text.startswith(
+        "Telnyx's room listing repeated itself after 3 pages, so RoomOps cannot answer that"
+    )
+    incomplete = describe_failure(DigestIncomplete(date(2026, 11, 19), cut))
+    assert incomplete.reference is None
+    assert "The digest for 2026-11-19 could not be built: Telnyx's" in incomplete.reply.text
