@@ -235,6 +235,7 @@ async def measure(spec: dict[str, Any]) -> dict[str, Any]:
     from bot.providers.base import MAX_PAGE_SIZE, SessionQuery
     from bot.providers.http import HttpSettings
     from bot.providers.signalwire import SignalWireProvider
+    from bot.providers.walks import DIGEST_WALK
 
     mode: Mode = spec["mode"]
     zone = ZoneInfo(spec["zone"])
@@ -254,13 +255,14 @@ async def measure(spec: dict[str, Any]) -> dict[str, Any]:
     day_sessions: int | None = None
     started_cpu, started = time.process_time(), time.perf_counter()
     if mode == "floor":
-        # The digest's own window and query (bot/digest/collect.py), and nothing else.
+        # The digest's own window, query and walk bounds (bot/digest/collect.py), and
+        # nothing else.
         query = SessionQuery(
             started_after=day_window(day - timedelta(days=1), zone)[0],
             started_before=day_window(day, zone)[1],
         )
         sessions = 0
-        async for _ in provider.room_sessions(query, page_size=MAX_PAGE_SIZE):
+        async for _ in provider.room_sessions(query, page_size=MAX_PAGE_SIZE, limits=DIGEST_WALK):
             sessions += 1
     else:
         report = await collect_report(provider, day, zone, now=now)

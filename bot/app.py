@@ -22,6 +22,7 @@ from bot.providers.errors import NotSupported
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import TelnyxProvider
+from bot.providers.walks import REPLY_WALK, WalkLimits
 from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.approval_messages import approvals_round
@@ -33,7 +34,7 @@ from bot.slack.middleware import RoomOpsMiddleware
 from bot.slack.more import MoreStates
 from bot.slack.responder import Responder
 from bot.slack.retries import slack_retry_handlers
-from bot.slack.services import VERIFIED_KEY, Services, utc_now
+from bot.slack.services import REPLY_SECONDS, VERIFIED_KEY, Services, utc_now
 from bot.slack.users import UserZones
 from bot.store.store import Store, open_store
 from bot.store.urls import is_sqlite, normalise_database_url
@@ -160,11 +161,14 @@ def build_runtime(
     approvals_interval: float = INTERVAL_SECONDS,
     retry_policy: RetryPolicy | None = None,
     digest_refresh: float = REFRESH_SECONDS,
+    walk_limits: WalkLimits = REPLY_WALK,
+    reply_seconds: float = REPLY_SECONDS,
 ) -> Runtime:
     """Must run inside the event loop that will serve: the Slack HTTP session belongs to it.
 
     With a store, the approvals job and the digest scheduler start here (the digests'
-    targets are re-read every `digest_refresh` seconds), and stop with the runtime."""
+    targets are re-read every `digest_refresh` seconds), and stop with the runtime.
+    `walk_limits` bound each walk a reply makes, `reply_seconds` the reply itself."""
     provider = provider or build_provider(settings, policy=retry_policy)
     # One pool for every call to Slack: Web API calls and response_url replies alike.
     session = aiohttp.ClientSession(
@@ -180,7 +184,7 @@ def build_runtime(
     )
     services = Services(
         settings=settings,
-        reads=ReadService(provider),
+        reads=ReadService(provider, limits=walk_limits),
         client=client,
         responder=Responder(session, api_url=settings.slack_api_url),
         zones=UserZones(client),
@@ -189,6 +193,7 @@ def build_runtime(
         clock=clock,
         store=store,
         digest=digest,
+        reply_seconds=reply_seconds,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
     job = scheduler = None

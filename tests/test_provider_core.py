@@ -15,6 +15,7 @@ from bot.providers.errors import (
 from bot.providers.models import Page, RoomSession
 from bot.providers.paging import MAX_CURSOR_LENGTH, PageToken, iterate_pages, next_page_token
 from bot.providers.signalwire import parse_signalwire_errors
+from bot.providers.walks import CutReason, WalkCutShort, WalkGuard
 from bot.slack.errors import describe_failure
 
 
@@ -32,15 +33,20 @@ async def test_paging_stops_when_a_cursor_repeats() -> None:
         calls.append(cursor)
         return Page[int](items=[len(calls)], next_cursor="/same?page=2")
 
-    items = [i async for i in iterate_pages(fetch)]
+    items: list[int] = []
+    with pytest.raises(WalkCutShort) as cut_short:
+        async for item in iterate_pages(fetch, WalkGuard("Acme", "listing")):
+            items.append(item)
     assert items == [1, 2] and calls == [None, "/same?page=2"]
+    assert cut_short.value.cut.reason is CutReason.REPEATED
 
 
 async def test_paging_stops_when_next_is_absent() -> None:
     async def fetch(cursor: str | None) -> Page[str]:
         return Page[str](items=["a", "b"], next_cursor=None if cursor else "/next")
 
-    assert [i async for i in iterate_pages(fetch)] == ["a", "b", "a", "b"]
+    found = [i async for i in iterate_pages(fetch, WalkGuard("Acme", "listing"))]
+    assert found == ["a", "b", "a", "b"]
 
 
 BASE = "https://acme.signalwire.com"

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import SLACK_TIMEOUT_SECONDS, build_provider, build_web_client
 from bot.digest.days import previous_day
+from bot.digest.errors import DigestIncomplete
 from bot.digest.render import render_digest_text
 from bot.digest.service import CANNOT_POST, DigestService, PostOutcome, PostStatus
 from bot.ids import channel_id_problem
@@ -91,6 +92,9 @@ def run_digest(
         return EXIT_FAILED
     except ProviderError as exc:
         err(f"digest: {exc.provider} failed ({exc}); nothing was posted")
+        return EXIT_FAILED
+    except DigestIncomplete as exc:
+        err(f"digest: {exc.message}")
         return EXIT_FAILED
 
 

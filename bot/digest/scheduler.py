@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.days import digest_day, latest_due
+from bot.digest.errors import DigestIncomplete
 from bot.digest.service import DigestService, PostOutcome, Target
 from bot.providers.errors import ProviderError
 
@@ -190,17 +191,17 @@ class DigestScheduler:
         except Exception as exc:
             self._retry_at = {k: v for k, v in self._retry_at.items() if k[0] != target.channel}
             self._retry_at[key] = now + RETRY_AFTER
-            # A provider's refusal or outage is ordinary weather: one line. Only the
-            # unexpected deserves a traceback.
-            refused = isinstance(exc, ProviderError)
+            # A provider's refusal or outage, or a listing cut short, is ordinary weather:
+            # one line. Only the unexpected deserves a traceback.
+            ordinary = isinstance(exc, ProviderError | DigestIncomplete)
             log.log(
-                logging.WARNING if refused else logging.ERROR,
+                logging.WARNING if ordinary else logging.ERROR,
                 "the digest for %s on %s was not posted (%s); next try in %d minutes",
                 target.channel,
                 day,
                 _reason(exc),
                 RETRY_AFTER.total_seconds() // 60,
-                exc_info=not (refused or _is_slack_refusal(exc)),
+                exc_info=not (ordinary or _is_slack_refusal(exc)),
             )
             return None
         self._retry_at.pop(key, None)
@@ -222,6 +223,8 @@ def _reason(exc: Exception) -> str:
         # The type and status only: the message may carry the provider's own words.
         status = f" (HTTP {exc.status})" if exc.status is not None else ""
         return f"{exc.provider}: {type(exc).__name__}{status}"
+    if isinstance(exc, DigestIncomplete):
+        return exc.cut.sentence()
     response: Any = getattr(exc, "response", None)
     if response is not None and hasattr(response, "get"):
         error = response.get("error")

@@ -3,7 +3,9 @@
 Callers depend on this protocol only, so a second provider (Telnyx: PATCH updates,
 page[number] paging, no conferences) fits without changing them. Lists come two ways:
 `*_page` for one page and an opaque cursor (what a Slack "More" button carries), and an
-async iterator over every item (what the digest walks).
+async iterator over every item (what the digest walks). Every walk is bounded
+(bot/providers/walks.py): an iterator raises WalkCutShort after the items it read when
+it was cut, and a page read under a caller's WalkGuard comes back with `cut` set.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 from bot.providers.health import ProviderHealth
 from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.walks import REPLY_WALK, WalkGuard, WalkLimits
 
 SessionStatus = Literal["in-progress", "completed"]
 MAX_PAGE_SIZE = 1000
@@ -63,20 +66,36 @@ class VideoProvider(Protocol):
         ...
 
     async def room_sessions_page(
-        self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
+        self,
+        query: SessionQuery,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
     ) -> Page[RoomSession]: ...
 
     def room_sessions(
-        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
+        self,
+        query: SessionQuery,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        limits: WalkLimits = REPLY_WALK,
     ) -> AsyncIterator[RoomSession]: ...
 
     async def get_room_session(self, session_id: str) -> RoomSession: ...
 
     async def rooms_page(
-        self, query: RoomQuery, *, cursor: str | None = None, page_size: int = 50
+        self,
+        query: RoomQuery,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
     ) -> Page[Room]: ...
 
-    def rooms(self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Room]: ...
+    def rooms(
+        self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Room]: ...
 
     async def get_room(
         self, id_or_name: str, *, include_active_session: bool = True, fresh: bool = False
@@ -87,10 +106,12 @@ class VideoProvider(Protocol):
     async def update_room(self, room_id: str, fields: Mapping[str, Any]) -> Room: ...
 
     async def conferences_page(
-        self, *, cursor: str | None = None, page_size: int = 50
+        self, *, cursor: str | None = None, page_size: int = 50, guard: WalkGuard | None = None
     ) -> Page[Conference]: ...
 
-    def conferences(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Conference]: ...
+    def conferences(
+        self, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Conference]: ...
 
     async def get_conference(
         self, conference_id: str, *, include_active_session: bool = True

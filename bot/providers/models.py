@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.providers.walks import WalkCut
+
 
 class ProviderModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
@@ -142,3 +144,6 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T] = Field(default_factory=list)
     next_cursor: str | None = None
+    # Set when reading this page ended its listing early (bot/providers/walks.py): the
+    # items are what came before the cut, and there is no next cursor.
+    cut: WalkCut | None = None

@@ -10,6 +10,7 @@ from typing import TypeVar
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from bot.providers.models import Page
+from bot.providers.walks import CutReason, WalkCutShort, WalkGuard
 
 log = logging.getLogger("bot.providers.paging")
 
@@ -17,11 +18,13 @@ T = TypeVar("T")
 
 
 async def iterate_pages(
-    fetch: Callable[[str | None], Awaitable[Page[T]]],
+    fetch: Callable[[str | None], Awaitable[Page[T]]], guard: WalkGuard
 ) -> AsyncIterator[T]:
-    """Yield every item, page after page, until there is no next cursor or it repeats.
+    """Yield every item, page after page, until there is no next cursor.
 
-    A repeated cursor would loop forever on a provider bug; stopping is the safe answer.
+    `fetch` reads each page under `guard` (bot/providers/walks.py), which bounds the walk;
+    a page it cut ends the walk with WalkCutShort, after that page's items. A cursor that
+    comes again does too, whatever `fetch` checked: it would loop forever.
     """
     seen: set[str] = set()
     cursor: str | None = None
@@ -29,9 +32,13 @@ async def iterate_pages(
         page = await fetch(cursor)
         for item in page.items:
             yield item
+        if page.cut is not None:
+            raise WalkCutShort(page.cut)
         cursor = page.next_cursor
-        if cursor is None or cursor in seen:
+        if cursor is None:
             return
+        if cursor in seen:
+            raise WalkCutShort(guard.cut(CutReason.REPEATED))
         seen.add(cursor)
 
 

@@ -21,6 +21,7 @@ from bot.providers.ids import is_uuid
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.paging import PageToken, iterate_pages, next_page_token
+from bot.providers.walks import REPLY_WALK, WalkGuard, WalkLimits
 
 LABEL = "SignalWire"
 API = "/api/video"
@@ -123,23 +124,33 @@ class SignalWireProvider:
     # -- room sessions -------------------------------------------------------------------
 
     async def room_sessions_page(
-        self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
+        self,
+        query: SessionQuery,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
     ) -> Page[RoomSession]:
-        page = await self._sessions_page(query, cursor, page_size)
+        page = await self._sessions_page(query, cursor, page_size, guard)
         return filter_sessions(page, query, may_stop=True)
 
     def room_sessions(
-        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
+        self,
+        query: SessionQuery,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        limits: WalkLimits = REPLY_WALK,
     ) -> AsyncIterator[RoomSession]:
         walk = SessionWalk(query)
+        guard = WalkGuard(LABEL, "session listing", limits)
 
         async def fetch(cursor: str | None) -> Page[RoomSession]:
-            return walk.take(await self._sessions_page(query, cursor, page_size))
+            return walk.take(await self._sessions_page(query, cursor, page_size, guard))
 
-        return iterate_pages(fetch)
+        return iterate_pages(fetch, guard)
 
     async def _sessions_page(
-        self, query: SessionQuery, cursor: str | None, page_size: int
+        self, query: SessionQuery, cursor: str | None, page_size: int, guard: WalkGuard | None
     ) -> Page[RoomSession]:
         """One page as SignalWire sends it, with the filters it applies itself."""
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
@@ -147,7 +158,7 @@ class SignalWireProvider:
             value = getattr(query, key)
             if value:
                 params[key] = value
-        return await self._page(SESSIONS, params, cursor, RoomSession)
+        return await self._page(SESSIONS, params, cursor, RoomSession, guard)
 
     async def get_room_session(self, session_id: str) -> RoomSession:
         _require_uuid(session_id, "session id")
@@ -156,20 +167,29 @@ class SignalWireProvider:
     # -- rooms ---------------------------------------------------------------------------
 
     async def rooms_page(
-        self, query: RoomQuery, *, cursor: str | None = None, page_size: int = 50
+        self,
+        query: RoomQuery,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
     ) -> Page[Room]:
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
         if query.include_active_session:
             params["include_active_session"] = "true"
-        page = await self._page(ROOMS, params, cursor, Room)
+        page = await self._page(ROOMS, params, cursor, Room, guard)
         # SignalWire filters rooms only by join window; name and creation date are matched
         # here, page by page, so the cursor stays the provider's own.
         page.items = [room for room in page.items if room_matches(room, query)]
         return page
 
-    def rooms(self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Room]:
+    def rooms(
+        self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Room]:
+        guard = WalkGuard(LABEL, "room listing", limits)
         return iterate_pages(
-            lambda cursor: self.rooms_page(query, cursor=cursor, page_size=page_size)
+            lambda cursor: self.rooms_page(query, cursor=cursor, page_size=page_size, guard=guard),
+            guard,
         )
 
     async def get_room(
@@ -193,14 +213,18 @@ class SignalWireProvider:
     # -- conferences ---------------------------------------------------------------------
 
     async def conferences_page(
-        self, *, cursor: str | None = None, page_size: int = 50
+        self, *, cursor: str | None = None, page_size: int = 50, guard: WalkGuard | None = None
     ) -> Page[Conference]:
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
-        return await self._page(CONFERENCES, params, cursor, Conference)
+        return await self._page(CONFERENCES, params, cursor, Conference, guard)
 
-    def conferences(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Conference]:
+    def conferences(
+        self, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Conference]:
+        guard = WalkGuard(LABEL, "conference listing", limits)
         return iterate_pages(
-            lambda cursor: self.conferences_page(cursor=cursor, page_size=page_size)
+            lambda cursor: self.conferences_page(cursor=cursor, page_size=page_size, guard=guard),
+            guard,
         )
 
     async def get_conference(
@@ -228,6 +252,7 @@ class SignalWireProvider:
         params: dict[str, str | int],
         cursor: str | None,
         model: type[M],
+        guard: WalkGuard | None = None,
     ) -> Page[M]:
         if cursor is not None:
             # Cursors come back from Slack buttons: only their token, checked, goes on.
@@ -237,7 +262,11 @@ class SignalWireProvider:
             if token.number is not None:
                 params["page_number"] = token.number
             params["page_token"] = token.token
-        body = await self._get(endpoint, params)
+        if guard is None:
+            body = await self._get(endpoint, params)
+        else:
+            async with guard.fetching():
+                body = await self._get(endpoint, params)
         if not isinstance(body, dict):
             body = {}
         data = body.get("data") or []
@@ -249,10 +278,15 @@ class SignalWireProvider:
             if isinstance(links, dict)
             else None
         )
-        return Page[M](
-            items=[model.model_validate(item) for item in data if isinstance(item, dict)],
-            next_cursor=found.cursor() if found is not None else None,
-        )
+        items = [model.model_validate(item) for item in data if isinstance(item, dict)]
+        next_cursor = found.cursor() if found is not None else None
+        if guard is not None:
+            # A next link that leads back to a page token seen before ends the walk, and so
+            # does a page of ids seen before (the link may be new each time).
+            items, cut = guard.take(items, lambda item: item.id, found.token if found else None)
+            if cut is not None:
+                return Page[M](items=items, cut=cut)
+        return Page[M](items=items, next_cursor=next_cursor)
 
 
 def _page_size(requested: int) -> int:

@@ -57,6 +57,7 @@ from bot.providers.ids import is_uuid
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
 from bot.providers.models import Conference, Page, Participant, Room, RoomSession
 from bot.providers.paging import MAX_CURSOR_LENGTH, iterate_pages
+from bot.providers.walks import REPLY_WALK, CutReason, WalkCut, WalkCutShort, WalkGuard, WalkLimits
 
 log = logging.getLogger("bot.providers.telnyx")
 
@@ -75,6 +76,9 @@ FEW_ROOMS: Final = 3
 # Telnyx documents x-ratelimit-reset as seconds until the reset; a value this large can
 # only be an instant (epoch seconds), as other APIs send under the same name.
 _EPOCH_SECONDS: Final = 1_000_000_000
+
+# More results than any account holds: a `meta` claiming more is not believed.
+MAX_PLAUSIBLE_RESULTS: Final = 1_000_000_000
 
 _CURSOR = re.compile(r"p([1-9][0-9]{0,8})")
 _NOT_SUPPORTED = "Telnyx has no conferences"
@@ -298,40 +302,46 @@ class TelnyxProvider:
     # -- room sessions -------------------------------------------------------------------
 
     async def room_sessions_page(
-        self, query: SessionQuery, *, cursor: str | None = None, page_size: int = 50
+        self,
+        query: SessionQuery,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
     ) -> Page[RoomSession]:
         number = _page_number(cursor)
         params = await self._session_params(query)
         if params is None:
             return Page[RoomSession]()
-        page = await self._sessions_page(params, number, page_size)
+        guard = guard or WalkGuard(LABEL, "session listing")
+        page = await self._sessions_page(params, number, page_size, guard)
         return _name_filter(filter_sessions(page, query, may_stop=True), query)
 
     def room_sessions(
-        self, query: SessionQuery, *, page_size: int = MAX_PAGE_SIZE
+        self,
+        query: SessionQuery,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        limits: WalkLimits = REPLY_WALK,
     ) -> AsyncIterator[RoomSession]:
-        return self._walk_sessions(query, page_size)
+        return self._walk_sessions(query, page_size, WalkGuard(LABEL, "session listing", limits))
 
     async def _walk_sessions(
-        self, query: SessionQuery, page_size: int
+        self, query: SessionQuery, page_size: int, guard: WalkGuard
     ) -> AsyncIterator[RoomSession]:
         params = await self._session_params(query)
         if params is None:
             return
         walk = SessionWalk(query)
-        seen: set[str] = set()
 
         async def fetch(cursor: str | None) -> Page[RoomSession]:
-            nonlocal seen
-            page = await self._sessions_page(params, _page_number(cursor), page_size)
             # A session that started meanwhile pushes the list down by one: the last
-            # session of a page comes again at the top of the next.
-            fresh = [s for s in page.items if s.id is None or s.id not in seen]
-            seen = {s.id for s in page.items if s.id is not None}
-            page.items = fresh
+            # session of a page comes again at the top of the next, and the guard, which
+            # keeps only ids it has not seen, drops it.
+            page = await self._sessions_page(params, _page_number(cursor), page_size, guard)
             return _name_filter(walk.take(page), query)
 
-        async for session in iterate_pages(fetch):
+        async for session in iterate_pages(fetch, guard):
             yield session
 
     async def _session_params(self, query: SessionQuery) -> dict[str, str | int] | None:
@@ -352,11 +362,15 @@ class TelnyxProvider:
         return params
 
     async def _sessions_page(
-        self, filters: Mapping[str, str | int], number: int, page_size: int
+        self, filters: Mapping[str, str | int], number: int, page_size: int, guard: WalkGuard
     ) -> Page[RoomSession]:
-        """One page as Telnyx sends it (with the filters it applies), rooms named."""
-        items, next_number = await self._page(SESSIONS, filters, number, page_size)
-        sessions = await self._named_sessions(items)
+        """One page as Telnyx sends it (with the filters it applies), rooms named. A room
+        listing for the names that was cut short cuts the page: names may be missing."""
+        items, next_number, cut = await self._page(SESSIONS, filters, number, page_size, guard)
+        sessions, names_cut = await self._named_sessions(items, guard)
+        cut = cut or names_cut
+        if cut is not None:
+            return Page[RoomSession](items=sessions, cut=cut)
         return Page[RoomSession](items=sessions, next_cursor=_cursor(next_number))
 
     async def get_room_session(
@@ -367,27 +381,43 @@ class TelnyxProvider:
         _require_uuid(session_id, "session id")
         params = {"include_participants": "true"} if include_participants else None
         raw = _data(await self._get(f"{SESSIONS}/{session_id}", params))
-        return (await self._named_sessions([raw]))[0]
+        sessions, _ = await self._named_sessions([raw], WalkGuard(LABEL, "room listing"))
+        return sessions[0]
 
-    async def _named_sessions(self, items: list[dict[str, Any]]) -> list[RoomSession]:
-        await self._learn_room_names(_str_or_none(item.get("room_id")) for item in items)
-        return [map_session(item, room_name=self._room_name(item.get("room_id"))) for item in items]
+    async def _named_sessions(
+        self, items: list[dict[str, Any]], guard: WalkGuard
+    ) -> tuple[list[RoomSession], WalkCut | None]:
+        cut = await self._learn_room_names(
+            (_str_or_none(item.get("room_id")) for item in items), guard
+        )
+        named = [
+            map_session(item, room_name=self._room_name(item.get("room_id"))) for item in items
+        ]
+        return named, cut
 
     def _room_name(self, room_id: Any) -> str | None:
         return self._names.get(room_id) if isinstance(room_id, str) else None
 
-    async def _learn_room_names(self, room_ids: Iterable[str | None]) -> None:
-        """Know the names of these rooms: a few read by id, more by one room listing."""
+    async def _learn_room_names(
+        self, room_ids: Iterable[str | None], guard: WalkGuard
+    ) -> WalkCut | None:
+        """Know the names of these rooms: a few read by id, more by one room listing (a
+        walk on the way of `guard`'s, sharing its bounds); its cut, if it was cut short."""
         missing = {room_id for room_id in room_ids if room_id and room_id not in self._names}
         if not missing:
-            return
+            return None
         if len(missing) <= FEW_ROOMS:
             await asyncio.gather(*(self._learn_room_name(room_id) for room_id in missing))
-            return
-        async for _ in self.rooms(RoomQuery(), page_size=MAX_TELNYX_PAGE_SIZE):
-            pass  # rooms_page remembers every room's name on the way
+            return None
+        rooms = self._walk_rooms(RoomQuery(), MAX_TELNYX_PAGE_SIZE, guard.nested("room listing"))
+        try:
+            async for _ in rooms:
+                pass  # rooms_page remembers every room's name on the way
+        except WalkCutShort as cut_short:
+            return cut_short.cut  # the rooms not reached are not known to be gone
         for room_id in missing - set(self._names):
             self._names[room_id] = None  # deleted since: not worth asking again for a while
+        return None
 
     async def _learn_room_name(self, room_id: str) -> None:
         try:
@@ -404,37 +434,63 @@ class TelnyxProvider:
     # -- rooms ---------------------------------------------------------------------------
 
     async def rooms_page(
-        self, query: RoomQuery, *, cursor: str | None = None, page_size: int = 50
+        self,
+        query: RoomQuery,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
     ) -> Page[Room]:
         number = _page_number(cursor)
+        guard = guard or WalkGuard(LABEL, "room listing")
         filters = created_date_filters(query.created_after, query.created_before)
-        items, next_number = await self._page(ROOMS, filters, number, page_size)
+        items, next_number, cut = await self._page(ROOMS, filters, number, page_size, guard)
         rooms = [map_room(item) for item in items]
         for room in rooms:
             self._remember(room)
         rooms = [room for room in rooms if room_matches(room, query)]
         if query.include_active_session:
-            await self._attach_active_sessions(rooms)
+            cut = cut or await self._attach_active_sessions(rooms, guard)
+        if cut is not None:
+            return Page[Room](items=rooms, cut=cut)
         return Page[Room](items=rooms, next_cursor=_cursor(next_number))
 
-    def rooms(self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Room]:
+    def rooms(
+        self, query: RoomQuery, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Room]:
+        return self._walk_rooms(query, page_size, WalkGuard(LABEL, "room listing", limits))
+
+    def _walk_rooms(
+        self, query: RoomQuery, page_size: int, guard: WalkGuard
+    ) -> AsyncIterator[Room]:
         return iterate_pages(
-            lambda cursor: self.rooms_page(query, cursor=cursor, page_size=page_size)
+            lambda cursor: self.rooms_page(query, cursor=cursor, page_size=page_size, guard=guard),
+            guard,
         )
 
-    async def _attach_active_sessions(self, rooms: list[Room]) -> None:
-        """One listing of the active sessions for the whole page, not one read per room."""
+    async def _attach_active_sessions(self, rooms: list[Room], guard: WalkGuard) -> WalkCut | None:
+        """One listing of the active sessions for the whole page, not one read per room
+        (a walk of its own, within `guard`'s bounds); its cut, if it was cut short."""
         wanted: dict[str | None, Room] = {r.id: r for r in rooms if r.id and _active_id(r)}
         if not wanted:
-            return
+            return None
         params: dict[str, str | int] = {"filter[active]": "true"}
         number: int | None = 1
+        sessions = guard.nested("listing of active sessions")
         while number is not None and any(r.active_session is None for r in wanted.values()):
-            items, number = await self._page(SESSIONS, params, number, MAX_TELNYX_PAGE_SIZE)
+            try:
+                items, number, cut = await self._page(
+                    SESSIONS, params, number, MAX_TELNYX_PAGE_SIZE, sessions
+                )
+            except WalkCutShort as cut_short:
+                return cut_short.cut
             for item in items:
                 room = wanted.get(_str_or_none(item.get("room_id")))
                 if room is not None and room.active_session is None:
                     room.active_session = map_session(item, room_name=room.name)
+            if cut is not None:
+                return cut
+        return None
 
     async def get_room(
         self, id_or_name: str, *, include_active_session: bool = True, fresh: bool = False
@@ -481,11 +537,13 @@ class TelnyxProvider:
     # -- conferences: Telnyx has none; refused without a call ----------------------------
 
     async def conferences_page(
-        self, *, cursor: str | None = None, page_size: int = 50
+        self, *, cursor: str | None = None, page_size: int = 50, guard: WalkGuard | None = None
     ) -> Page[Conference]:
         raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
 
-    def conferences(self, *, page_size: int = MAX_PAGE_SIZE) -> AsyncIterator[Conference]:
+    def conferences(
+        self, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Conference]:
         raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
 
     async def get_conference(
@@ -502,25 +560,85 @@ class TelnyxProvider:
         return await self._http.request("GET", path, params=params)
 
     async def _page(
-        self, endpoint: str, filters: Mapping[str, str | int], number: int, page_size: int
-    ) -> tuple[list[dict[str, Any]], int | None]:
-        """One page's items and the next page's number (None after the last)."""
+        self,
+        endpoint: str,
+        filters: Mapping[str, str | int],
+        number: int,
+        page_size: int,
+        guard: WalkGuard,
+    ) -> tuple[list[dict[str, Any]], int | None, WalkCut | None]:
+        """One page's items (those new to `guard`'s walk), the next page's number (None
+        after the last) and the cut, when the page ended the walk early: its `meta`
+        contradicts it (its items are dropped when it is another page), or it brought
+        nothing new."""
         size = _page_size(page_size)
         params = {**filters, "page[size]": size, "page[number]": number}
-        body = await self._get(endpoint, params)
+        async with guard.fetching():
+            body = await self._get(endpoint, params)
         items = _items(body)
         meta = body.get("meta") if isinstance(body, dict) else None
-        return items, _next_number(meta, number, len(items), size)
+        next_number, problem = check_page_meta(meta, number=number, size=size, count=len(items))
+        if problem is not None:
+            log.warning("%s page %d: meta not believed (%s)", endpoint, number, problem)
+            if isinstance(meta, dict) and meta.get("page_number") not in (None, number):
+                items = []
+            contradicted = guard.cut(CutReason.INCONSISTENT, problem)
+            kept, _ = guard.take(items, _item_id)
+            return kept, None, contradicted
+        kept, cut = guard.take(items, _item_id)
+        return kept, (None if cut else next_number), cut
 
 
-def _next_number(meta: Any, number: int, count: int, size: int) -> int | None:
-    """Page by `meta.total_pages`; without it, a full page means there may be another."""
-    if count == 0:
-        return None  # past the end, whatever meta says: never loop on an empty list
-    total = meta.get("total_pages") if isinstance(meta, dict) else None
-    if isinstance(total, int) and not isinstance(total, bool):
-        return number + 1 if number < total else None
-    return number + 1 if count >= size else None
+def check_page_meta(
+    meta: Any, *, number: int, size: int, count: int
+) -> tuple[int | None, str | None]:
+    """The next page's number (None after the last), or what is wrong with `meta` (pure).
+
+    `meta` is checked against the page it came with, never trusted alone: it must be the
+    page that was asked for, its totals plausible and each other's match for its page size,
+    and the page as full as they say. Without totals, a full page means there may be more.
+    """
+    if not isinstance(meta, dict):
+        meta = {}
+    fields: dict[str, int | None] = {}
+    for name in ("page_number", "page_size", "total_pages", "total_results"):
+        value = meta.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return None, f"meta.{name} is not a whole number"
+        if value is not None and value < 0:
+            return None, f"meta.{name} is negative"
+        fields[name] = value
+    page_number, per = fields["page_number"], fields["page_size"] or size
+    if page_number is not None and page_number != number:
+        return None, f"page {number} came back as page {page_number}"
+    if count > per:
+        return None, f"page {number} held {count} items, more than its page size of {per}"
+    results, pages = fields["total_results"], fields["total_pages"]
+    if results is not None and results > MAX_PLAUSIBLE_RESULTS:
+        return None, f"it claims {results:,} results"
+    if results is not None:
+        derived = -(-results // per)
+        if pages is not None and pages != derived and not (results == 0 and pages <= 1):
+            return None, f"it claims {pages:,} pages for {results:,} results of {per} a page"
+        pages = derived
+    if pages is None:
+        return (number + 1 if count >= per else None), None
+    if number < pages:
+        if count != per:
+            return None, f"page {number} of {pages:,} held {count} items, not {per}"
+        return number + 1, None
+    if number > pages:
+        if count:
+            return None, f"page {number} held {count} items past the last page, {pages:,}"
+        return None, None
+    expected = results - (number - 1) * per if results is not None else None
+    if count == 0 or (expected is not None and count != expected):
+        return None, f"the last page, {number}, held {count} items, not {expected or 'some'}"
+    return None, None
+
+
+def _item_id(item: dict[str, Any]) -> object:
+    return item.get("id")
 
 
 def _page_number(cursor: str | None) -> int:

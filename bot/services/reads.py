@@ -17,6 +17,7 @@ from bot.providers.errors import Invalid, NotFound, NotSupported
 from bot.providers.filters import names_match, needs_local_filter
 from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.walks import REPLY_WALK, WalkCut, WalkCutShort, WalkGuard, WalkLimits
 from bot.services.scan_cursor import ScanCursor
 from bot.suggest import closest
 from bot.text import escape
@@ -40,14 +41,20 @@ Item = TypeVar("Item")
 class Listing(Generic[Item]):
     items: list[Item]
     next_offset: int | None
+    # Set when the provider's listing was cut short (bot/providers/walks.py): the items
+    # are what it returned before that, and the reply says so.
+    cut: WalkCut | None = None
 
 
 RoomListing = Listing[Room]
 
 
 class ReadService:
-    def __init__(self, provider: VideoProvider) -> None:
+    """`limits` bound each walk a reply makes through the provider's pages."""
+
+    def __init__(self, provider: VideoProvider, *, limits: WalkLimits = REPLY_WALK) -> None:
         self.provider = provider
+        self.limits = limits
 
     @property
     def provider_label(self) -> str:
@@ -74,10 +81,14 @@ class ReadService:
         if position is None:
             raise Invalid("that page link is not valid any more", provider=self.provider_label)
         found: list[RoomSession] = []
+        guard = WalkGuard(self.provider_label, "session listing", self.limits)
         for _ in range(MAX_SCAN_PAGES):
-            page = await self.provider.room_sessions_page(
-                query, cursor=position.provider_cursor, page_size=SCAN_PAGE_SIZE
-            )
+            try:
+                page = await self.provider.room_sessions_page(
+                    query, cursor=position.provider_cursor, page_size=SCAN_PAGE_SIZE, guard=guard
+                )
+            except WalkCutShort as cut_short:
+                return Page[RoomSession](items=found, cut=cut_short.cut)
             fresh = page.items[position.skip :]
             wanted = limit - len(found)
             if len(fresh) > wanted:
@@ -85,8 +96,8 @@ class ReadService:
                 stop = ScanCursor(position.skip + wanted, position.provider_cursor)
                 return Page[RoomSession](items=found, next_cursor=stop.text())
             found += fresh
-            if page.next_cursor is None:
-                return Page[RoomSession](items=found)
+            if page.cut is not None or page.next_cursor is None:
+                return Page[RoomSession](items=found, cut=page.cut)
             position = ScanCursor(0, page.next_cursor)
             if len(found) == limit:
                 break
@@ -115,8 +126,8 @@ class ReadService:
     # -- rooms ---------------------------------------------------------------------------
 
     async def rooms(self, query: RoomQuery, *, limit: int, offset: int = 0) -> RoomListing:
-        rooms = await self._all_rooms(query)
-        return _window(rooms, limit, offset)
+        rooms, cut = await self._all_rooms(query)
+        return _window(rooms, limit, offset, cut)
 
     async def room(self, ref: str) -> Room:
         try:
@@ -132,11 +143,11 @@ class ReadService:
 
     async def _room_by_name(self, name: str) -> Room:
         """The room called `name` in any case, or NotFound naming the closest names."""
-        rooms = await self._all_rooms(RoomQuery())
-        return self._named(rooms, name, "room", "`/rooms list` shows every room")
+        rooms, cut = await self._all_rooms(RoomQuery())
+        return self._named(rooms, name, "room", "`/rooms list` shows every room", cut)
 
-    async def _all_rooms(self, query: RoomQuery) -> list[Room]:
-        return await _newest_first(self.provider.rooms(query))
+    async def _all_rooms(self, query: RoomQuery) -> tuple[list[Room], WalkCut | None]:
+        return await _newest_first(self.provider.rooms(query, limits=self.limits))
 
     # -- conferences ---------------------------------------------------------------------
 
@@ -144,12 +155,13 @@ class ReadService:
         self, match: str | None, *, limit: int, offset: int = 0
     ) -> Listing[Conference]:
         self._require_conferences()
+        every, cut = await self._all_conferences()
         conferences = [
             conference
-            for conference in await self._all_conferences()
+            for conference in every
             if not match or names_match(match, conference.name, conference.display_name)
         ]
-        return _window(conferences, limit, offset)
+        return _window(conferences, limit, offset, cut)
 
     async def conference(self, ref: str) -> Conference:
         self._require_conferences(ref)
@@ -158,18 +170,14 @@ class ReadService:
                 return await self.provider.get_conference(ref, include_active_session=True)
             except NotFound:
                 raise self._missing(f"No conference with id `{ref}`") from None
-        found = self._named(
-            await self._all_conferences(),
-            ref,
-            "conference",
-            "`/rooms conferences` lists them",
-        )
+        conferences, cut = await self._all_conferences()
+        found = self._named(conferences, ref, "conference", "`/rooms conferences` lists them", cut)
         if found.id is None:
             raise self._missing(f"No conference named `{ref}`")
         return await self.provider.get_conference(found.id, include_active_session=True)
 
-    async def _all_conferences(self) -> list[Conference]:
-        return await _newest_first(self.provider.conferences())
+    async def _all_conferences(self) -> tuple[list[Conference], WalkCut | None]:
+        return await _newest_first(self.provider.conferences(limits=self.limits))
 
     def _require_conferences(self, ref: str | None = None) -> None:
         if self.provider.supports_conferences:
@@ -181,13 +189,22 @@ class ReadService:
 
     # -- shared --------------------------------------------------------------------------
 
-    def _named(self, items: list[Named], name: str, what: str, pointer: str) -> Named:
+    def _named(
+        self, items: list[Named], name: str, what: str, pointer: str, cut: WalkCut | None = None
+    ) -> Named:
         wanted = name.casefold()
         for item in items:
             if item.name is not None and item.name.casefold() == wanted:
                 return item
         guesses = closest(name, _names(items))
         hint = " or ".join(f"`{escape(guess)}`" for guess in guesses)
+        if cut is not None:
+            # Not found among part of the list is not "there is none".
+            raise NotFound(
+                f"RoomOps could not look through every {what} for `{name}`: "
+                f"{cut.sentence()}.{f' Did you mean {hint}?' if guesses else ''}",
+                provider=self.provider_label,
+            )
         message = f"No {what} named `{name}`"
         if guesses:
             raise self._missing(message, f" Did you mean {hint}? {pointer}.")
@@ -197,22 +214,27 @@ class ReadService:
         return NotFound(f"{message} on {self.provider_label}.{hint}", provider=self.provider_label)
 
 
-async def _newest_first(items: AsyncIterator[Named]) -> list[Named]:
-    """Up to MAX_ROOMS_SCANNED of them, newest created first."""
+async def _newest_first(items: AsyncIterator[Named]) -> tuple[list[Named], WalkCut | None]:
+    """Up to MAX_ROOMS_SCANNED of them, newest created first, and the walk's cut if it was
+    cut short (then they are what it returned before that)."""
     found: list[Named] = []
-    async for item in items:
-        found.append(item)
-        if len(found) >= MAX_ROOMS_SCANNED:
-            break
+    cut = None
+    try:
+        async for item in items:
+            found.append(item)
+            if len(found) >= MAX_ROOMS_SCANNED:
+                break
+    except WalkCutShort as cut_short:
+        cut = cut_short.cut
     found.sort(key=lambda item: item.created_at or _OLDEST, reverse=True)
-    return found
+    return found, cut
 
 
 def _names(items: Iterable[Room | Conference]) -> list[str]:
     return [item.name for item in items if item.name]
 
 
-def _window(items: list[Item], limit: int, offset: int) -> Listing[Item]:
+def _window(items: list[Item], limit: int, offset: int, cut: WalkCut | None) -> Listing[Item]:
     window = items[offset : offset + limit]
     end = offset + len(window)
-    return Listing(items=window, next_offset=end if end < len(items) else None)
+    return Listing(items=window, next_offset=end if end < len(items) else None, cut=cut)

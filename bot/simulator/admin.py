@@ -1,6 +1,6 @@
 """The simulators' `/__sim/` steering surface, the same for SignalWire and Telnyx: faults,
-latency, the request log and changing a room behind the bot's back. Each app registers it
-with how to find its state and how it shows a changed room."""
+latency, paging that never ends, the request log and changing a room behind the bot's back.
+Each app registers it with how to find its state and how it shows a changed room."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ class SteeredState(Protocol):
     def latency(self) -> float: ...
 
     def set_latency(self, seconds: float) -> None: ...
+
+    def set_paging(self, mode: str) -> None:
+        """ "normal", or the simulator's broken paging (ValueError for one it lacks)."""
+        ...
 
     def change_room(self, room_id: str, fields: Mapping[str, Any]) -> Any: ...
 
@@ -77,6 +81,20 @@ def add_admin_routes(
             return web.json_response({"error": str(exc)}, status=400)
         return web.json_response({"seconds": state.latency})
 
+    async def set_paging(request: web.Request) -> web.Response:
+        """`{"mode": "normal"}`, or pages that never end: Telnyx's "repeat" (every page the
+        same, `meta.total_pages` in the millions), SignalWire's "loop" (`links.next` of the
+        last page leads back to the first)."""
+        raw = await admin_json(request)
+        mode = raw.get("mode") if isinstance(raw, dict) else None
+        if not isinstance(mode, str):
+            return web.json_response({"error": "mode must be a string"}, status=400)
+        try:
+            state_of(request).set_paging(mode)
+        except ValueError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        return web.json_response({"mode": mode})
+
     async def list_requests(request: web.Request) -> web.Response:
         recorded = [entry.to_json() for entry in state_of(request).requests]
         return web.json_response({"requests": recorded})
@@ -103,6 +121,7 @@ def add_admin_routes(
     app.router.add_get("/__sim/faults", list_faults)
     app.router.add_delete("/__sim/faults", clear_faults)
     app.router.add_post("/__sim/latency", set_latency)
+    app.router.add_post("/__sim/paging", set_paging)
     app.router.add_get("/__sim/requests", list_requests)
     app.router.add_delete("/__sim/requests", clear_requests)
     app.router.add_post("/__sim/rooms/{id}", change_room)

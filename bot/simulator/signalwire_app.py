@@ -91,6 +91,9 @@ class RecordedRequest:
         }
 
 
+PAGING_MODES: Final = ("normal", "loop")
+
+
 @dataclass
 class SimulatorState:
     """Everything one running simulator holds; shared by its handlers and its owner."""
@@ -100,6 +103,9 @@ class SimulatorState:
     faults: FaultPlan = field(default_factory=FaultPlan)
     requests: list[RecordedRequest] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    # "loop": the last page of every listing has a `links.next` back to its first page
+    # (as page 1, the only numbered page a token can name there), so paging never ends.
+    paging: str = "normal"
 
     @classmethod
     def create(cls, config: SimulatorConfig) -> SimulatorState:
@@ -124,6 +130,11 @@ class SimulatorState:
         """Simulated wall clock: `now` at start-up, advancing in real time."""
         assert self.config.now is not None
         return self.config.now + timedelta(seconds=time.monotonic() - self.started)
+
+    def set_paging(self, mode: str) -> None:
+        if mode not in PAGING_MODES:
+            raise ValueError(f"mode must be one of {', '.join(PAGING_MODES)}")
+        self.paging = mode
 
     def change_room(self, room_id: str, fields: Mapping[str, Any]) -> Room:
         """Change a room the way someone else would (another tool, the dashboard): as a
@@ -343,8 +354,10 @@ def paginate(
     fingerprint: str,
     matches: Callable[[int], bool] | None,
     end: int,
+    loop: bool = False,
 ) -> Page:
-    """Scan one page from `page.start` and build `Video.PaginationLinks` for it."""
+    """Scan one page from `page.start` and build `Video.PaginationLinks` for it; `loop`:
+    the last page's `next` leads back to the start (paging mode "loop")."""
     positions, next_start = scan_forward(matches, page.start, end, page.page_size)
 
     def link(page_number: int, position: int) -> str:
@@ -359,6 +372,8 @@ def paginate(
     links = {"self": link(page.page_number, page.start), "first": link(0, 0)}
     if next_start is not None:
         links["next"] = link(page.page_number + 1, next_start)
+    elif loop:
+        links["next"] = link(1, 0)
     if page.page_number > 0:
         previous = page.page_number - 1
         links["prev"] = link(
@@ -661,6 +676,7 @@ async def list_room_sessions(request: web.Request) -> web.Response:
         fingerprint=fingerprint,
         matches=dataset.session_predicate(wanted),
         end=end,
+        loop=_state(request).paging == "loop",
     )
     data = [session_list_json(dataset.session(index)) for index in result.positions]
     return web.json_response({"links": result.links, "data": data})
@@ -734,6 +750,7 @@ def _list_windowed(
         fingerprint=fingerprint,
         matches=lambda i: _in_window(*window(items[i]), starts_after, ends_before),
         end=len(items),
+        loop=_state(request).paging == "loop",
     )
     data = [render(items[i], include_active) for i in result.positions]
     return web.json_response({"links": result.links, "data": data})

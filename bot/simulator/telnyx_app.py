@@ -48,6 +48,7 @@ from bot.simulator.signalwire_app import (
 )
 from bot.simulator.telnyx_listing import SessionIndex
 from bot.simulator.telnyx_query import (
+    PageRequest,
     QueryError,
     RoomQuery,
     SessionFilters,
@@ -87,6 +88,9 @@ ADMIN_PREFIX: Final = "/__sim/"
 ROOM_SESSIONS_SHOWN: Final = 5
 # With no `retry_after` on a 429 fault, the limit resets after this many seconds.
 DEFAULT_RATE_LIMIT_RESET: Final = 1.0
+# Paging mode "repeat": every page is the first, and meta claims this many pages.
+REPEATED_TOTAL_PAGES: Final = 2_000_000
+PAGING_MODES: Final = ("normal", "repeat")
 
 ErrorStyle = Literal["list", "single", "body"]
 # PatchRoomRequest fields stored in the shared dataset, under the dataset's names; the
@@ -127,6 +131,9 @@ class TelnyxState:
     faults: FaultPlan = field(default_factory=FaultPlan)
     requests: list[RecordedRequest] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    # "repeat": every list page is the first, with a schema-valid meta that claims
+    # REPEATED_TOTAL_PAGES pages (an account whose paging is broken).
+    paging: str = "normal"
 
     @classmethod
     def create(cls, config: TelnyxSimulatorConfig) -> TelnyxState:
@@ -155,6 +162,11 @@ class TelnyxState:
         """Simulated wall clock: `now` at start-up, advancing in real time."""
         assert self.config.now is not None
         return self.config.now + timedelta(seconds=time.monotonic() - self.started)
+
+    def set_paging(self, mode: str) -> None:
+        if mode not in PAGING_MODES:
+            raise ValueError(f"mode must be one of {', '.join(PAGING_MODES)}")
+        self.paging = mode
 
     def room(self, room_id: str) -> TelnyxRoom | None:
         room = self.dataset.room(room_id)
@@ -297,6 +309,15 @@ def _meta(number: int, size: int, total: int) -> dict[str, int]:
     }
 
 
+def _page_shown(state: TelnyxState, page: PageRequest) -> tuple[PageRequest, int | None]:
+    """The page to serve for `page`, and the total to claim instead of the real one (None:
+    the real one). Paging "repeat" serves the first page as every page, with totals as
+    large as they are consistent: REPEATED_TOTAL_PAGES full pages."""
+    if state.paging != "repeat":
+        return page, None
+    return replace(page, number=1), REPEATED_TOTAL_PAGES * page.size
+
+
 def _rooms_matching(state: TelnyxState, query: RoomQuery) -> list[TelnyxRoom]:
     return [
         room
@@ -315,9 +336,11 @@ async def list_rooms(request: web.Request) -> web.Response:
         raise _query_failure(error) from error
     rooms = _rooms_matching(state, query)
     page = query.page
-    shown = rooms[page.offset : page.offset + page.size]
+    served, claimed = _page_shown(state, page)
+    shown = rooms[served.offset : served.offset + served.size]
     data = [state.room_json(room, query.include_sessions) for room in shown]
-    return web.json_response({"data": data, "meta": _meta(page.number, page.size, len(rooms))})
+    total = len(rooms) if claimed is None else claimed
+    return web.json_response({"data": data, "meta": _meta(page.number, page.size, total)})
 
 
 def _room_for(state: TelnyxState, raw_id: str) -> TelnyxRoom:
@@ -362,11 +385,13 @@ def _list_sessions(request: web.Request, room_id: str | None) -> web.Response:
     except QueryError as error:
         raise _query_failure(error) from error
     page = query.page
-    indexes, total = state.index.page(query.filters, page.number, page.size)
+    served, claimed = _page_shown(state, page)
+    indexes, total = state.index.page(query.filters, served.number, served.size)
     data = [
         state.session_json(session, query.include_participants)
         for session in state.dataset.sessions(indexes)
     ]
+    total = total if claimed is None else claimed
     return web.json_response({"data": data, "meta": _meta(page.number, page.size, total)})
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 
@@ -17,6 +20,7 @@ from bot.commands.model import (
     SessionsCommand,
 )
 from bot.providers.base import RoomQuery, SessionQuery
+from bot.providers.errors import ProviderUnavailable
 from bot.slack.blocks.conference_list import render_conference_list
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
@@ -41,6 +45,32 @@ async def render_context(services: Services, user_id: str | None) -> RenderConte
 async def answer(command: Command, services: Services, user_id: str | None) -> Reply:
     if isinstance(command, HelpCommand):
         return render_help(command.topic, view_for(services.reads.provider.name))
+    async with reply_deadline(services):
+        return await _answer(command, services, user_id)
+
+
+async def answer_more(state: MoreState, services: Services, user_id: str | None) -> Reply:
+    async with reply_deadline(services):
+        return await _answer_more(state, services, user_id)
+
+
+@asynccontextmanager
+async def reply_deadline(services: Services) -> AsyncIterator[None]:
+    """A read's reply is worth sending for `services.reply_seconds`: past that, its work
+    (and every provider call it was waiting for) is cancelled, and the user told why."""
+    seconds = services.reply_seconds
+    try:
+        async with asyncio.timeout(seconds) as deadline:
+            yield
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+        raise ProviderUnavailable(
+            f"no answer within {seconds:g} s", provider=services.reads.provider_label
+        ) from None
+
+
+async def _answer(command: Command, services: Services, user_id: str | None) -> Reply:
     ctx = await render_context(services, user_id)
     reads = services.reads
     if isinstance(command, SessionsCommand):
@@ -58,7 +88,7 @@ async def answer(command: Command, services: Services, user_id: str | None) -> R
     raise TypeError(f"no answer for {type(command).__name__}")
 
 
-async def answer_more(state: MoreState, services: Services, user_id: str | None) -> Reply:
+async def _answer_more(state: MoreState, services: Services, user_id: str | None) -> Reply:
     ctx = await render_context(services, user_id)
     command = state.command
     if isinstance(command, SessionsCommand):
@@ -91,6 +121,7 @@ async def sessions_reply(
         first_number=shown + 1,
         more_value=more,
         local=local_filters(services, query),
+        cut=page.cut,
     )
 
 
@@ -109,6 +140,7 @@ async def rooms_reply(
         first_number=offset + 1,
         more_value=more,
         local=local_filters(services, query),
+        cut=listing.cut,
     )
 
 
@@ -121,7 +153,12 @@ async def conferences_reply(
         more = services.more.encode(MoreState(command, listing.next_offset))
     filters = f"match={_quote(command.match)}" if command.match else ""
     return render_conference_list(
-        listing.items, ctx, filters=filters, first_number=offset + 1, more_value=more
+        listing.items,
+        ctx,
+        filters=filters,
+        first_number=offset + 1,
+        more_value=more,
+        cut=listing.cut,
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.approvals.errors import ApprovalRefused
 from bot.commands.model import UsageError
 from bot.commands.usage import USAGE
-from bot.digest.errors import DigestRefused
+from bot.digest.errors import DigestIncomplete, DigestRefused
 from bot.providers.errors import (
     Invalid,
     NotFound,
@@ -20,6 +20,7 @@ from bot.providers.errors import (
     RateLimited,
     Unauthorized,
 )
+from bot.providers.walks import WalkCutShort
 from bot.references import new_reference
 from bot.slack.blocks.help import render_problem
 from bot.slack.blocks.kit import Reply
@@ -61,6 +62,15 @@ def describe_failure(error: BaseException) -> Failure:
         return Failure(render_problem(error.message))
     if isinstance(error, ProviderError):
         return Failure(render_problem(_provider_message(error)))
+    if isinstance(error, WalkCutShort):
+        return Failure(
+            render_problem(
+                f"{escape(error.cut.sentence())}, so RoomOps cannot answer that in full. "
+                "Try again later; if it keeps happening, the provider's listing is broken."
+            )
+        )
+    if isinstance(error, DigestIncomplete):
+        return Failure(render_problem(error.message))
     reference = new_reference()
     return Failure(
         render_problem(

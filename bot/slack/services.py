@@ -26,6 +26,7 @@ CONTEXT_KEY = "roomops"
 VERIFIED_KEY = "roomops_verified"
 # The delivery's signature, which a replay repeats: what duplicate detection keys on.
 DELIVERY_KEY = "roomops_delivery"
+REPLY_SECONDS = 25.0
 
 
 def utc_now() -> datetime:
@@ -47,6 +48,10 @@ class Services:
     store: Store | None = None
     # Builds, previews and posts digests; there whenever the store is.
     digest: DigestService | None = None
+    # How long a read's reply is worth waiting for: then its work and provider calls stop.
+    # Longer than a reply's walk may take (bot/providers/walks.py: REPLY_WALK), so a walk
+    # that runs out of time still answers with what it found.
+    reply_seconds: float = REPLY_SECONDS
 
     @property
     def catalogue(self) -> Catalogue:

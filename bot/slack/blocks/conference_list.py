@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.providers.models import Conference
+from bot.providers.walks import WalkCut
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import Reply, bold, code, plain, section
 from bot.slack.blocks.listing import Row, render_listing
@@ -16,6 +17,7 @@ def render_conference_list(
     filters: str,
     first_number: int,
     more_value: str | None,
+    cut: WalkCut | None = None,
 ) -> Reply:
     rows = []
     for conference in conferences:
@@ -39,4 +41,5 @@ def render_conference_list(
         filters=filters,
         first_number=first_number,
         more_value=more_value,
+        cut=cut,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.providers.walks import WalkCut
 from bot.slack.blocks.kit import (
     Block,
     Reply,
@@ -51,17 +52,26 @@ def render_listing(
     more_value: str | None,
     one: str | None = None,
     local: LocalFilters | None = None,
+    cut: WalkCut | None = None,
 ) -> Reply:
     """`noun` is the plural ("room sessions"); `one` the singular, if not `noun` minus "s".
-    `local`: the filters RoomOps applied itself, which the reply names."""
+    `local`: the filters RoomOps applied itself, which the reply names. `cut`: the
+    provider's listing was cut short, so the rows are not the whole list, and it says so."""
     where = f" matching {escape(filters)}" if filters else ""
     note = local.note() if local is not None and filters else ""
     if not rows:
-        return Reply(f"No {noun}{where}.", [section(f"No {noun}{where}.")])
+        empty = f"No {noun}{where}."
+        if cut is not None:
+            empty = f"No {noun}{where} in what it returned. {cut_note(cut)}"
+        return Reply(empty, [section(empty)])
+    end = (
+        cut_note(cut)
+        if cut is not None
+        else list_end(len(rows), first_number, more=more_value is not None)
+    )
     count_line = (
         f"Showing {shown_span(len(rows), first_number, one or noun.removesuffix('s'), noun)}"
-        f"{where}{', newest first' if len(rows) > 1 else ''}. "
-        f"{list_end(len(rows), first_number, more=more_value is not None)}"
+        f"{where}{', newest first' if len(rows) > 1 else ''}. {end}"
     )
     blocks: list[Block] = [header(title)]
     if filters:
@@ -72,6 +82,12 @@ def render_listing(
         blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id=MORE_BUTTON))
     first = f"{title} ({count_line}{note})"
     return Reply("\n".join([first] + [row.line for row in rows]), blocks)
+
+
+def cut_note(cut: WalkCut) -> str:
+    """E.g. "Telnyx's room listing repeated itself after 3 pages; showing what it returned
+    before that." """
+    return f"{escape(cut.sentence())}; showing what it returned before that."
 
 
 def shown_span(count: int, first_number: int, one: str, many: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Room, RoomSession
+from bot.providers.walks import WalkCut
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.details import (
     Detail,
@@ -68,6 +69,7 @@ def render_room_list(
     first_number: int,
     more_value: str | None,
     local: LocalFilters | None = None,
+    cut: WalkCut | None = None,
 ) -> Reply:
     rows = []
     for room in rooms:
@@ -92,6 +94,7 @@ def render_room_list(
         first_number=first_number,
         more_value=more_value,
         local=local,
+        cut=cut,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.providers.ids import is_uuid
 from bot.providers.models import Participant, RoomSession
+from bot.providers.walks import WalkCut
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.details import (
     Detail,
@@ -62,6 +63,7 @@ def render_session_list(
     first_number: int,
     more_value: str | None,
     local: LocalFilters | None = None,
+    cut: WalkCut | None = None,
 ) -> Reply:
     rows = [
         Row(
@@ -80,6 +82,7 @@ def render_session_list(
         first_number=first_number,
         more_value=more_value,
         local=local,
+        cut=cut,
     )
 
 
