@@ -15,14 +15,18 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
 import bot.digest.cli
+from bot.digest.collect import collect_report
 from bot.digest.errors import DigestIncomplete
 from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
+from bot.providers.listing import filter_sessions
+from bot.providers.models import Page, RoomSession
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import MAX_PLAUSIBLE_RESULTS, TelnyxProvider, check_page_meta
 from bot.providers.walks import CutReason, WalkCut, WalkCutShort, WalkGuard, WalkLimits
@@ -34,10 +38,11 @@ from tests.conftest import ON_BOTH_PROVIDERS, SIM_NOW
 from tests.openapi_check import SPECS, load_spec
 from tests.slack_driver import Driver, running_bot, text_of
 from tests.test_digest_cli import digest_here
-from tests.test_digest_flow import DIGESTS, FAST, Clock, posts, settle
+from tests.test_digest_flow import DAY, DIGESTS, FAST, Clock, day_sessions, posts, settle
 from tests.test_update_flow import wait_until
 
 CUT = "showing what it returned before that"
+UTC_ZONE = ZoneInfo("UTC")
 # The simulators' data begins on 23 October (28 days before SIM_NOW): a window from the
 # day before reaches the end of every listing, where the broken paging starts.
 OLDEST_DAY = "2026-10-23"
@@ -393,3 +398,36 @@ def test_a_cut_that_reaches_the_error_path_is_worded_not_referenced() -> None:
     incomplete = describe_failure(DigestIncomplete(date(2026, 11, 19), cut))
     assert incomplete.reference is None
     assert "The digest for 2026-11-19 could not be built: Telnyx's" in incomplete.reply.text
+
+
+@pytest.mark.parametrize("sim", ["signalwire"], indirect=True)
+async def test_a_loop_after_the_window_is_passed_costs_the_digest_nothing(
+    sim: RunningSimulator,
+) -> None:
+    """The last page's next link leads back, but a newest-first walk has passed the window
+    on that page: nothing after it was needed, so the digest is whole."""
+    await set_paging(sim, "loop")
+    provider = connect(sim)
+    try:
+        report = await collect_report(provider, DAY, UTC_ZONE, now=SIM_NOW)
+    finally:
+        await provider.aclose()
+    assert report.summary.sessions == day_sessions(sim, DAY, UTC_ZONE) > 0
+
+
+def test_a_next_link_back_is_no_cut_once_the_window_is_passed() -> None:
+    since = datetime(2026, 11, 19, tzinfo=UTC)
+    sessions = [
+        RoomSession(id="b", start_time=since + timedelta(hours=1)),
+        RoomSession(id="a", start_time=since - timedelta(hours=1)),
+    ]
+    back = WalkCut("SignalWire", "session listing", CutReason.REPEATED, 2)
+    page = filter_sessions(
+        Page[RoomSession](items=sessions, cut=back),
+        SessionQuery(started_after=since),
+        may_stop=True,
+    )
+    assert page.cut is None and page.next_cursor is None and [s.id for s in page.items] == ["b"]
+    doubtful = WalkCut("Telnyx", "session listing", CutReason.INCONSISTENT, 1, "page 2 …")
+    page = filter_sessions(Page[RoomSession](items=sessions, cut=doubtful), window, may_stop=True)
+    assert page.cut == doubtful  # the page itself is in doubt
