@@ -422,11 +422,8 @@ def test_a_next_link_back_is_no_cut_once_the_window_is_passed() -> None:
         RoomSession(id="a", start_time=since - timedelta(hours=1)),
     ]
     back = WalkCut("SignalWire", "session listing", CutReason.REPEATED, 2)
-    page = filter_sessions(
-        Page[RoomSession](items=sessions, cut=back),
-        SessionQuery(started_after=since),
-        may_stop=True,
-    )
+    window = SessionQuery(started_after=since)
+    page = filter_sessions(Page[RoomSession](items=sessions, cut=back), window, may_stop=True)
     assert page.cut is None and page.next_cursor is None and [s.id for s in page.items] == ["b"]
     doubtful = WalkCut("Telnyx", "session listing", CutReason.INCONSISTENT, 1, "page 2 …")
     page = filter_sessions(Page[RoomSession](items=sessions, cut=doubtful), window, may_stop=True)
