@@ -190,16 +190,17 @@ class DigestScheduler:
         except Exception as exc:
             self._retry_at = {k: v for k, v in self._retry_at.items() if k[0] != target.channel}
             self._retry_at[key] = now + RETRY_AFTER
-            # A provider whose listing was cut short is an ordinary outage: one line.
-            incomplete = isinstance(exc, DigestIncomplete)
+            # A provider's refusal or outage is ordinary weather: one line. Only the
+            # unexpected deserves a traceback.
+            refused = isinstance(exc, DigestIncomplete)
             log.log(
-                logging.WARNING if incomplete else logging.ERROR,
+                logging.WARNING if refused else logging.ERROR,
                 "the digest for %s on %s was not posted (%s); next try in %d minutes",
                 target.channel,
                 day,
                 _reason(exc),
                 RETRY_AFTER.total_seconds() // 60,
-                exc_info=not (incomplete or _is_slack_refusal(exc)),
+                exc_info=not (refused or _is_slack_refusal(exc)),
             )
             return None
         self._retry_at.pop(key, None)
