@@ -21,6 +21,7 @@ from bot.providers.filters import (
     session_matches,
 )
 from bot.providers.models import Page, Room, RoomSession
+from bot.providers.walks import CutReason
 
 log = logging.getLogger("bot.providers.listing")
 
@@ -31,12 +32,15 @@ def filter_sessions(
     """Apply the query's local filters (names and the start-time window) to one page.
 
     Once a newest-first page has passed `since`, no later one can match, so the cursor is
-    dropped (when `may_stop`; a listing that has seen pages out of order reads to the end).
+    dropped (when `may_stop`; a listing that has seen pages out of order reads to the end),
+    and so is a cut for a next link that leads back: no later page was needed.
     """
     if not needs_local_filter(query):
         return page
     if may_stop and passed_window(page.items, query):
         page.next_cursor = None
+        if page.cut is not None and page.cut.reason is CutReason.REPEATED:
+            page.cut = None
     page.items = [session for session in page.items if session_matches(session, query)]
     return page
 
