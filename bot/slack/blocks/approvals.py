@@ -241,7 +241,10 @@ def _plain_value(value: JsonValue) -> str:
         return "not set"
     if value == "":
         return "empty"
-    return plain(_raw(value), VALUE_LIMIT)
+    if isinstance(value, bool | int | float):
+        return plain(_raw(value), VALUE_LIMIT)
+    # Text sits in a code span it cannot close, so `x; max_members 20 → 25` reads as one value.
+    return code(_raw(value), VALUE_LIMIT) or "blank"
 
 
 def format_value(value: JsonValue) -> str:
