@@ -30,7 +30,7 @@ TRICKS = st.sampled_from(
     ]
 )
 # Any unicode (surrogates too), the tricks above woven in, and long runs.
-TEXT = st.lists(st.one_of(st.text(st.characters(), max_size=40), TRICKS), max_size=12).map("".join)
+TEXT = st.lists(st.one_of(st.text(st.characters(), max_size=20), TRICKS), max_size=6).map("".join)
 LONG = st.builds(
     lambda piece, times: piece * times, st.text(min_size=1, max_size=8), st.integers(40, 400)
 )
