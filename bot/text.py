@@ -32,20 +32,35 @@ _INVISIBLE = frozenset({"Cf", "Cs"})
 _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u034f")
 
 
+class _Shown(dict[int, str | None]):
+    """What `str.translate` makes of each character, worked out on first sight. Only the
+    first few thousand distinct characters are remembered, so hostile text cannot grow it."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        category = unicodedata.category(char)
+        shown = (
+            " "
+            if category in _BREAKS
+            else None
+            if category in _INVISIBLE or char in _BLANK
+            else char
+        )
+        if len(self) < 8192:
+            self[code] = shown
+        return shown
+
+
+_SHOWN = _Shown()
+
+
 def visible(text: str) -> str:
     """A value as a reader should see it, without characters that could disguise it:
     breaks and other controls become spaces (so words stay apart), bidi, zero-width and
     other format characters are dropped. The one such filter: apply it before clipping."""
     if text.isascii() and text.isprintable():
         return text
-    kept: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category in _BREAKS:
-            kept.append(" ")
-        elif category not in _INVISIBLE and char not in _BLANK:
-            kept.append(char)
-    return "".join(kept)
+    return text.translate(_SHOWN)
 
 
 def clip(text: str, limit: int) -> str:

@@ -106,7 +106,7 @@ def test_a_pending_request_has_approve_and_reject_carrying_only_its_id() -> None
         assert SIGNER.unsign(purpose, element["value"]) == REQUEST.id
         assert element["confirm"]["title"]["text"].endswith("?")
     assert "max_members 10 → 25" in reply.text
-    assert "join_from not set → 2026-12-01T00:00:00Z" in reply.text
+    assert "join_from not set → `2026-12-01T00:00:00Z`" in reply.text
     assert "Approvers: <@U0BOB00002>" in json.dumps(reply.blocks)
 
 

@@ -30,7 +30,7 @@ TRICKS = st.sampled_from(
     ]
 )
 # Any unicode (surrogates too), the tricks above woven in, and long runs.
-TEXT = st.lists(st.one_of(st.text(st.characters(), max_size=40), TRICKS), max_size=12).map("".join)
+TEXT = st.lists(st.one_of(st.text(st.characters(), max_size=20), TRICKS), max_size=6).map("".join)
 LONG = st.builds(
     lambda piece, times: piece * times, st.text(min_size=1, max_size=8), st.integers(40, 400)
 )
@@ -106,7 +106,8 @@ def test_a_forged_line_and_a_long_value_cannot_hide_a_change() -> None:
     assert "…" in dialog and "\u202e" not in dialog
     fallback = render_request(FORGED, CTX).text
     assert "max_members 20 → 299" in fallback
-    assert "description empty → x max_members 20 → 25" in fallback.replace("\n", "⏎")
+    # Text values sit in code spans there too: the forged change stays inside the value.
+    assert "description empty → `x max_members 20 → 25`;" in fallback
 
 
 @given(TEXT | LONG)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -242,7 +243,10 @@ def _plain_value(value: JsonValue) -> str:
         return "not set"
     if value == "":
         return "empty"
-    return plain(_raw(value), VALUE_LIMIT)
+    if isinstance(value, bool | int | float):
+        return plain(_raw(value), VALUE_LIMIT)
+    # Text sits in a code span it cannot close, so `x; max_members 20 → 25` reads as one value.
+    return code(_raw(value), VALUE_LIMIT) or "blank"
 
 
 def format_value(value: JsonValue) -> str:
@@ -299,9 +303,19 @@ def approve_confirmation(request: ApprovalRequest) -> str:
     spans, which they cannot close, so no value can pose as another change.
     """
 
+    name = _confirm_name(request)
+    # Each value made visible once; only the shortening varies below.
+    shown = [
+        (code(visible(change.field), 100), _confirm_raw(change.old), _confirm_raw(change.new))
+        for change in request.changes
+    ]
+
     def text(limit: int) -> str:
-        changes = "; ".join(_confirm_change(change, limit) for change in request.changes)
-        return f"{_confirm_name(request)} changes at once: {changes}"
+        changes = "; ".join(
+            f"{field} {_confirm_value(old, limit)} → {_confirm_value(new, limit)}"
+            for field, old, new in shown
+        )
+        return f"{name} changes at once: {changes}"
 
     if len(text(VALUE_LIMIT)) <= CONFIRM_TEXT_LIMIT:
         return text(VALUE_LIMIT)
@@ -315,23 +329,31 @@ def approve_confirmation(request: ApprovalRequest) -> str:
             )
         return text(low)
     # More fields than fit even with empty values (no catalogue has that many today).
-    names = ", ".join(code(visible(change.field), 100) for change in request.changes)
+    names = ", ".join(field for field, _, _ in shown)
     return f"Changes at once (values in the message): {names}"
 
 
-def _confirm_change(change: FieldChange, limit: int) -> str:
-    old, new = _confirm_value(change.old, limit), _confirm_value(change.new, limit)
-    return f"{code(visible(change.field), 100)} {old} → {new}"
+@dataclass(frozen=True)
+class _Word:
+    """A value shown as a word ("not set", "empty"), never shortened."""
+
+    text: str
 
 
-def _confirm_value(value: JsonValue, limit: int) -> str:
+def _confirm_raw(value: JsonValue) -> str | _Word:
     if value is None:
-        return "not set"
+        return _Word("not set")
     if value == "":
-        return "empty"
+        return _Word("empty")
+    return _raw(value)
+
+
+def _confirm_value(value: str | _Word, limit: int) -> str:
+    if isinstance(value, _Word):
+        return value.text
     if limit == 0:
         return ELLIPSIS
-    return code(_raw(value), limit) or "blank"
+    return code(value, limit) or "blank"
 
 
 def _confirmed(
