@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -133,6 +133,15 @@ class Composer(Protocol):
     ) -> None:
         """Record, in the same transaction that marks the row sent, what the message is
         (e.g. set the approval request's message channel and ts)."""
+
+
+class GivesUp(Protocol):
+    """A composer that also wants to know when its row is given up on (optional)."""
+
+    async def undelivered(
+        self, connection: AsyncConnection, entry: OutboxEntry, error: str
+    ) -> None:
+        """Runs in the transaction that marks the row undelivered."""
 
 
 # -- what went wrong, decided once (pure) -----------------------------------------------------
@@ -264,10 +273,14 @@ class Deliverer:
         return self._task is not None and not self._task.done()
 
     async def start(self) -> None:
+        self.launch()
+
+    def launch(self) -> None:
+        """`start` for a caller that is not a coroutine (inside the running loop)."""
         if self.running:
             return
         self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name="outbox-deliverer")
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name="outbox-deliverer")
 
     async def stop(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Finish the row in hand (up to `timeout`), then stop. A row cut off mid-send
@@ -300,10 +313,11 @@ class Deliverer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
-    async def run_once(self) -> int:
-        """Deliver what is due now; returns how many rows were handled (sent or not)."""
+    async def run_once(self, *, only: Collection[int] | None = None) -> int:
+        """Deliver what is due now (`only`: just these rows); returns how many rows were
+        handled (sent or not)."""
         entries = await self.outbox.claim_due(
-            self.owner, at=self.clock(), lease=self.lease, limit=self.batch
+            self.owner, at=self.clock(), lease=self.lease, limit=self.batch, only=only
         )
         for entry in entries:
             # In order: a digest's chart comes after its post, an edit after its message.
@@ -450,9 +464,11 @@ class Deliverer:
                 if not response.get("has_more") or not cursor:
                     return None
         except Exception as exc:
-            failure = classify(exc)
-            if not failure.final:
+            if not isinstance(exc, SlackApiError) or _status(exc.response) != 200:
                 raise  # Slack is unwell: the post would fail too; try both again later
+            # Slack answered and would not show the history (no history scope, a channel
+            # the app is not in): there is no way to look, so post.
+            failure = classify(exc)
             log.warning(
                 "could not look for an earlier %s for %s in %s (%s); posting it again",
                 entry.kind,
@@ -539,8 +555,16 @@ class Deliverer:
         )
 
     async def _give_up(self, entry: OutboxEntry, error: str) -> None:
+        hook = getattr(self.composers.get(entry.kind), "undelivered", None)
+
+        async def also(connection: AsyncConnection) -> None:
+            if hook is not None:
+                await hook(connection, entry, error)
+
         kept = await self._record(
-            self.outbox.mark_undelivered(entry.id, self.owner, at=self.clock(), error=error)
+            self.outbox.mark_undelivered(
+                entry.id, self.owner, at=self.clock(), error=error, also=also
+            )
         )
         if kept:
             log.error(

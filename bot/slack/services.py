@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.approvals.fields import Catalogue, catalogue_for
 from bot.digest.service import DigestService
+from bot.services.delivery import Deliverer
 from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
@@ -47,6 +48,9 @@ class Services:
     store: Store | None = None
     # Builds, previews and posts digests; there whenever the store is.
     digest: DigestService | None = None
+    # Delivers what the outbox says RoomOps owes Slack (poke it after writing a row);
+    # there whenever the store is.
+    deliverer: Deliverer | None = None
 
     @property
     def catalogue(self) -> Catalogue:

@@ -15,7 +15,7 @@ Only the current holder may record an outcome (the `owner` argument of each call
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -122,7 +122,13 @@ class Outbox:
     # -- the deliverer's ---------------------------------------------------------------------
 
     async def claim_due(
-        self, owner: str, *, at: datetime, lease: timedelta, limit: int
+        self,
+        owner: str,
+        *,
+        at: datetime,
+        lease: timedelta,
+        limit: int,
+        only: Collection[int] | None = None,
     ) -> list[OutboxEntry]:
         """Lease up to `limit` due rows to `owner`, oldest due first.
 
@@ -130,7 +136,7 @@ class Outbox:
         out comes back ambiguous. One statement: on PostgreSQL its subquery locks the rows
         it picks and skips rows another replica's claim has locked (FOR UPDATE SKIP
         LOCKED), so two replicas never lease the same row; SQLite's single writer does
-        the same by itself.
+        the same by itself. `only`: just these rows (a command delivering its own).
         """
         at = as_utc(at)
         due = (
@@ -143,6 +149,8 @@ class Outbox:
             .order_by(OutboxRow.due_at, OutboxRow.id)
             .limit(limit)
         )
+        if only is not None:
+            due = due.where(OutboxRow.id.in_(list(only)))
         if self._engine.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         statement = (
@@ -213,11 +221,19 @@ class Outbox:
             )
 
     async def mark_undelivered(
-        self, entry_id: int, owner: str, *, at: datetime, error: str
+        self,
+        entry_id: int,
+        owner: str,
+        *,
+        at: datetime,
+        error: str,
+        also: Callable[[AsyncConnection], Awaitable[None]] | None = None,
     ) -> bool:
-        """Given up on: Slack refused it for good, or it was owed for too long."""
+        """Given up on: Slack refused it for good, or it was owed for too long. `due_at`
+        becomes the moment it was given up; `also` runs in the same transaction (e.g.
+        reopening the digest claim, so the day can be posted again)."""
         async with self._engine.begin() as connection:
-            return await self._finish(
+            changed = await self._finish(
                 connection,
                 entry_id,
                 owner,
@@ -225,6 +241,9 @@ class Outbox:
                 due_at=as_utc(at),
                 last_error=_error(error),
             )
+            if changed and also is not None:
+                await also(connection)
+            return changed
 
     async def drop(self, entry_id: int, owner: str, *, at: datetime, why: str) -> bool:
         """Nothing left to send (its subject no longer needs it)."""
