@@ -18,6 +18,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+import bot.digest.cli
+from bot.digest.cli import DigestArgs, run_digest
 from bot.services.delivery import (
     Deliverer,
     Failure,
@@ -26,11 +28,12 @@ from bot.services.delivery import (
     backoff,
     classify,
 )
+from bot.services.digest_delivery import digest_composers
 from bot.simulator import RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.retries import retry_after_seconds, slack_retry_handlers
 from bot.store import OutboxEntry, Owed, Store, open_store
-from tests.slack_driver import running_bot
+from tests.slack_driver import running_bot, settings_for
 from tests.test_digest_flow import DAY, DIGESTS, DUE, FAST, charts, posts, store_of
 from tests.test_update_flow import wait_until
 
@@ -402,3 +405,81 @@ def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
     high = [backoff(n, first=first, cap=cap, rng=lambda: 1.0).total_seconds() for n in (1, 2, 3)]
     assert low == [1.0, 2.0, 4.0] and high == [2.0, 4.0, 8.0]
     assert backoff(40, first=first, cap=cap, rng=lambda: 1.0) == cap
+
+
+# -- `python -m bot digest`: delivers inline, says what happened ------------------------------
+
+
+async def digest_cli(
+    sim: RunningSimulator, slack: RunningSlackStandin, url: str, *, wait: float
+) -> tuple[int, str, str]:
+    settings = settings_for(sim, slack, database_url=url, digest_timezone="Europe/Berlin")
+    out: list[str] = []
+    err: list[str] = []
+    args = DigestArgs(date="2026-11-19", channel=DIGESTS, wait_seconds=wait)
+    code = await asyncio.to_thread(run_digest, args, out.append, err.append, lambda: settings)
+    return code, "\n".join(out), "\n".join(err)
+
+
+@pytest.fixture
+def quiet_cli_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A run in a thread of this process must not replace pytest's log handlers.
+    monkeypatch.setattr(bot.digest.cli, "configure_logging", lambda *_a, **_k: None)
+
+
+@SQLITE_ONLY
+async def test_the_cli_says_queued_when_slack_is_down_and_serve_finishes_it(
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    migrated_url: str,
+    session: aiohttp.ClientSession,
+    quiet_cli_logging: None,
+) -> None:
+    slack.fail_for("chat.postMessage", seconds=30, status=500)
+    code, out, err = await digest_cli(sim, slack, migrated_url, wait=0.3)
+    assert (code, err) == (1, "")
+    assert out == (
+        f"digest: queued for {DIGESTS}, 2026-11-19 (Europe/Berlin): Slack has not taken it "
+        "yet (HTTP 500); a running `serve` keeps trying for up to a day"
+    )
+    assert posts(slack, DIGESTS) == []
+    # A second run does not owe it twice: it tries the same row again, and says so.
+    again, out_again, _ = await digest_cli(sim, slack, migrated_url, wait=0.3)
+    assert (again, out_again) == (1, out)
+    # Slack recovers; a serve's deliverer finishes the job: one message, then its chart.
+    slack.fail_for("chat.postMessage", seconds=0)
+    store = await open_store(migrated_url)
+    try:
+        post_composers = digest_composers(store.digests, store.outbox, chart_wait_seconds=0.05)
+        client = AsyncWebClient(token=TOKEN, base_url=slack.api_url, session=session)
+        worker = Deliverer(
+            outbox=store.outbox,
+            client=client,
+            composers=post_composers,
+            # A few seconds on: the row's backoff has passed.
+            clock=lambda: datetime.now(UTC) + timedelta(seconds=5),
+            owner="serve",
+        )
+        await worker.run_once()
+        [message] = posts(slack, DIGESTS)
+        assert len(charts(slack, DIGESTS)) == 1
+        claim = await store.digests.get_claim(DIGESTS, DAY)
+        assert claim is not None and claim.message_ts == message["ts"]
+        # Every try after a 5xx looked for an earlier post before posting.
+        assert slack.calls_to("conversations.history")
+        assert [c.status for c in slack.calls_to("chat.postMessage")][-1] == 200
+    finally:
+        await store.aclose()
+
+
+@SQLITE_ONLY
+async def test_the_cli_posts_after_a_short_outage_within_its_wait(
+    sim: RunningSimulator, slack: RunningSlackStandin, migrated_url: str, quiet_cli_logging: None
+) -> None:
+    slack.rate_limit_for("chat.postMessage", seconds=0.5, retry_after=1)
+    code, out, err = await digest_cli(sim, slack, migrated_url, wait=5)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"digest: posted to {DIGESTS}, 2026-11-19 (Europe/Berlin): ")
+    assert out.endswith("sessions, with its chart")
+    assert len(posts(slack, DIGESTS)) == 1 and len(charts(slack, DIGESTS)) == 1
+    assert [c.status for c in slack.calls_to("chat.postMessage")] == [429, 200]

@@ -142,11 +142,13 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
             return EXIT_OK
         assert channel is not None
         outcome = await service.post(channel, day, zone, force=args.force)
-        if outcome.status is not PostStatus.QUEUED:
+        owed = await service.owed(channel, day)
+        # Queued now, or by an earlier run and not yet in Slack: deliver it here.
+        if owed is None or (outcome.status is not PostStatus.QUEUED and owed[0].status != PENDING):
             out(_outcome_line(outcome, zone))
             return EXIT_OK
         deliverer = build_deliverer(settings, store, session, clock=utc_now)
-        post, chart = await _deliver(deliverer, outcome, args.wait_seconds)
+        post, chart = await _deliver(deliverer, owed, args.wait_seconds)
         return _report(outcome, post, chart, zone, out)
     finally:
         await session.close()
@@ -155,10 +157,11 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
 
 
 async def _deliver(
-    deliverer: Deliverer, outcome: PostOutcome, seconds: float
+    deliverer: Deliverer, owed: tuple[OutboxEntry, OutboxEntry | None], seconds: float
 ) -> tuple[OutboxEntry, OutboxEntry | None]:
-    """Deliver this run's rows (and no one else's) until they are done or `seconds` pass."""
-    ids = [i for i in (outcome.post_entry, outcome.chart_entry) if i is not None]
+    """Deliver this digest's rows (and no one else's) until they are done or `seconds`
+    pass."""
+    ids = [e.id for e in owed if e is not None]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while True:
@@ -172,7 +175,7 @@ async def _deliver(
         wait = (due - deliverer.clock()).total_seconds()
         await asyncio.sleep(min(max(wait, 0.02), left))
     post = entries[0]
-    assert post is not None  # written by this run, never deleted
+    assert post is not None  # outbox rows are never deleted
     return post, entries[1] if len(entries) > 1 else None
 
 
@@ -193,11 +196,13 @@ def _report(
             extra = "its chart is queued"
         else:
             extra = f"its chart was not posted ({chart.last_error})"
-        out(f"digest: posted to {where}: {outcome.sessions} sessions, {extra}")
+        sessions = post.payload.get("sessions")
+        out(f"digest: posted to {where}: {sessions} sessions, {extra}")
         return EXIT_OK
     if post.status == PENDING:
+        why = f" ({post.last_error})" if post.last_error else ""
         out(
-            f"digest: queued for {where}: Slack has not taken it yet ({post.last_error}); "
+            f"digest: queued for {where}: Slack has not taken it yet{why}; "
             "a running `serve` keeps trying for up to a day"
         )
         return EXIT_FAILED

@@ -17,12 +17,13 @@ def digest_subject(channel: str, day: date) -> str:
     return f"digest:{channel}:{day.isoformat()}"
 
 
-def owed_post(channel: str, day: date, message: Mapping[str, Any]) -> Owed:
-    """`message`: the rendered reply's payload (text and blocks)."""
+def owed_post(channel: str, day: date, message: Mapping[str, Any], *, sessions: int) -> Owed:
+    """`message`: the rendered reply's payload (text and blocks); `sessions`, for reports."""
     payload = {
         "day": day.isoformat(),
         "text": message.get("text", ""),
         "blocks": message.get("blocks"),
+        "sessions": sessions,
     }
     return Owed(DIGEST_POST, digest_subject(channel, day), channel, payload)
 

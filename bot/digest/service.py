@@ -29,14 +29,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.digest.chart import hourly_chart_png
 from bot.digest.collect import collect_report
-from bot.digest.owed import DIGEST_POST, digest_subject, owed_chart, owed_post
+from bot.digest.owed import DIGEST_CHART, DIGEST_POST, digest_subject, owed_chart, owed_post
 from bot.digest.render import render_digest
 from bot.digest.summary import DigestReport
 from bot.providers.base import VideoProvider
 from bot.providers.flight import ReadFlights
 from bot.settings import Settings
 from bot.store.digests import Digests, Subscription
-from bot.store.outbox import UNDELIVERED, Outbox
+from bot.store.outbox import UNDELIVERED, Outbox, OutboxEntry
 
 log = logging.getLogger("bot.digest")
 
@@ -187,7 +187,9 @@ class DigestService:
 
             async def owe(connection: AsyncConnection) -> None:
                 post_id = await self.outbox.add(
-                    connection, owed_post(channel, day, reply.payload()), at=at
+                    connection,
+                    owed_post(channel, day, reply.payload(), sessions=summary.sessions),
+                    at=at,
                 )
                 entries.append(post_id)
                 if png is not None:
@@ -233,13 +235,23 @@ class DigestService:
             chart_entry=entries[1] if len(entries) > 1 else None,
         )
 
+    async def owed(self, channel: str, day: date) -> tuple[OutboxEntry, OutboxEntry | None] | None:
+        """The latest post of this digest in the outbox and its chart (if any): what is
+        owed, sent, or given up on; None when it never went through the outbox."""
+        entries = await self.outbox.for_subject(digest_subject(channel, day))
+        posts = [e for e in entries if e.kind == DIGEST_POST]
+        if not posts:
+            return None
+        post = posts[-1]
+        charts = [e for e in entries if e.kind == DIGEST_CHART and e.payload.get("post") == post.id]
+        return post, charts[-1] if charts else None
+
     async def last_refusal(self, channel: str, day: date) -> datetime | None:
         """When the outbox last gave up on this digest's post (Slack refused it), if the
         latest try ended so; None otherwise."""
-        entries = await self.outbox.for_subject(digest_subject(channel, day))
-        posts = [e for e in entries if e.kind == DIGEST_POST]
-        if posts and posts[-1].status == UNDELIVERED:
-            return posts[-1].due_at
+        owed = await self.owed(channel, day)
+        if owed is not None and owed[0].status == UNDELIVERED:
+            return owed[0].due_at
         return None
 
     async def _give_back(self, channel: str, day: date, owner: str) -> None:

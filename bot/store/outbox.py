@@ -130,7 +130,7 @@ class Outbox:
         limit: int,
         only: Collection[int] | None = None,
     ) -> list[OutboxEntry]:
-        """Lease up to `limit` due rows to `owner`, oldest due first.
+        """Lease up to `limit` due rows to `owner`, oldest first.
 
         Due: pending, `due_at` reached, and nobody's lease running. A row whose lease ran
         out comes back ambiguous. One statement: on PostgreSQL its subquery locks the rows
@@ -146,7 +146,8 @@ class Outbox:
                 OutboxRow.due_at <= at,
                 OutboxRow.lease_until.is_(None) | (OutboxRow.lease_until <= at),
             )
-            .order_by(OutboxRow.due_at, OutboxRow.id)
+            # Oldest written first: a post comes before the chart or edit that follows it.
+            .order_by(OutboxRow.id)
             .limit(limit)
         )
         if only is not None:
@@ -168,7 +169,7 @@ class Outbox:
         async with self._engine.begin() as connection:
             rows = (await connection.execute(statement)).all()
         entries = [_entry(row) for row in rows]
-        return sorted(entries, key=lambda e: (e.due_at, e.id))
+        return sorted(entries, key=lambda e: e.id)
 
     async def mark_sent(
         self,
