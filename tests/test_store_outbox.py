@@ -206,3 +206,15 @@ async def test_two_replicas_claiming_at_once_never_share_a_row(
     )
     claimed = [entry_id for got in results for entry_id in got]
     assert sorted(claimed) == sorted(ids)  # every row once, none twice
+
+
+async def test_retry_later_without_an_error_keeps_the_last_one(store: Store) -> None:
+    outbox = store.outbox
+    entry_id = await outbox.enqueue(POST, at=T0)
+    await outbox.claim_due("a", at=T0, lease=LEASE, limit=1)
+    await outbox.retry_later(entry_id, "a", at=T0, wait=LEASE, error="HTTP 502", ambiguous=False)
+    [entry] = await outbox.claim_due("b", at=T0 + LEASE, lease=LEASE, limit=1)
+    assert not entry.ambiguous  # handed back properly: not a lease that ran out
+    await outbox.retry_later(entry_id, "b", at=T0, wait=LEASE, error=None, ambiguous=False)
+    stored = await outbox.get(entry_id)
+    assert stored is not None and stored.last_error == "HTTP 502"

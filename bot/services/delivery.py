@@ -319,11 +319,27 @@ class Deliverer:
         entries = await self.outbox.claim_due(
             self.owner, at=self.clock(), lease=self.lease, limit=self.batch, only=only
         )
-        for entry in entries:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        for index, entry in enumerate(entries):
+            # A lease must not run out while its row waits its turn (another replica would
+            # take it and send it too): past half the lease, or when stopping, the rest
+            # are handed back untouched.
+            if self._stopping or loop.time() - started > self.lease.total_seconds() / 2:
+                for rest in entries[index:]:
+                    await self._record(
+                        self.outbox.retry_later(
+                            rest.id,
+                            self.owner,
+                            at=self.clock(),
+                            wait=timedelta(0),
+                            error=None,
+                            ambiguous=False,
+                        )
+                    )
+                break
             # In order: a digest's chart comes after its post, an edit after its message.
             await self._deliver(entry)
-            if self._stopping:
-                break
         return len(entries)
 
     async def wait_delivered(
@@ -383,7 +399,7 @@ class Deliverer:
                     self.owner,
                     at=now,
                     wait=timedelta(seconds=max(outgoing.seconds, 0.0)),
-                    error=entry.last_error or "waiting",
+                    error=None,
                     ambiguous=False,
                 )
             )

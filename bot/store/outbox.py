@@ -204,21 +204,23 @@ class Outbox:
         *,
         at: datetime,
         wait: timedelta,
-        error: str,
+        error: str | None,
         ambiguous: bool,
     ) -> bool:
-        """Not this time: due again after `wait`. `ambiguous` (Slack may have taken it)
-        sticks until the row is sent: a later clean refusal does not undo an earlier
-        dropped connection."""
+        """Not this time: due again after `wait` (`error` None keeps the last one).
+        `ambiguous` (Slack may have taken it) sticks until the row is sent: a later clean
+        refusal does not undo an earlier dropped connection."""
+        values: dict[str, Any] = {"due_at": as_utc(at) + wait}
+        if error is not None:
+            values["last_error"] = _error(error)
         async with self._engine.begin() as connection:
             return await self._finish(
                 connection,
                 entry_id,
                 owner,
                 status=PENDING,
-                due_at=as_utc(at) + wait,
-                last_error=_error(error),
                 ambiguous=OutboxRow.ambiguous | ambiguous,
+                **values,
             )
 
     async def mark_undelivered(
