@@ -523,3 +523,45 @@ async def test_rows_waiting_their_turn_are_handed_back_before_their_lease_runs_o
     while await worker.run_once():
         pass
     assert texts(slack, "C0GENERAL1") == ["m0", "m1", "m2", "m3"]
+
+
+class RecordFailsOnce(Texts):
+    """The record that goes with `mark_sent` fails once, as when the database stops right
+    after Slack took the message: the whole transaction rolls back."""
+
+    async def sent(
+        self, connection: AsyncConnection, entry: OutboxEntry, channel: str, ts: str | None
+    ) -> None:
+        if not self.recorded:
+            self.recorded.append((entry.id, "failed", None))
+            raise ConnectionError("the database went away")
+        await super().sent(connection, entry, channel, ts)
+
+
+@SQLITE_ONLY
+async def test_a_send_the_database_never_heard_of_is_adopted_after_the_lease(
+    store: Store, slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    composer = RecordFailsOnce()
+    first = deliverer(
+        store, slack, session, composer, owner="replica-a", lease=timedelta(seconds=0.3)
+    )
+    entry_id = await store.outbox.enqueue(
+        Owed("test.post", "request-5", "C0GENERAL1", {"text": "applied"}), at=datetime.now(UTC)
+    )
+    assert await first.run_once() == 1
+    assert texts(slack, "C0GENERAL1") == ["applied"]
+    left = await store.outbox.get(entry_id)
+    assert left is not None and left.status == "pending"  # Slack has it; the row does not know
+    # Until the lease runs out nobody takes it; then another replica does, and looks first.
+    second = deliverer(store, slack, session, composer, owner="replica-b")
+    assert await second.run_once() == 0
+    await asyncio.sleep(0.35)
+    assert await second.run_once() == 1
+    entry = await store.outbox.get(entry_id)
+    assert entry is not None and (entry.status, entry.ambiguous) == ("sent", True)
+    [message] = slack.channel_messages("C0GENERAL1")
+    assert entry.sent_ts == message["ts"]
+    assert texts(slack, "C0GENERAL1") == ["applied"]
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert composer.recorded[-1] == (entry_id, "C0GENERAL1", message["ts"])
