@@ -596,7 +596,7 @@ class Deliverer:
         )
         if kept:
             log.error(
-                "undelivered: %s for %s in %s (%s, after %d tries since %s)",
+                "undelivered: %s for %s in %s (%s; %d attempt(s), owed since %s)",
                 entry.kind,
                 entry.subject,
                 entry.channel,
