@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.approvals.fields import Catalogue, catalogue_for
 from bot.digest.service import DigestService
+from bot.services.delivery import Deliverer
 from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
@@ -52,6 +53,9 @@ class Services:
     # Longer than a reply's walk may take (bot/providers/walks.py: REPLY_WALK), so a walk
     # that runs out of time still answers with what it found.
     reply_seconds: float = REPLY_SECONDS
+    # Delivers what the outbox says RoomOps owes Slack (poke it after writing a row);
+    # there whenever the store is.
+    deliverer: Deliverer | None = None
 
     @property
     def catalogue(self) -> Catalogue:
