@@ -21,8 +21,9 @@ from bot.simulator import (
 from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
 from tests.slack_driver import Driver, running_bot
 
-# The store's databases (a SQLite file and a PostgreSQL database per test): tests/databases.py.
-pytest_plugins = ["tests.databases"]
+# The store's databases (a SQLite file and a PostgreSQL database per test): tests/databases.py;
+# a bounded end for each test's event loop: tests/loop_guard.py.
+pytest_plugins = ["tests.databases", "tests.loop_guard"]
 
 # Property tests run the same examples on every machine, so a failure in CI reproduces from
 # its log; HYPOTHESIS_PROFILE=explore searches afresh and longer.
