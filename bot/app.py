@@ -14,7 +14,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.approvals.jobs import INTERVAL_SECONDS, PeriodicJob
+from bot.approvals.jobs import INTERVAL_SECONDS, SETTLE_SECONDS, PeriodicJob
 from bot.digest.scheduler import REFRESH_SECONDS, DigestScheduler
 from bot.digest.service import DigestService
 from bot.providers.base import VideoProvider
@@ -24,7 +24,7 @@ from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import TelnyxProvider
 from bot.services.reads import ReadService
 from bot.settings import Settings
-from bot.slack.approval_messages import approvals_round
+from bot.slack.approval_messages import approvals_round, settle_round
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
 from bot.slack.failures import report_failure
@@ -121,6 +121,8 @@ class Runtime:
     approvals_job: PeriodicJob | None = None
     # Posts the daily digests (every replica runs one; the store decides who posts).
     digest_scheduler: DigestScheduler | None = None
+    # Settles, once the database answers again, approvals it could not record.
+    settle_job: PeriodicJob | None = None
 
     def health(self) -> dict[str, Any]:
         """What /healthz says: cheap, from what recent provider calls saw."""
@@ -128,8 +130,9 @@ class Runtime:
         return {"status": provider.status, "provider": provider.as_dict()}
 
     async def aclose(self) -> None:
-        if self.approvals_job is not None:
-            await self.approvals_job.stop()
+        for job in (self.approvals_job, self.settle_job):
+            if job is not None:
+                await job.stop()
         if self.digest_scheduler is not None:
             await self.digest_scheduler.stop()
         await self.provider.aclose()
@@ -158,6 +161,7 @@ def build_runtime(
     deliveries: SeenDeliveries | None = None,
     store: Store | None = None,
     approvals_interval: float = INTERVAL_SECONDS,
+    settle_interval: float = SETTLE_SECONDS,
     retry_policy: RetryPolicy | None = None,
     digest_refresh: float = REFRESH_SECONDS,
 ) -> Runtime:
@@ -191,14 +195,16 @@ def build_runtime(
         digest=digest,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
-    job = scheduler = None
+    job = scheduler = settle = None
     if store is not None:
         job = PeriodicJob(lambda: approvals_round(services), interval=approvals_interval)
         job.start()
+        settle = PeriodicJob(lambda: settle_round(services), interval=settle_interval)
+        settle.start()
     if digest is not None:
         scheduler = DigestScheduler(digest, refresh_seconds=digest_refresh)
         scheduler.start()
-    return Runtime(settings, provider, services, bolt, session, store, job, scheduler)
+    return Runtime(settings, provider, services, bolt, session, store, job, scheduler, settle)
 
 
 class _UnusedEnvTokenNotice(logging.Filter):

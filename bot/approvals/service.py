@@ -20,6 +20,7 @@ from typing import Protocol
 from bot.approvals.diff import ApplyPlan, StaleField, changes_for, plan_apply
 from bot.approvals.errors import (
     AlreadyDecided,
+    ApprovalOutcomeUnknown,
     ApprovalRefused,
     NoChange,
     RequestExpired,
@@ -28,6 +29,7 @@ from bot.approvals.errors import (
 from bot.approvals.fields import FieldValue
 from bot.approvals.model import FINAL, ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
 from bot.approvals.policy import SYSTEM, ApprovalPolicy, mention
+from bot.approvals.settle import Unsettled
 from bot.providers.base import VideoProvider, provider_label
 from bot.providers.errors import ProviderError
 from bot.providers.http import RetryPolicy
@@ -35,6 +37,7 @@ from bot.providers.models import Room
 from bot.references import new_reference
 from bot.services.reads import ReadService
 from bot.store.audit import AuditEvent, NewAuditEvent
+from bot.store.errors import DatabaseUnavailable
 from bot.store.store import Store
 from bot.text import escape
 
@@ -94,12 +97,16 @@ class ApprovalService:
         messages: ApprovalMessages,
         policy: ApprovalPolicy,
         clock: Callable[[], datetime],
+        unsettled: Unsettled | None = None,
     ) -> None:
         self.store = store
         self.reads = reads
         self.messages = messages
         self.policy = policy
         self.clock = clock
+        # What this process could not record while the database was down: shared by every
+        # service object of the process (one is built per request), settled by the job.
+        self.unsettled = unsettled if unsettled is not None else Unsettled()
 
     @property
     def provider(self) -> VideoProvider:
@@ -179,13 +186,22 @@ class ApprovalService:
         )
         if not won:
             await self._lost(request.id, user, action, now)
-        await self._audit(user, action, target.value, request)
-        decided = await self._get(request.id)
-        if not approve:
-            await self._show(decided, tell=True)
-            return Decided(decided, approved=False)
-        await self._show(decided, tell=False)
-        return Decided(await self.apply(request.id, user), approved=True)
+        try:
+            await self._audit(user, action, target.value, request)
+            decided = await self._get(request.id)
+            if not approve:
+                await self._show(decided, tell=True)
+                return Decided(decided, approved=False)
+            await self._show(decided, tell=False)
+            attempt = await self.store.approvals.begin_apply(request.id, self.clock())
+        except DatabaseUnavailable:
+            # The decision is stored; what follows it is not, and nothing was sent.
+            if approve:
+                self.unsettled.remember(request.id, None)
+            raise ApprovalOutcomeUnknown(_decided_not_sent(request, approve)) from None
+        if attempt is None:
+            return Decided(await self._get(request.id), approved=True)
+        return Decided(await self._apply_owned(request.id, user, attempt), approved=True)
 
     async def retry(self, request_id: str, user: str | None) -> ApprovalRequest:
         """An approver's Retry on a failed request: re-read, re-check, apply once."""
@@ -211,17 +227,31 @@ class ApprovalService:
 
     # -- applying --------------------------------------------------------------------------
 
-    async def apply(self, request_id: str, actor: str) -> ApprovalRequest:
-        """Apply an approved request, if this caller wins the right to (else: as it is)."""
-        attempt = await self.store.approvals.begin_apply(request_id, self.clock())
-        if attempt is None:
-            return await self._get(request_id)
-        return await self._apply_owned(request_id, actor, attempt)
-
     async def _apply_owned(self, request_id: str, actor: str, attempt: int) -> ApprovalRequest:
         """This caller holds `attempt` of the 'applying' state: re-read the room, then PUT,
         stale or done. Every ending is stored, audited, shown in the message and told,
-        unless the attempt was taken over meanwhile (then the new owner does all that)."""
+        unless the attempt was taken over meanwhile (then the new owner does all that).
+
+        Should the database stop answering on the way, the attempt is remembered for
+        settling and ApprovalOutcomeUnknown says whether the change was sent."""
+        sent: list[bool] = []
+        try:
+            return await self._apply_attempt(request_id, actor, attempt, sent)
+        except DatabaseUnavailable:
+            self.unsettled.remember(request_id, attempt)
+            log.warning(
+                "request %s: the database stopped answering while applying (change %s); "
+                "it is settled once the database answers",
+                request_id,
+                "sent" if sent else "not sent",
+            )
+            raise ApprovalOutcomeUnknown(
+                _applied_unrecorded(request_id, self.provider.label, sent=bool(sent))
+            ) from None
+
+    async def _apply_attempt(
+        self, request_id: str, actor: str, attempt: int, sent: list[bool]
+    ) -> ApprovalRequest:
         request = await self._get(request_id)
         if request.provider != self.provider.name:
             # The fields and the room id are the other provider's: nothing here to send.
@@ -237,6 +267,7 @@ class ApprovalService:
                 )
                 plan = plan_apply(request.changes, room)
                 if not plan.is_stale and plan.send:
+                    sent.append(True)  # from here on, the change may have reached the provider
                     await self.provider.update_room(request.room_id, plan.send)
         except ProviderError as exc:
             return await self._end(request, actor, attempt, ApprovalStatus.FAILED, _describe(exc))
@@ -319,6 +350,39 @@ class ApprovalService:
             if finished is not None:
                 resumed.append(finished)
         return resumed
+
+    async def settle_unrecorded(self) -> list[ApprovalRequest]:
+        """Finish, as soon as the database answers again, what this process could not
+        record while it was down (see bot/approvals/settle.py). Raises DatabaseUnavailable
+        while it still does not answer; what is left is tried again next time."""
+        settled: list[ApprovalRequest] = []
+        for request_id, attempt in self.unsettled.items():
+            request = await self.store.approvals.get(request_id)
+            now = self.clock()
+            new_attempt: int | None = None
+            if request is not None and request.status is ApprovalStatus.APPROVED:
+                new_attempt = await self.store.approvals.begin_apply(request_id, now)
+            elif (
+                request is not None
+                and request.status is ApprovalStatus.APPLYING
+                and attempt is not None
+            ):
+                new_attempt = await self.store.approvals.take_over_attempt(
+                    request_id, attempt=attempt, at=now
+                )
+            # Anything else was recorded after all, or another process owns it now.
+            self.unsettled.forget(request_id)
+            if request is None or new_attempt is None:
+                continue
+            try:
+                await self._audit(SYSTEM, "settle", "applying", request)
+                settled.append(await self._apply_owned(request_id, SYSTEM, new_attempt))
+            except ApprovalOutcomeUnknown:
+                continue  # remembered again with its new attempt
+            except DatabaseUnavailable:
+                self.unsettled.remember(request_id, new_attempt)
+                raise
+        return settled
 
     async def _resume(self, request: ApprovalRequest, now: datetime) -> ApprovalRequest | None:
         if request.status is ApprovalStatus.APPROVED:
@@ -423,6 +487,36 @@ class ApprovalService:
             ),
             at=self.clock(),
         )
+
+
+def _decided_not_sent(request: ApprovalRequest, approve: bool) -> str:
+    if not approve:
+        return (
+            f"Your rejection of request `{request.id}` is recorded, but RoomOps' database "
+            "stopped answering before the request's message could be updated; nothing was "
+            "sent to the provider. The message will show it once the database answers again."
+        )
+    return (
+        f"Your approval of request `{request.id}` is recorded, but RoomOps' database stopped "
+        "answering before the change was sent, so nothing was sent to the provider yet. "
+        "RoomOps applies it (after checking the room again) as soon as the database answers, "
+        "and the request's message will show the outcome."
+    )
+
+
+def _applied_unrecorded(request_id: str, provider: str, *, sent: bool) -> str:
+    if sent:
+        return (
+            f"The change of request `{request_id}` was sent to {provider}, but RoomOps' "
+            "database stopped answering before the outcome could be recorded. RoomOps is "
+            f"checking the room at {provider} and will show the outcome in the request's "
+            "message as soon as the database answers again; it will not be sent twice."
+        )
+    return (
+        f"RoomOps' database stopped answering while applying request `{request_id}`, before "
+        f"anything was sent to {provider}. RoomOps applies it (after checking the room again) "
+        "as soon as the database answers, and the request's message will show the outcome."
+    )
 
 
 def stale_reason(stale: tuple[StaleField, ...]) -> str:

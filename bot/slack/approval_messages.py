@@ -113,11 +113,20 @@ def approval_service(services: Services) -> ApprovalService:
         messages=messages,
         policy=policy,
         clock=services.clock,
+        unsettled=services.unsettled,
     )
 
 
 async def approvals_round(services: Services) -> None:
     """One round of the approvals job: expire what ran out, resume what was cut off."""
     service = approval_service(services)
+    await service.settle_unrecorded()
     await service.expire_due()
     await service.resume_unfinished()
+
+
+async def settle_round(services: Services) -> None:
+    """Frequent and cheap: nothing to do (and no database call) unless this process holds
+    approvals it could not record; those are settled as soon as the database answers."""
+    if len(services.unsettled):
+        await approval_service(services).settle_unrecorded()

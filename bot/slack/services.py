@@ -10,6 +10,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.approvals.fields import Catalogue, catalogue_for
+from bot.approvals.settle import Unsettled
 from bot.digest.service import DigestService
 from bot.services.reads import ReadService
 from bot.settings import Settings
@@ -47,6 +48,8 @@ class Services:
     store: Store | None = None
     # Builds, previews and posts digests; there whenever the store is.
     digest: DigestService | None = None
+    # Approvals whose decision or outcome could not be stored while the database was down.
+    unsettled: Unsettled = field(default_factory=Unsettled)
 
     @property
     def catalogue(self) -> Catalogue:

@@ -37,6 +37,7 @@ from bot.approvals.model import (
     JsonValue,
     NewApproval,
 )
+from bot.store.outage import bounded
 from bot.store.schema import ApprovalRequestRow, as_utc
 
 __all__ = [
@@ -57,6 +58,7 @@ class Approvals:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
+    @bounded
     async def create(self, new: NewApproval, *, at: datetime, ttl: timedelta) -> ApprovalRequest:
         if not new.changes:
             raise ValueError("an approval request needs at least one field change")
@@ -77,11 +79,13 @@ class Approvals:
             session.add(row)
         return _request(row)
 
+    @bounded
     async def get(self, request_id: str) -> ApprovalRequest | None:
         async with self._sessions() as session:
             row = await session.get(ApprovalRequestRow, request_id)
             return None if row is None else _request(row)
 
+    @bounded
     async def list_pending(
         self, *, now: datetime | None = None, limit: int = 50
     ) -> list[ApprovalRequest]:
@@ -93,9 +97,11 @@ class Approvals:
             where.append(ApprovalRequestRow.expires_at > now)
         return await self._list(where, limit, oldest_first=True)
 
+    @bounded
     async def list_recent(self, *, limit: int = 20) -> list[ApprovalRequest]:
         return await self._list([], limit, oldest_first=False)
 
+    @bounded
     async def unfinished(self, *, older_than: datetime, limit: int = 50) -> list[ApprovalRequest]:
         """Approved requests nobody began applying, and attempts to apply that began, both
         before `older_than`: what a process died in the middle of."""
@@ -107,6 +113,7 @@ class Approvals:
         )
         return await self._list([approved | applying], limit, oldest_first=True)
 
+    @bounded
     async def decide(
         self,
         request_id: str,
@@ -130,6 +137,7 @@ class Approvals:
             ApprovalRequestRow.expires_at > at,
         )
 
+    @bounded
     async def begin_apply(
         self, request_id: str, at: datetime, *, retry: bool = False
     ) -> int | None:
@@ -151,6 +159,7 @@ class Approvals:
             },
         )
 
+    @bounded
     async def take_over(
         self, request_id: str, *, started_before: datetime, at: datetime
     ) -> int | None:
@@ -167,17 +176,32 @@ class Approvals:
             ApprovalRequestRow.apply_started_at < started_before,
         )
 
+    @bounded
+    async def take_over_attempt(self, request_id: str, *, attempt: int, at: datetime) -> int | None:
+        """Take over `attempt`, which its owner (this process) knows has ended without a
+        recorded outcome: the new attempt number, or None when the request moved on."""
+        return await self._claim(
+            request_id,
+            ApprovalStatus.APPLYING,
+            {"apply_started_at": at, "attempts": ApprovalRequestRow.attempts + 1},
+            ApprovalRequestRow.attempts == attempt,
+        )
+
+    @bounded
     async def mark_applied(self, request_id: str, at: datetime, *, attempt: int) -> bool:
         return await self._finish(request_id, attempt, ApprovalStatus.APPLIED, at, None)
 
+    @bounded
     async def mark_failed(
         self, request_id: str, reason: str, at: datetime, *, attempt: int
     ) -> bool:
         return await self._finish(request_id, attempt, ApprovalStatus.FAILED, at, reason)
 
+    @bounded
     async def mark_stale(self, request_id: str, reason: str, at: datetime, *, attempt: int) -> bool:
         return await self._finish(request_id, attempt, ApprovalStatus.STALE, at, reason)
 
+    @bounded
     async def mark_expired(self, request_id: str, at: datetime) -> bool:
         """Expire one pending request whose time is up (e.g. when a click arrives late)."""
         return await self._move(
@@ -187,6 +211,7 @@ class Approvals:
             ApprovalRequestRow.expires_at <= at,
         )
 
+    @bounded
     async def expire_due(self, at: datetime) -> list[ApprovalRequest]:
         """Expire every pending request past its time; returns those this call expired."""
         statement = (
@@ -203,6 +228,7 @@ class Approvals:
             rows = (await session.scalars(statement)).all()
             return sorted((_request(row) for row in rows), key=lambda r: (r.created_at, r.id))
 
+    @bounded
     async def set_message(self, request_id: str, channel: str, ts: str) -> bool:
         """Where the request was posted, so its message can be updated in place."""
         async with self._sessions.begin() as session:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.store.outage import bounded
 from bot.store.schema import AuditEventRow, as_utc
 
 MAX_LIST = 200
@@ -44,6 +45,7 @@ class Audit:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
+    @bounded
     async def append(self, event: NewAuditEvent, *, at: datetime) -> AuditEvent:
         row = AuditEventRow(
             at=as_utc(at),
@@ -60,6 +62,7 @@ class Audit:
             await session.flush()  # assigns the id
         return _event(row)
 
+    @bounded
     async def list_recent(self, *, room: str | None = None, limit: int = 20) -> list[AuditEvent]:
         """Newest first; `room` matches a room id, or a room name in any case."""
         statement = select(AuditEventRow)
@@ -76,6 +79,7 @@ class Audit:
         async with self._sessions() as session:
             return [_event(row) for row in await session.scalars(statement)]
 
+    @bounded
     async def for_request(self, request_id: str) -> list[AuditEvent]:
         """One request's trail, oldest first."""
         statement = (
