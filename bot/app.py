@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -16,12 +16,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.approvals.jobs import INTERVAL_SECONDS, SETTLE_SECONDS, PeriodicJob
 from bot.digest.scheduler import REFRESH_SECONDS, DigestScheduler
-from bot.digest.service import DigestService
+from bot.digest.service import DigestService, process_owner
 from bot.providers.base import VideoProvider
 from bot.providers.errors import NotSupported
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import TelnyxProvider
+from bot.services.delivery import Deliverer
+from bot.services.digest_delivery import digest_composers
 from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.approval_messages import approvals_round, settle_round
@@ -43,14 +45,38 @@ SLACK_TIMEOUT_SECONDS = 10
 SLACK_CONNECTIONS = 100
 
 
-def build_web_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
+def build_web_client(
+    settings: Settings, session: aiohttp.ClientSession, *, retries: bool = True
+) -> AsyncWebClient:
+    """`retries=False`: no retry inside the client (the outbox's deliverer, which retries
+    by itself, honouring Retry-After without holding up the rows behind it)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=SLACK_TIMEOUT_SECONDS,
         session=session,
-        retry_handlers=slack_retry_handlers(),
+        retry_handlers=slack_retry_handlers() if retries else [],
+    )
+
+
+def build_deliverer(
+    settings: Settings,
+    store: Store,
+    session: aiohttp.ClientSession,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    **tuning: Any,
+) -> Deliverer:
+    """The process's deliverer of what RoomOps owes Slack, with every composer this release
+    has (`tuning`: the Deliverer's timings, for tests)."""
+    return Deliverer(
+        outbox=store.outbox,
+        client=build_web_client(settings, session, retries=False),
+        composers=digest_composers(store.digests, store.outbox),
+        clock=clock,
+        owner=process_owner(),
+        **tuning,
     )
 
 
@@ -121,6 +147,9 @@ class Runtime:
     approvals_job: PeriodicJob | None = None
     # Posts the daily digests (every replica runs one; the store decides who posts).
     digest_scheduler: DigestScheduler | None = None
+    # Sends what the outbox says RoomOps owes Slack (every replica runs one; rows are
+    # claimed, so no two send the same one).
+    deliverer: Deliverer | None = None
     # Settles, once the database answers again, approvals it could not record.
     settle_job: PeriodicJob | None = None
 
@@ -135,6 +164,9 @@ class Runtime:
                 await job.stop()
         if self.digest_scheduler is not None:
             await self.digest_scheduler.stop()
+        if self.deliverer is not None:
+            # After what writes rows, before the session it sends through.
+            await self.deliverer.stop()
         await self.provider.aclose()
         await self.slack_session.close()
         if self.store is not None:
@@ -164,11 +196,13 @@ def build_runtime(
     settle_interval: float = SETTLE_SECONDS,
     retry_policy: RetryPolicy | None = None,
     digest_refresh: float = REFRESH_SECONDS,
+    delivery: Mapping[str, Any] | None = None,
 ) -> Runtime:
     """Must run inside the event loop that will serve: the Slack HTTP session belongs to it.
 
-    With a store, the approvals job and the digest scheduler start here (the digests'
-    targets are re-read every `digest_refresh` seconds), and stop with the runtime."""
+    With a store, the approvals job, the digest scheduler and the outbox's deliverer start
+    here (the digests' targets are re-read every `digest_refresh` seconds; `delivery`
+    tunes the deliverer's timings), and stop with the runtime."""
     provider = provider or build_provider(settings, policy=retry_policy)
     # One pool for every call to Slack: Web API calls and response_url replies alike.
     session = aiohttp.ClientSession(
@@ -177,8 +211,21 @@ def build_runtime(
     )
     client = build_web_client(settings, session)
     signer = ButtonSigner(button_secret(settings))
+    deliverer = (
+        build_deliverer(settings, store, session, clock=clock, **(delivery or {}))
+        if store is not None
+        else None
+    )
     digest = (
-        DigestService(provider, store.digests, client, settings, clock=clock)
+        DigestService(
+            provider,
+            store.digests,
+            client,
+            settings,
+            clock=clock,
+            outbox=store.outbox,
+            on_owed=deliverer.poke if deliverer is not None else None,
+        )
         if store is not None
         else None
     )
@@ -193,9 +240,12 @@ def build_runtime(
         clock=clock,
         store=store,
         digest=digest,
+        deliverer=deliverer,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
     job = scheduler = settle = None
+    if deliverer is not None:
+        deliverer.launch()
     if store is not None:
         job = PeriodicJob(lambda: approvals_round(services), interval=approvals_interval)
         job.start()
@@ -204,7 +254,9 @@ def build_runtime(
     if digest is not None:
         scheduler = DigestScheduler(digest, refresh_seconds=digest_refresh)
         scheduler.start()
-    return Runtime(settings, provider, services, bolt, session, store, job, scheduler, settle)
+    return Runtime(
+        settings, provider, services, bolt, session, store, job, scheduler, deliverer, settle
+    )
 
 
 class _UnusedEnvTokenNotice(logging.Filter):

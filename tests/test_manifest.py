@@ -29,10 +29,11 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "auth_test": frozenset(),
     "chat_getPermalink": frozenset(),
     "chat_postEphemeral": frozenset({"chat:write"}),
-    # A user id as the channel posts to the app's DM with that person: chat:write is enough;
-    # only conversations.open would need im:write.
+    # A user id as the channel posts to the app's DM with that person: chat:write is enough.
     "chat_postMessage": frozenset({"chat:write"}),
     "chat_update": frozenset({"chat:write"}),
+    # The outbox's look for an earlier post, in a public, private or DM channel.
+    "conversations_history": frozenset({"channels:history", "groups:history", "im:history"}),
     "conversations_open": frozenset({"im:write"}),
     "files_upload_v2": frozenset({"files:write"}),
     "users_info": frozenset({"users:read"}),

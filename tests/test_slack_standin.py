@@ -350,3 +350,95 @@ async def test_a_failing_on_event_hook_does_not_break_the_api(
 
     standin.on_event = explode
     assert (await client.chat_postMessage(channel="C0GENERAL1", text="still ok"))["ok"]
+
+
+async def test_rate_limit_for_a_time_window(
+    standin: RunningSlackStandin, client: AsyncWebClient
+) -> None:
+    standin.rate_limit_for("chat.postMessage", seconds=0.3, retry_after=4)
+    started = asyncio.get_running_loop().time()
+    refused = 0
+    # However often the bot asks inside the window, it is refused; after it, served.
+    while asyncio.get_running_loop().time() - started < 0.25:
+        with pytest.raises(SlackApiError) as limited:
+            await client.chat_postMessage(channel="C0GENERAL1", text="now?")
+        assert limited.value.response.status_code == 429
+        assert limited.value.response.headers["Retry-After"] == "4"
+        refused += 1
+        await asyncio.sleep(0.05)
+    assert refused >= 3
+    await asyncio.sleep(0.1)
+    assert (await client.chat_postMessage(channel="C0GENERAL1", text="now"))["ok"] is True
+    assert [m["text"] for m in standin.channel_messages("C0GENERAL1")] == ["now"]
+    # Other methods were never limited.
+    assert (await client.users_info(user="U0ALICE001"))["ok"] is True
+
+
+async def test_server_error_for_a_time_window(
+    standin: RunningSlackStandin, client: AsyncWebClient
+) -> None:
+    standin.fail_for("chat.update", seconds=0.3, status=503)
+    posted = await client.chat_postMessage(channel="C0GENERAL1", text="before")
+    with pytest.raises(SlackApiError) as failed:
+        await client.chat_update(channel="C0GENERAL1", ts=posted["ts"], text="after")
+    assert failed.value.response.status_code == 503
+    assert standin.calls_to("chat.update")[-1].status == 503
+    await asyncio.sleep(0.35)
+    await client.chat_update(channel="C0GENERAL1", ts=posted["ts"], text="after")
+    assert [m["text"] for m in standin.channel_messages("C0GENERAL1")] == ["after"]
+
+
+async def test_accept_then_drop_stores_the_message_and_never_answers(
+    standin: RunningSlackStandin, client: AsyncWebClient
+) -> None:
+    standin.drop_after_accepting("chat.postMessage")
+    # No connection-error retry here: slack_sdk's default one would post it again.
+    once = AsyncWebClient(token=TOKEN, base_url=standin.api_url, retry_handlers=[])
+    with pytest.raises(aiohttp.ClientError):
+        await once.chat_postMessage(channel="C0GENERAL1", text="did it land?")
+    # It did: the channel shows it, though the client never heard so.
+    assert [m["text"] for m in standin.channel_messages("C0GENERAL1")] == ["did it land?"]
+    assert standin.calls_to("chat.postMessage")[0].error == "dropped"
+    await client.chat_postMessage(channel="C0GENERAL1", text="answered")
+    assert len(standin.channel_messages("C0GENERAL1")) == 2
+
+
+async def test_history_newest_first_with_metadata_paging_and_oldest(
+    standin: RunningSlackStandin, client: AsyncWebClient
+) -> None:
+    metadata = {"event_type": "roomops_outbox", "event_payload": {"id": 7}}
+    sent = [
+        (await client.chat_postMessage(channel="C0GENERAL1", text=f"m{n}", metadata=metadata))["ts"]
+        for n in range(5)
+    ]
+    plain = await client.conversations_history(channel="C0GENERAL1", limit=2)
+    assert [m["text"] for m in plain["messages"]] == ["m4", "m3"]
+    assert all("metadata" not in m for m in plain["messages"])
+    assert plain["has_more"] is True
+    rest = await client.conversations_history(
+        channel="C0GENERAL1",
+        limit=2,
+        cursor=plain["response_metadata"]["next_cursor"],
+        include_all_metadata=True,
+    )
+    assert [m["text"] for m in rest["messages"]] == ["m2", "m1"]
+    assert rest["messages"][0]["metadata"] == metadata
+    recent = await client.conversations_history(channel="C0GENERAL1", oldest=sent[2])
+    assert [m["text"] for m in recent["messages"]] == ["m4", "m3"]  # oldest is exclusive
+    assert recent["has_more"] is False
+    with pytest.raises(SlackApiError) as missing:
+        await client.conversations_history(channel="C0NOSUCH01X")
+    assert missing.value.response["error"] == "channel_not_found"
+
+
+async def test_conversations_open_gives_the_dm_a_post_to_the_user_lands_in(
+    standin: RunningSlackStandin, client: AsyncWebClient
+) -> None:
+    posted = await client.chat_postMessage(channel="U0ALICE001", text="psst")
+    opened = await client.conversations_open(users="U0ALICE001")
+    assert opened["channel"]["id"] == posted["channel"]
+    history = await client.conversations_history(channel=opened["channel"]["id"])
+    assert [m["text"] for m in history["messages"]] == ["psst"]
+    with pytest.raises(SlackApiError) as unknown:
+        await client.conversations_open(users="U0NOBODY01")
+    assert unknown.value.response["error"] == "user_not_found"

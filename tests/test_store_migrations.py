@@ -32,6 +32,7 @@ TABLES = {
     "seen_deliveries",
     "digest_claims",
     "digest_subscriptions",
+    "outbox",
 }
 
 

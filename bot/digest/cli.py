@@ -1,8 +1,13 @@
 """`python -m bot digest [--date D] [--channel C] [--dry-run] [--force]`: one digest now.
 
+The digest goes through the outbox as it does under `serve`: the run writes it there, then
+delivers its own rows (retrying as `serve` would) for up to `wait_seconds`, and says what
+happened: posted; still queued (Slack has not taken it yet: a running `serve` keeps trying
+for up to a day); or refused, and why.
+
 Exit 0 when the digest was posted, or had been already (a second run posts nothing and says
 so); 2 when the settings, the channel or the date are wrong; 1 when Slack, the provider or
-the database failed.
+the database failed, or the digest is still queued.
 """
 
 from __future__ import annotations
@@ -18,21 +23,25 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.app import SLACK_TIMEOUT_SECONDS, build_provider, build_web_client
+from bot.app import SLACK_TIMEOUT_SECONDS, build_deliverer, build_provider, build_web_client
 from bot.digest.days import previous_day
 from bot.digest.render import render_digest_text
 from bot.digest.service import CANNOT_POST, DigestService, PostOutcome, PostStatus
 from bot.logs import configure_logging
 from bot.providers.errors import NotSupported, ProviderError
+from bot.services.delivery import Deliverer
 from bot.settings import Settings, load_settings, settings_for
 from bot.slack.services import utc_now
 from bot.store.errors import DatabaseUrlError, StoreError
+from bot.store.outbox import PENDING, SENT, OutboxEntry
 from bot.store.store import open_store
 from bot.store.urls import is_sqlite, normalise_database_url
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# How long a run delivers its digest itself before leaving it to a running `serve`.
+INLINE_WAIT_SECONDS = 30.0
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{8,}$")
 
 
@@ -42,10 +51,15 @@ class DigestArgs:
     channel: str | None = None
     dry_run: bool = False
     force: bool = False
+    wait_seconds: float = INLINE_WAIT_SECONDS
 
 
 class _Refused(Exception):
     """A wrong channel or date: one line, exit 2."""
+
+
+class _NotPosted(Exception):
+    """Slack would not take the digest: one line, exit 1."""
 
 
 def _stderr(line: str) -> None:
@@ -71,6 +85,9 @@ def run_digest(
     except _Refused as exc:
         err(str(exc))
         return EXIT_USAGE
+    except _NotPosted as exc:
+        err(str(exc))
+        return EXIT_FAILED
     except DatabaseUrlError as exc:
         err(str(exc))
         return EXIT_USAGE
@@ -96,6 +113,7 @@ def run_digest(
 
 
 async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], None]) -> int:
+    # A dry run writes nothing: not the claim, not the outbox.
     channel = args.channel.strip() if args.channel else settings.digest_channel
     if channel is None and not args.dry_run:
         raise _Refused("digest: no channel: pass --channel C0123456789, or set DIGEST_CHANNEL")
@@ -111,7 +129,9 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SLACK_TIMEOUT_SECONDS))
     try:
         client = build_web_client(settings, session)
-        service = DigestService(provider, store.digests, client, settings, clock=utc_now)
+        service = DigestService(
+            provider, store.digests, client, settings, clock=utc_now, outbox=store.outbox
+        )
         target = await service.target(channel) if channel else None
         zone = target.zone if target is not None else ZoneInfo(settings.digest_timezone)
         day = _day(asked, zone, allow_today=args.dry_run)
@@ -122,12 +142,78 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
             return EXIT_OK
         assert channel is not None
         outcome = await service.post(channel, day, zone, force=args.force)
-        out(_outcome_line(outcome, zone))
-        return EXIT_OK
+        owed = await service.owed(channel, day)
+        # Queued now, or by an earlier run and not yet in Slack: deliver it here.
+        if owed is None or (outcome.status is not PostStatus.QUEUED and owed[0].status != PENDING):
+            out(_outcome_line(outcome, zone))
+            return EXIT_OK
+        deliverer = build_deliverer(settings, store, session, clock=utc_now)
+        post, chart = await _deliver(deliverer, owed, args.wait_seconds)
+        return _report(outcome, post, chart, zone, out)
     finally:
         await session.close()
         await provider.aclose()
         await store.aclose()
+
+
+async def _deliver(
+    deliverer: Deliverer, owed: tuple[OutboxEntry, OutboxEntry | None], seconds: float
+) -> tuple[OutboxEntry, OutboxEntry | None]:
+    """Deliver this digest's rows (and no one else's) until they are done or `seconds`
+    pass."""
+    ids = [e.id for e in owed if e is not None]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        await deliverer.run_once(only=ids)
+        entries = [await deliverer.outbox.get(i) for i in ids]
+        pending = [e for e in entries if e is not None and e.status == PENDING]
+        left = deadline - loop.time()
+        if not pending or left <= 0:
+            break
+        due = min(e.due_at for e in pending)
+        wait = (due - deliverer.clock()).total_seconds()
+        await asyncio.sleep(min(max(wait, 0.02), left))
+    post = entries[0]
+    assert post is not None  # outbox rows are never deleted
+    return post, entries[1] if len(entries) > 1 else None
+
+
+def _report(
+    outcome: PostOutcome,
+    post: OutboxEntry,
+    chart: OutboxEntry | None,
+    zone: ZoneInfo,
+    out: Callable[[str], None],
+) -> int:
+    where = f"{outcome.channel}, {outcome.day.isoformat()} ({zone.key})"
+    if post.status == SENT:
+        if chart is None:
+            extra = "no chart"
+        elif chart.status == SENT:
+            extra = "with its chart"
+        elif chart.status == PENDING:
+            extra = "its chart is queued"
+        else:
+            extra = f"its chart was not posted ({chart.last_error})"
+        sessions = post.payload.get("sessions")
+        out(f"digest: posted to {where}: {sessions} sessions, {extra}")
+        return EXIT_OK
+    if post.status == PENDING:
+        why = f" ({post.last_error})" if post.last_error else ""
+        out(
+            f"digest: queued for {where}: Slack has not taken it yet{why}; "
+            "a running `serve` keeps trying for up to a day"
+        )
+        return EXIT_FAILED
+    # Given up on: nothing is in the channel (the claim was reopened with it).
+    error = post.last_error or "an error"
+    if error in CANNOT_POST:
+        raise _Refused(
+            f"--channel {outcome.channel}: Slack says {error} (is the id right, and is RoomOps "
+            "in that channel?); nothing posted"
+        )
+    raise _NotPosted(f"digest: Slack refused the post ({error}); nothing posted")
 
 
 def _date(text: str | None) -> date | None:

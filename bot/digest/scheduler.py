@@ -184,6 +184,9 @@ class DigestScheduler:
             return None
         if await service.digests.was_posted(*key):
             return None
+        refused = await service.last_refusal(*key)
+        if refused is not None and now < refused + RETRY_AFTER:
+            return None  # Slack refused it a moment ago: the next try waits, as below
         try:
             outcome = await service.post(target.channel, day, zone)
         except Exception as exc:

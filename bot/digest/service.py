@@ -1,9 +1,13 @@
-"""Building a digest and posting it: once per (channel, day), whichever replica gets there.
+"""Building a digest and owing it to Slack: once per (channel, day), whichever replica
+gets there.
 
 Exactly once comes from the store, never from the scheduler: a post starts by claiming
-(channel, day) with a lease and ends by marking it posted. A replica that dies in between
-leaves a lease that runs out, and the next attempt takes the claim over. A post that fails
-gives its claim back at once, so the next attempt need not wait.
+(channel, day) with a lease, builds the digest, and then in one transaction closes the
+claim and writes the message and its chart to the outbox, which delivers them (and, should
+Slack take the message while the database does not hear of it, finds it by its metadata
+rather than posting it twice). A replica that dies before that transaction leaves a lease
+that runs out, and the next attempt takes the claim over; a build that fails gives its
+claim back at once, so the next attempt need not wait.
 """
 
 from __future__ import annotations
@@ -21,15 +25,18 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.digest.chart import hourly_chart_png
 from bot.digest.collect import collect_report
+from bot.digest.owed import DIGEST_CHART, DIGEST_POST, digest_subject, owed_chart, owed_post
 from bot.digest.render import render_digest
 from bot.digest.summary import DigestReport
 from bot.providers.base import VideoProvider
 from bot.providers.flight import ReadFlights
 from bot.settings import Settings
 from bot.store.digests import Digests, Subscription
+from bot.store.outbox import UNDELIVERED, Outbox, OutboxEntry
 
 log = logging.getLogger("bot.digest")
 
@@ -60,6 +67,8 @@ class Target:
 
 
 class PostStatus(Enum):
+    # Written to the outbox: a deliverer sends it (at once, normally).
+    QUEUED = "queued"
     POSTED = "posted"
     ALREADY_POSTED = "already posted"
     # Another replica (or run) holds a live claim: it is posting this digest right now.
@@ -76,6 +85,9 @@ class PostOutcome:
     # Sessions in the day; None when nothing was built.
     sessions: int | None = None
     chart_posted: bool = False
+    # The outbox rows that carry it (QUEUED): the message, and the chart if there is one.
+    post_entry: int | None = None
+    chart_entry: int | None = None
 
 
 def process_owner() -> str:
@@ -92,13 +104,18 @@ class DigestService:
         settings: Settings,
         *,
         clock: Callable[[], datetime],
+        outbox: Outbox,
         owner: str | None = None,
+        on_owed: Callable[[], None] | None = None,
     ) -> None:
         self.provider = provider
         self.digests = digests
+        self.outbox = outbox
         self.client = client
         self.settings = settings
         self.clock = clock
+        # Wakes this process's deliverer once a digest is written to the outbox.
+        self.on_owed = on_owed
         self._owner = owner or process_owner()
         self._reports = ReadFlights(REPORT_TTL_SECONDS, max_entries=32)
 
@@ -140,8 +157,9 @@ class DigestService:
     async def post(
         self, channel: str, day: date, zone: ZoneInfo, *, force: bool = False
     ) -> PostOutcome:
-        """Post the digest of `day` to `channel` unless it was posted already (or is being
-        posted by someone else right now); `force` posts again whatever the record says."""
+        """Owe the digest of `day` to `channel` unless it is owed or posted already (or is
+        being built by someone else right now); `force` owes a new post whatever the record
+        says. QUEUED: the message (and its chart) are in the outbox."""
         owner = f"{self._owner}:{uuid.uuid4().hex[:8]}"  # one attempt, one owner
         if not force:
             claimed = await self.digests.claim(
@@ -161,69 +179,86 @@ class DigestService:
         try:
             report = await self.report(day, zone)
             reply = render_digest(report)
-            response = await self.client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **reply.payload()
+            summary = report.summary
+            # Drawing takes a CPU for a moment: off the loop that acknowledges Slack.
+            png = None if summary.empty else await asyncio.to_thread(hourly_chart_png, summary)
+            at = self.clock()
+            entries: list[int] = []
+
+            async def owe(connection: AsyncConnection) -> None:
+                post_id = await self.outbox.add(
+                    connection,
+                    owed_post(channel, day, reply.payload(), sessions=summary.sessions),
+                    at=at,
+                )
+                entries.append(post_id)
+                if png is not None:
+                    chart = owed_chart(
+                        channel,
+                        day,
+                        post_id,
+                        png,
+                        filename=f"rooms-digest-{day.isoformat()}.png",
+                        title=f"Room sessions by hour, {day.isoformat()} ({summary.zone})",
+                        alt_text=f"Bar chart of the {summary.sessions} room sessions of "
+                        f"{day.isoformat()} by the hour they started ({summary.zone})",
+                    )
+                    entries.append(await self.outbox.add(connection, chart, at=at))
+
+            kept = await self.digests.mark_owed(
+                channel, day, owner=owner, at=at, force=force, also=owe
             )
         except BaseException:
             if not force:
                 await self._give_back(channel, day, owner)
             raise
-        ts = response.get("ts")
-        message_ts = ts if isinstance(ts, str) else None
-        posted_at = self.clock()
-        if force:
-            await self.digests.record_forced(
-                channel, day, owner=owner, at=posted_at, message_ts=message_ts
-            )
-        elif not await self.digests.mark_posted(
-            channel, day, owner=owner, at=posted_at, message_ts=message_ts
-        ):
-            log.warning("the digest for %s on %s was posted after its claim ran out", channel, day)
-        chart = False
-        if not report.summary.empty:
-            chart = await self._upload_chart(report, channel)
+        if not kept:
+            # The build outlasted the lease and another attempt took the claim over.
+            log.warning("the digest for %s on %s was built after its claim ran out", channel, day)
+            return PostOutcome(PostStatus.IN_PROGRESS, channel, day)
+        if self.on_owed is not None:
+            self.on_owed()
         log.info(
-            "posted the digest for %s to %s (%d sessions%s)",
+            "the digest for %s to %s is queued (%d sessions%s)",
             day,
             channel,
-            report.summary.sessions,
-            ", with its chart" if chart else "",
+            summary.sessions,
+            ", with its chart" if png is not None else "",
         )
         return PostOutcome(
-            PostStatus.POSTED,
+            PostStatus.QUEUED,
             channel,
             day,
-            message_ts=message_ts,
-            posted_at=posted_at,
-            sessions=report.summary.sessions,
-            chart_posted=chart,
+            posted_at=at,
+            sessions=summary.sessions,
+            post_entry=entries[0],
+            chart_entry=entries[1] if len(entries) > 1 else None,
         )
+
+    async def owed(self, channel: str, day: date) -> tuple[OutboxEntry, OutboxEntry | None] | None:
+        """The latest post of this digest in the outbox and its chart (if any): what is
+        owed, sent, or given up on; None when it never went through the outbox."""
+        entries = await self.outbox.for_subject(digest_subject(channel, day))
+        posts = [e for e in entries if e.kind == DIGEST_POST]
+        if not posts:
+            return None
+        post = posts[-1]
+        charts = [e for e in entries if e.kind == DIGEST_CHART and e.payload.get("post") == post.id]
+        return post, charts[-1] if charts else None
+
+    async def last_refusal(self, channel: str, day: date) -> datetime | None:
+        """When the outbox last gave up on this digest's post (Slack refused it), if the
+        latest try ended so; None otherwise."""
+        owed = await self.owed(channel, day)
+        if owed is not None and owed[0].status == UNDELIVERED:
+            return owed[0].due_at
+        return None
 
     async def _give_back(self, channel: str, day: date, owner: str) -> None:
         try:
             await asyncio.shield(self.digests.release(channel, day, owner=owner))
-        except Exception:  # the lease runs out by itself; the post's own error matters more
+        except Exception:  # the lease runs out by itself; the build's own error matters more
             log.exception("could not release the digest claim for %s on %s", channel, day)
-
-    async def _upload_chart(self, report: DigestReport, channel: str) -> bool:
-        """The chart goes after the message; the digest stands without it, so a failure
-        here is logged and leaves the post as it is."""
-        summary = report.summary
-        try:
-            # Drawing takes a CPU for a moment: off the loop that acknowledges Slack.
-            png = await asyncio.to_thread(hourly_chart_png, summary)
-            await self.client.files_upload_v2(
-                channel=channel,
-                file=png,
-                filename=f"rooms-digest-{summary.day.isoformat()}.png",
-                title=f"Room sessions by hour, {summary.day.isoformat()} ({summary.zone})",
-                alt_txt=f"Bar chart of the {summary.sessions} room sessions of "
-                f"{summary.day.isoformat()} by the hour they started ({summary.zone})",
-            )
-        except Exception:
-            log.exception("the digest chart for %s on %s was not posted", channel, summary.day)
-            return False
-        return True
 
 
 def _from_subscription(subscription: Subscription) -> Target:

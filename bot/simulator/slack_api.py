@@ -192,6 +192,10 @@ class RunningSlackStandin:
         self._response_keys: set[str] = set()
         self._upload_secrets: dict[str, str] = {}  # secret path segment -> file id
         self._rate_limits: dict[str, list[int]] = {}  # method -> [remaining, retry_after]
+        # Time-based faults: method -> (monotonic end, HTTP status, Retry-After or None).
+        self._outages: dict[str, tuple[float, int, int | None]] = {}
+        # method -> how many more calls are carried out and then left without an answer.
+        self._drops: dict[str, int] = {}
         # response_url faults, oldest first: (HTTP status, seconds to stall before answering)
         self._response_faults: list[tuple[int, float]] = []
         self._last_ts_us = 0
@@ -209,6 +213,8 @@ class RunningSlackStandin:
             "views.update": self._views_update,
             "views.publish": self._views_publish,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
+            "conversations.open": self._conversations_open,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
         }
@@ -294,6 +300,21 @@ class RunningSlackStandin:
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls to ``method`` with HTTP 429 and ``Retry-After``."""
         self._rate_limits[method] = [times, retry_after]
+
+    def rate_limit_for(self, method: str, seconds: float, retry_after: int = 1) -> None:
+        """Answer every call to ``method`` with HTTP 429 and ``Retry-After`` for the next
+        ``seconds`` (by the clock, however often the bot asks)."""
+        self._outages[method] = (time.monotonic() + seconds, 429, retry_after)
+
+    def fail_for(self, method: str, seconds: float, status: int = 500) -> None:
+        """Answer every call to ``method`` with HTTP ``status`` (a 5xx) for ``seconds``."""
+        self._outages[method] = (time.monotonic() + seconds, status, None)
+
+    def drop_after_accepting(self, method: str, times: int = 1) -> None:
+        """Carry out the next ``times`` calls to ``method`` (a posted message is stored and
+        shown in its channel), then close the connection without answering: Slack took it,
+        the bot cannot know."""
+        self._drops[method] = self._drops.get(method, 0) + times
 
     def fail_responses(self, times: int = 1, *, status: int = 503, stall: float = 0.0) -> None:
         """The next `times` response_url posts answer `status` after stalling `stall` s."""
@@ -381,6 +402,11 @@ class RunningSlackStandin:
         token = _bearer(request) or _pop_str(args, "token")
         call = SlackCall(method=method, args=args, token=token, at=time.time())
         try:
+            outage = self._take_outage(method)
+            if outage is not None:
+                status, retry_after = outage
+                call.status, call.error = status, "ratelimited" if status == 429 else "outage"
+                return _fault_response(status, retry_after)
             limited = self._take_rate_limit(method)
             if limited is not None:
                 call.status, call.error = 429, "ratelimited"
@@ -397,6 +423,9 @@ class RunningSlackStandin:
             self.calls.append(call)
             await self._notify()
         self._emit(method, args)
+        if self._take_drop(method):
+            call.error = "dropped"
+            _hang_up(request)
         return web.json_response({"ok": True, **payload})
 
     def _dispatch(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
@@ -634,6 +663,47 @@ class RunningSlackStandin:
             raise _Refusal("channel_not_found")
         return {"channel": channel}
 
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, ``oldest``/``latest`` exclusive bounds, ``limit`` and ``cursor``
+        paging; metadata only with ``include_all_metadata``, as Slack does."""
+        channel = self.channels.get(str(args.get("channel") or ""))
+        if channel is None:
+            raise _Refusal("channel_not_found")
+        if channel.get("is_member") is False:
+            raise _Refusal("not_in_channel")
+        try:
+            oldest = float(args.get("oldest") or 0)
+            latest = float(args.get("latest") or "inf")
+            limit = min(max(int(args.get("limit") or 100), 1), 999)
+            offset = int(str(args.get("cursor") or "0").removeprefix("offset:"))
+        except ValueError:
+            raise _Refusal("invalid_arguments") from None
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [
+            m
+            for (ch, ts), m in sorted(self.messages.items(), reverse=True)
+            if ch == channel["id"] and oldest < float(ts) < latest
+        ]
+        page = found[offset : offset + limit]
+        more = offset + limit < len(found)
+        shown = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page
+        ]
+        return {
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"offset:{offset + limit}" if more else ""},
+        }
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = [u.strip() for u in str(args.get("users") or "").split(",") if u.strip()]
+        if len(users) != 1:
+            raise _Refusal("invalid_arguments" if not users else "not_supported")
+        if users[0] not in self.users:
+            raise _Refusal("user_not_found")
+        channel = self._resolve_channel(users[0])
+        return {"channel": {"id": channel["id"]}}
+
     def _files_get_upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
         filename = args.get("filename")
         try:
@@ -758,6 +828,23 @@ class RunningSlackStandin:
         state[0] -= 1
         return state[1]
 
+    def _take_outage(self, method: str) -> tuple[int, int | None] | None:
+        outage = self._outages.get(method)
+        if outage is None:
+            return None
+        until, status, retry_after = outage
+        if time.monotonic() >= until:
+            del self._outages[method]
+            return None
+        return status, retry_after
+
+    def _take_drop(self, method: str) -> bool:
+        left = self._drops.get(method, 0)
+        if left <= 0:
+            return False
+        self._drops[method] = left - 1
+        return True
+
     def _next_ts(self) -> str:
         # Slack ts values are unique per channel and increase; microseconds keep them so.
         now_us = max(int(time.time() * 1_000_000), self._last_ts_us + 1)
@@ -856,6 +943,23 @@ async def _upload_bytes(request: web.Request) -> bytes:
             if isinstance(value, web.FileField):
                 return value.file.read()
     return await request.read()
+
+
+def _fault_response(status: int, retry_after: int | None) -> web.Response:
+    if status == 429:
+        return web.json_response(
+            {"ok": False, "error": "ratelimited"},
+            status=429,
+            headers={"Retry-After": str(retry_after if retry_after is not None else 1)},
+        )
+    # What Slack's edge sends when it is unwell: a status and no API answer.
+    return web.Response(status=status, text="Internal Server Error", content_type="text/html")
+
+
+def _hang_up(request: web.Request) -> None:
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
 
 
 def _bearer(request: web.Request) -> str | None:

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.approvals.fields import Catalogue, catalogue_for
 from bot.approvals.settle import Unsettled
 from bot.digest.service import DigestService
+from bot.services.delivery import Deliverer
 from bot.services.reads import ReadService
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
@@ -48,6 +49,9 @@ class Services:
     store: Store | None = None
     # Builds, previews and posts digests; there whenever the store is.
     digest: DigestService | None = None
+    # Delivers what the outbox says RoomOps owes Slack (poke it after writing a row);
+    # there whenever the store is.
+    deliverer: Deliverer | None = None
     # Approvals whose decision or outcome could not be stored while the database was down.
     unsettled: Unsettled = field(default_factory=Unsettled)
 

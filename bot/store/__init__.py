@@ -13,6 +13,7 @@ from bot.store.deliveries import StoreDeliveries
 from bot.store.digests import DigestClaim, Digests, Subscription
 from bot.store.errors import DatabaseUnavailable, DatabaseUrlError, SchemaOutOfDate, StoreError
 from bot.store.migrate import migrate
+from bot.store.outbox import Outbox, OutboxEntry, Owed
 from bot.store.store import Store, open_store
 from bot.store.urls import normalise_database_url
 
@@ -29,6 +30,9 @@ __all__ = [
     "FieldChange",
     "NewApproval",
     "NewAuditEvent",
+    "Outbox",
+    "OutboxEntry",
+    "Owed",
     "SchemaOutOfDate",
     "Store",
     "StoreDeliveries",

@@ -3,16 +3,20 @@ and the channels subscribed to a daily digest.
 
 A replica claims (channel, day) before it builds the digest; the claim is a lease, so a
 replica that dies mid-way does not block the digest for good: once the lease has run out,
-another may take the claim over. `mark_posted` closes it for ever.
+another may take the claim over. `mark_owed` closes it for ever in the same transaction
+that writes the digest's messages to the outbox (bot/store/outbox.py), which delivers
+them; `record_message` notes the post's ts once Slack has it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.store.dialects import insert
 from bot.store.schema import DigestClaimRow, DigestSubscriptionRow, as_utc
@@ -86,7 +90,13 @@ class Digests:
     ) -> bool:
         """Close the claim; False when `owner` no longer holds it (its lease ran out and
         another replica took over) or it was already posted."""
-        statement = (
+        statement = self._mark(channel, day, owner, as_utc(at), message_ts)
+        async with self._engine.begin() as connection:
+            return (await connection.execute(statement)).first() is not None
+
+    @staticmethod
+    def _mark(channel: str, day: date, owner: str, at: datetime, message_ts: str | None) -> Any:
+        return (
             update(DigestClaimRow)
             .where(
                 DigestClaimRow.channel == channel,
@@ -94,11 +104,63 @@ class Digests:
                 DigestClaimRow.owner == owner,
                 DigestClaimRow.posted_at.is_(None),
             )
-            .values(posted_at=as_utc(at), message_ts=message_ts)
+            .values(posted_at=at, message_ts=message_ts)
             .returning(DigestClaimRow.owner)
         )
+
+    async def mark_owed(
+        self,
+        channel: str,
+        day: date,
+        *,
+        owner: str,
+        at: datetime,
+        force: bool = False,
+        also: Callable[[AsyncConnection], Awaitable[None]],
+    ) -> bool:
+        """Close the claim `owner` holds (or, with `force`, record a new post whatever the
+        claim said) and run `also` (writing the digest's messages to the outbox) in the same
+        transaction: both happen, or neither. False when `owner` no longer holds it."""
+        at = as_utc(at)
         async with self._engine.begin() as connection:
+            if force:
+                await connection.execute(self._forced(channel, day, owner, at, None))
+            elif (
+                await connection.execute(self._mark(channel, day, owner, at, None))
+            ).first() is None:
+                return False
+            await also(connection)
+            return True
+
+    async def record_message(
+        self, connection: AsyncConnection, channel: str, day: date, ts: str | None
+    ) -> None:
+        """The digest's post is in Slack as `ts` (inside the outbox's transaction)."""
+        await connection.execute(
+            update(DigestClaimRow)
+            .where(DigestClaimRow.channel == channel, DigestClaimRow.day == day)
+            .values(message_ts=ts)
+        )
+
+    async def reopen(
+        self, channel: str, day: date, *, connection: AsyncConnection | None = None
+    ) -> bool:
+        """Forget a claim whose post never reached Slack (the outbox gave up on it), so the
+        digest can be posted again; False when there was none or it has a message. With
+        `connection`, inside that transaction."""
+        statement = (
+            delete(DigestClaimRow)
+            .where(
+                DigestClaimRow.channel == channel,
+                DigestClaimRow.day == day,
+                DigestClaimRow.message_ts.is_(None),
+            )
+            .returning(DigestClaimRow.owner)
+        )
+        if connection is not None:
             return (await connection.execute(statement)).first() is not None
+        async with self._engine.begin() as own:
+            return (await own.execute(statement)).first() is not None
 
     async def release(self, channel: str, day: date, *, owner: str) -> bool:
         """Give up an unposted claim `owner` holds (its post failed), so the next attempt
@@ -121,7 +183,12 @@ class Digests:
     ) -> None:
         """A post made on purpose whatever the claim said (`digest --force`): it becomes
         the one on record for (channel, day)."""
-        at = as_utc(at)
+        async with self._engine.begin() as connection:
+            await connection.execute(self._forced(channel, day, owner, as_utc(at), message_ts))
+
+    def _forced(
+        self, channel: str, day: date, owner: str, at: datetime, message_ts: str | None
+    ) -> Any:
         values = {
             "channel": channel,
             "day": day,
@@ -132,14 +199,12 @@ class Digests:
             "message_ts": message_ts,
         }
         statement = insert(self._engine.dialect.name, DigestClaimRow).values(**values)
-        statement = statement.on_conflict_do_update(
+        # A forced post not yet in Slack keeps the earlier message on record until it is.
+        kept = ("channel", "day") if message_ts is not None else ("channel", "day", "message_ts")
+        return statement.on_conflict_do_update(
             index_elements=[DigestClaimRow.channel, DigestClaimRow.day],
-            set_={
-                name: statement.excluded[name] for name in values if name not in ("channel", "day")
-            },
+            set_={name: statement.excluded[name] for name in values if name not in kept},
         )
-        async with self._engine.begin() as connection:
-            await connection.execute(statement)
 
     async def was_posted(self, channel: str, day: date) -> bool:
         claim = await self.get_claim(channel, day)

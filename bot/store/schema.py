@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -43,6 +44,8 @@ APPROVAL_STATUSES = (
     "failed",
     "stale",
 )
+
+OUTBOX_STATUSES = ("pending", "sent", "undelivered", "dropped")
 
 # Slack ids are about 11 characters; room ids are UUIDs; names have provider limits.
 SLACK_ID = 64
@@ -159,3 +162,39 @@ class DigestSubscriptionRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(SLACK_ID))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OutboxRow(Base):
+    """One Slack message RoomOps owes (bot/store/outbox.py)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in OUTBOX_STATUSES) + ")",
+            name="status",
+        ),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        # What a deliverer looks for: pending rows by due time.
+        Index(None, "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(NAME), index=True)
+    channel: Mapped[str] = mapped_column(String(SLACK_ID))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    ambiguous: Mapped[bool] = mapped_column(Boolean)
+    # The deliverer holding the row, until `lease_until`; a lease that runs out makes the
+    # row due again (and ambiguous: its holder may have sent it before it stopped).
+    owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_channel: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    sent_ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

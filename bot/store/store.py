@@ -14,6 +14,7 @@ from bot.store.digests import Digests
 from bot.store.engine import create_engine
 from bot.store.errors import SchemaOutOfDate
 from bot.store.migrate import check_schema, migrate
+from bot.store.outbox import Outbox
 from bot.store.urls import describe, normalise_database_url
 
 
@@ -24,6 +25,7 @@ class Store:
     audit: Audit
     deliveries: StoreDeliveries
     digests: Digests
+    outbox: Outbox
 
     @property
     def where(self) -> str:
@@ -63,4 +65,5 @@ async def open_store(url: URL | str, *, migrate_first: bool = False) -> Store:
         audit=Audit(engine),
         deliveries=StoreDeliveries(engine),
         digests=Digests(engine),
+        outbox=Outbox(engine),
     )
