@@ -26,7 +26,7 @@ from bot.services.delivery import Deliverer
 from bot.services.digest_delivery import digest_composers
 from bot.services.reads import ReadService
 from bot.settings import Settings
-from bot.slack.approval_messages import approvals_round, settle_round
+from bot.slack.approval_messages import approval_composers, approvals_round, settle_round
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
 from bot.slack.failures import report_failure
@@ -73,7 +73,10 @@ def build_deliverer(
     return Deliverer(
         outbox=store.outbox,
         client=build_web_client(settings, session, retries=False),
-        composers=digest_composers(store.digests, store.outbox),
+        composers={
+            **digest_composers(store.digests, store.outbox),
+            **approval_composers(store, settings, ButtonSigner(button_secret(settings)), clock),
+        },
         clock=clock,
         owner=process_owner(),
         **tuning,

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.store.outage import bounded
 from bot.store.schema import AuditEventRow, as_utc
@@ -61,6 +61,22 @@ class Audit:
             session.add(row)
             await session.flush()  # assigns the id
         return _event(row)
+
+    async def add(self, connection: AsyncConnection, event: NewAuditEvent, *, at: datetime) -> None:
+        """Append inside the caller's open transaction: the step it records commits with it,
+        or neither does."""
+        await connection.execute(
+            insert(AuditEventRow).values(
+                at=as_utc(at),
+                actor=event.actor,
+                action=event.action,
+                outcome=event.outcome,
+                request_id=event.request_id,
+                room_id=event.room_id,
+                room_name=event.room_name,
+                detail=event.detail,
+            )
+        )
 
     @bounded
     async def list_recent(self, *, room: str | None = None, limit: int = 20) -> list[AuditEvent]:
