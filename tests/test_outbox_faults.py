@@ -65,8 +65,12 @@ def digest_bot(sim: RunningSimulator, slack: RunningSlackStandin) -> Any:
     )
 
 
-def ok_posts(slack: RunningSlackStandin) -> list[Any]:
-    return [c for c in slack.calls_to("chat.postMessage") if c.ok]
+async def rows_done(store: Store, subject: str, seconds: float = 5.0) -> None:
+    """Slack shows the chart a moment before the deliverer records it: wait for that."""
+    deadline = time.monotonic() + seconds
+    while any(e.status == "pending" for e in await store.outbox.for_subject(subject)):
+        assert time.monotonic() < deadline, f"{subject}: rows still pending"
+        await asyncio.sleep(0.02)
 
 
 # -- the digest through the real bot --------------------------------------------------------
@@ -99,6 +103,7 @@ async def test_a_500_window_delivers_after_it_without_a_duplicate(
         await slack.wait_for_call("chat.postMessage")
         slack.fail_for("chat.postMessage", seconds=0.5, status=500)
         await wait_until(lambda: len(charts(slack, DIGESTS)) == 1)
+        await rows_done(store_of(bot), f"digest:{DIGESTS}:{DAY}")
         [message] = posts(slack, DIGESTS)
         calls = slack.calls_to("chat.postMessage")
         assert len(calls) >= 2 and all(c.status == 500 for c in calls[:-1])
@@ -119,6 +124,7 @@ async def test_accept_then_drop_leaves_one_message_whose_ts_is_adopted(
     slack.drop_after_accepting("chat.postMessage")
     async with digest_bot(sim, slack) as bot:
         await wait_until(lambda: len(charts(slack, DIGESTS)) == 1)
+        await rows_done(store_of(bot), f"digest:{DIGESTS}:{DAY}")
         [message] = posts(slack, DIGESTS)
         # Posted once: neither slack-sdk nor the outbox sent it again.
         assert len(slack.calls_to("chat.postMessage")) == 1
@@ -476,8 +482,12 @@ async def test_the_cli_says_queued_when_slack_is_down_and_serve_finishes_it(
 async def test_the_cli_posts_after_a_short_outage_within_its_wait(
     sim: RunningSimulator, slack: RunningSlackStandin, migrated_url: str, quiet_cli_logging: None
 ) -> None:
+    slack.rate_limit_for("chat.postMessage", seconds=30, retry_after=1)
+    run = asyncio.create_task(digest_cli(sim, slack, migrated_url, wait=5))
+    # The window runs from the first refusal, however long the run took to get there.
+    await slack.wait_for_call("chat.postMessage", timeout=10)
     slack.rate_limit_for("chat.postMessage", seconds=0.5, retry_after=1)
-    code, out, err = await digest_cli(sim, slack, migrated_url, wait=5)
+    code, out, err = await run
     assert (code, err) == (0, "")
     assert out.startswith(f"digest: posted to {DIGESTS}, 2026-11-19 (Europe/Berlin): ")
     assert out.endswith("sessions, with its chart")
@@ -513,3 +523,45 @@ async def test_rows_waiting_their_turn_are_handed_back_before_their_lease_runs_o
     while await worker.run_once():
         pass
     assert texts(slack, "C0GENERAL1") == ["m0", "m1", "m2", "m3"]
+
+
+class RecordFailsOnce(Texts):
+    """The record that goes with `mark_sent` fails once, as when the database stops right
+    after Slack took the message: the whole transaction rolls back."""
+
+    async def sent(
+        self, connection: AsyncConnection, entry: OutboxEntry, channel: str, ts: str | None
+    ) -> None:
+        if not self.recorded:
+            self.recorded.append((entry.id, "failed", None))
+            raise ConnectionError("the database went away")
+        await super().sent(connection, entry, channel, ts)
+
+
+@SQLITE_ONLY
+async def test_a_send_the_database_never_heard_of_is_adopted_after_the_lease(
+    store: Store, slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    composer = RecordFailsOnce()
+    first = deliverer(
+        store, slack, session, composer, owner="replica-a", lease=timedelta(seconds=0.3)
+    )
+    entry_id = await store.outbox.enqueue(
+        Owed("test.post", "request-5", "C0GENERAL1", {"text": "applied"}), at=datetime.now(UTC)
+    )
+    assert await first.run_once() == 1
+    assert texts(slack, "C0GENERAL1") == ["applied"]
+    left = await store.outbox.get(entry_id)
+    assert left is not None and left.status == "pending"  # Slack has it; the row does not know
+    # Until the lease runs out nobody takes it; then another replica does, and looks first.
+    second = deliverer(store, slack, session, composer, owner="replica-b")
+    assert await second.run_once() == 0
+    await asyncio.sleep(0.35)
+    assert await second.run_once() == 1
+    entry = await store.outbox.get(entry_id)
+    assert entry is not None and (entry.status, entry.ambiguous) == ("sent", True)
+    [message] = slack.channel_messages("C0GENERAL1")
+    assert entry.sent_ts == message["ts"]
+    assert texts(slack, "C0GENERAL1") == ["applied"]
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert composer.recorded[-1] == (entry_id, "C0GENERAL1", message["ts"])

@@ -242,9 +242,6 @@ def _day(day: date | None, zone: ZoneInfo, *, allow_today: bool) -> date:
 
 def _outcome_line(outcome: PostOutcome, zone: ZoneInfo) -> str:
     where = f"{outcome.channel}, {outcome.day.isoformat()} ({zone.key})"
-    if outcome.status is PostStatus.POSTED:
-        chart = "with its chart" if outcome.chart_posted else "no chart"
-        return f"digest: posted to {where}: {outcome.sessions} sessions, {chart}"
     if outcome.status is PostStatus.ALREADY_POSTED:
         at = outcome.posted_at.isoformat(timespec="seconds") if outcome.posted_at else "earlier"
         return f"digest: already posted to {where} at {at}; nothing posted (--force posts it again)"

@@ -69,7 +69,6 @@ class Target:
 class PostStatus(Enum):
     # Written to the outbox: a deliverer sends it (at once, normally).
     QUEUED = "queued"
-    POSTED = "posted"
     ALREADY_POSTED = "already posted"
     # Another replica (or run) holds a live claim: it is posting this digest right now.
     IN_PROGRESS = "being posted elsewhere"
@@ -84,7 +83,6 @@ class PostOutcome:
     posted_at: datetime | None = None
     # Sessions in the day; None when nothing was built.
     sessions: int | None = None
-    chart_posted: bool = False
     # The outbox rows that carry it (QUEUED): the message, and the chart if there is one.
     post_entry: int | None = None
     chart_entry: int | None = None

@@ -257,6 +257,7 @@ class Deliverer:
         self._recorded = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._unreadable = False
         self._dm_channels: dict[str, str] = {}
 
     def register(self, kind: str, composer: Composer) -> None:
@@ -303,9 +304,20 @@ class Deliverer:
             try:
                 handled = await self.run_once()
             except Exception as exc:
-                # The database is away, say: the rows wait in it; look again shortly.
-                log.warning("the outbox could not be read (%s); trying again", type(exc).__name__)
+                # The database is away, say: the rows wait in it; look again shortly, and
+                # say so once per outage, not once a second.
+                if not self._unreadable:
+                    log.warning(
+                        "the outbox could not be read (%s); trying again every %.0f s",
+                        type(exc).__name__,
+                        self.poll_seconds,
+                    )
+                self._unreadable = True
                 handled = 0
+            else:
+                if self._unreadable:
+                    log.info("the outbox can be read again")
+                self._unreadable = False
             if self._stopping:
                 return
             if handled >= self.batch:
