@@ -8,9 +8,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
+import bot.slack.approval_messages as approval_messages
 import bot.slack.delivery_claim as delivery_claim
 from bot.simulator import Fault, RunningSimulator
 from bot.simulator.slack_api import RunningSlackStandin
@@ -24,6 +27,7 @@ from tests.test_update_flow import (
     ask_update,
     buttons_of,
     puts,
+    request_id_of,
     request_message,
     wait_until,
 )
@@ -31,13 +35,42 @@ from tests.test_update_flow import (
 NOT_ANSWERING = "database is not answering"
 
 
+# The outbox tries again within tenths of a second (production: seconds to minutes).
+QUICK: dict[str, Any] = {
+    "poll_seconds": 0.05,
+    "backoff_first": timedelta(seconds=0.1),
+    "backoff_cap": timedelta(seconds=0.3),
+}
+PARTS: dict[str, Any] = {"settle_interval": 0.05, "delivery": QUICK}
+
+
 @pytest.fixture
 async def pg_bot(
     sim: RunningSimulator, slack: RunningSlackStandin, stoppable_db: StoppableDatabase
 ) -> AsyncIterator[Driver]:
-    parts = {"settle_interval": 0.05}
-    async with running_bot(sim, slack, parts, database_url=stoppable_db.url) as driver:
+    async with running_bot(sim, slack, PARTS, database_url=stoppable_db.url) as driver:
+        driver.drain_outbox = False  # each test waits for what it expects
         yield driver
+
+
+@pytest.fixture
+async def quick_bot(sim: RunningSimulator, slack: RunningSlackStandin) -> AsyncIterator[Driver]:
+    async with running_bot(sim, slack, PARTS) as driver:
+        driver.drain_outbox = False
+        yield driver
+
+
+async def ends_applied(bot: Driver, request_id: str, *, writes: int = 1) -> None:
+    """What everyone ends up seeing after an approval that applied: one request message,
+    showing the outcome without buttons; one DM to the requester; `writes` provider writes."""
+    await wait_until(lambda: "Status: applied" in text_of(request_message(bot.slack)), 8)
+    await wait_until(lambda: len(bot.slack.channel_messages(ALICE_DM)) >= 1, 8)
+    await bot.outbox_drained()
+    (message,) = bot.slack.channel_messages(APPROVALS)
+    assert request_id in text_of(message) and buttons_of(message) == []
+    (dm,) = bot.slack.channel_messages(ALICE_DM)
+    assert request_id in text_of(dm) and "applied" in text_of(dm)
+    assert len(puts(bot.sim)) == writes
 
 
 def warnings_from(caplog: pytest.LogCaptureFixture, logger: str) -> list[str]:
@@ -77,7 +110,7 @@ async def test_the_database_stopping_while_the_put_is_in_flight_is_told_and_sett
     bot = pg_bot
     members = wire.members_field(bot.sim)
     request_id = await ask_update(bot, f"{members}=25")
-    bot.sim.faults.add(Fault(kind="stall", seconds=0.5, method=wire.write_method(bot.sim)))
+    bot.sim.faults.add(Fault(kind="stall", seconds=1.2, method=wire.write_method(bot.sim)))
     clicked = asyncio.create_task(bot.press(request_message(bot.slack), "Approve", user=BOB))
     await wait_until(lambda: len(puts(bot.sim)) == 1)
     await stoppable_db.stop()
@@ -89,12 +122,8 @@ async def test_the_database_stopping_while_the_put_is_in_flight_is_told_and_sett
     assert "Status: applied" not in text_of(request_message(bot.slack))
     await stoppable_db.start()
     # Settled within moments of the database answering, not after TAKE_OVER_AFTER.
-    await wait_until(lambda: "Status: applied" in text_of(request_message(bot.slack)), 5)
-    assert len(puts(bot.sim)) == 1  # re-read, found applied: not sent twice
-    assert buttons_of(request_message(bot.slack)) == []
-    (dm,) = bot.slack.channel_messages(ALICE_DM)
-    assert request_id in text_of(dm) and "applied" in text_of(dm)
-    assert len(bot.slack.channel_messages(APPROVALS)) == 1
+    # One provider write: the settling re-read the room and found it applied.
+    await ends_applied(bot, request_id, writes=1)
     audit = text_of(await bot.ask("audit", user=ALICE))
     assert "settle → applying" in audit and "apply → applied" in audit
 
@@ -103,3 +132,80 @@ def wire_room(bot: Driver) -> str:
     found = bot.sim.dataset.room_by_name("standup")
     assert found is not None
     return str(found.id)
+
+
+async def test_the_database_down_when_asked_stores_nothing_and_posts_nothing(
+    pg_bot: Driver, stoppable_db: StoppableDatabase
+) -> None:
+    bot = pg_bot
+    await stoppable_db.stop()
+    reply = text_of(await bot.ask(f"update standup {wire.members_field(bot.sim)}=25"))
+    assert NOT_ANSWERING in reply and "nothing was stored" in reply
+    await stoppable_db.start()
+    await asyncio.sleep(0.3)  # the deliverer polls every 0.05 s: it would have posted by now
+    assert bot.slack.channel_messages(APPROVALS) == []
+    assert "No room update requests" in text_of(await bot.ask("approvals", user=BOB))
+
+
+async def test_the_database_stopping_while_the_request_is_posted_posts_it_once_after(
+    pg_bot: Driver, stoppable_db: StoppableDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = pg_bot
+    monkeypatch.setattr(approval_messages, "POST_WAIT_SECONDS", 0.3)
+    bot.slack.fail_for("chat.postMessage", seconds=0.8, status=500)
+    asked = await bot.ask(f"update standup {wire.members_field(bot.sim)}=25")
+    request_id, reply = request_id_of(asked), text_of(asked)
+    # Stored, not yet in Slack: the requester is told exactly that.
+    assert "will appear in <#C0APPROVAL> as soon as Slack takes it" in reply
+    await stoppable_db.stop()
+    await asyncio.sleep(0.8)  # Slack recovers while the database is down
+    assert bot.slack.channel_messages(APPROVALS) == []
+    await stoppable_db.start()
+    await wait_until(lambda: len(bot.slack.channel_messages(APPROVALS)) == 1, 8)
+    message = request_message(bot.slack)
+    assert request_id in text_of(message) and len(buttons_of(message)) == 2
+    decided = await bot.press(message, "Approve", user=BOB)
+    assert "applied" in text_of(decided)
+    await ends_applied(bot, request_id)
+
+
+async def test_slack_500s_around_an_approval_still_deliver_the_edit_and_the_dm(
+    quick_bot: Driver,
+) -> None:
+    bot = quick_bot
+    request_id = await ask_update(bot)
+    await bot.outbox_drained()
+    bot.slack.fail_for("chat.update", seconds=1.0, status=500)
+    bot.slack.fail_for("chat.postMessage", seconds=1.0, status=500)
+    decided = await bot.press(request_message(bot.slack), "Approve", user=BOB)
+    assert "applied" in text_of(decided)
+    assert bot.slack.channel_messages(ALICE_DM) == []  # not yet: Slack is failing
+    await ends_applied(bot, request_id)
+
+
+async def test_slack_429s_around_an_approval_end_with_the_outcome_and_no_buttons(
+    quick_bot: Driver,
+) -> None:
+    bot = quick_bot
+    request_id = await ask_update(bot)
+    await bot.outbox_drained()
+    # Retry-After 1 (Slack's smallest) on every edit and post for half a second.
+    bot.slack.rate_limit_for("chat.update", seconds=0.5, retry_after=1)
+    bot.slack.rate_limit_for("chat.postMessage", seconds=0.5, retry_after=1)
+    decided = await bot.press(request_message(bot.slack), "Approve", user=BOB)
+    assert "applied" in text_of(decided)
+    await ends_applied(bot, request_id)
+
+
+async def test_a_request_post_taken_then_dropped_is_one_message_the_one_updated(
+    quick_bot: Driver,
+) -> None:
+    bot = quick_bot
+    bot.slack.drop_after_accepting("chat.postMessage")
+    request_id = await ask_update(bot)
+    await bot.outbox_drained()
+    (message,) = bot.slack.channel_messages(APPROVALS)  # adopted, not posted again
+    assert request_id in text_of(message) and len(buttons_of(message)) == 2
+    decided = await bot.press(message, "Approve", user=BOB)
+    assert "applied" in text_of(decided)
+    await ends_applied(bot, request_id)

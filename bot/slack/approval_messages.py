@@ -65,11 +65,11 @@ class SlackApprovalMessages:
         client: AsyncWebClient,
         deliverer: Deliverer | None,
         *,
-        wait_seconds: float = POST_WAIT_SECONDS,
+        wait_seconds: float | None = None,
     ) -> None:
         self._client = client
         self._deliverer = deliverer
-        self._wait = wait_seconds
+        self._wait = POST_WAIT_SECONDS if wait_seconds is None else wait_seconds
 
     def owed(self) -> None:
         if self._deliverer is not None:
