@@ -527,9 +527,9 @@ def _event(
 def _decided_not_sent(request: ApprovalRequest, approve: bool) -> str:
     if not approve:
         return (
-            f"Your rejection of request `{request.id}` is recorded, but RoomOps' database "
-            "stopped answering before the request's message could be updated; nothing was "
-            "sent to the provider. The message will show it once the database answers again."
+            f"Your rejection of request `{request.id}` is recorded and nothing was sent to the "
+            "provider; RoomOps' database stopped answering just after, so the request's "
+            "message may take a moment to show it."
         )
     return (
         f"Your approval of request `{request.id}` is recorded, but RoomOps' database stopped "
