@@ -54,6 +54,7 @@ APPLY_BUDGET_SECONDS = 2 * RetryPolicy().total_seconds + 30
 # one be all the same, the attempt numbers keep its late outcome from counting.
 TAKE_OVER_AFTER = timedelta(minutes=5)
 REASON_LIMIT = 500
+UNDELIVERED_SHOWN = timedelta(days=7)
 
 
 class ApprovalMessages(Protocol):
@@ -441,11 +442,14 @@ class ApprovalService:
         return await self.store.approvals.list_pending(now=self.clock())
 
     async def undelivered_messages(self) -> list[OutboxEntry]:
-        """Approval messages given up on (refused by Slack for good, or not taken in time)."""
+        """Approval messages given up on (refused by Slack for good, or not taken in time)
+        within the last UNDELIVERED_SHOWN: news for whoever lists approvals, not history
+        (the audit keeps that)."""
+        since = self.clock() - UNDELIVERED_SHOWN
         return [
             entry
             for entry in await self.store.outbox.undelivered()
-            if entry.kind in owed.APPROVAL_KINDS
+            if entry.kind in owed.APPROVAL_KINDS and entry.created_at >= since
         ]
 
     async def audit(self, room: str | None, limit: int) -> list[AuditEvent]:
