@@ -565,3 +565,35 @@ async def test_a_send_the_database_never_heard_of_is_adopted_after_the_lease(
     assert texts(slack, "C0GENERAL1") == ["applied"]
     assert len(slack.calls_to("chat.postMessage")) == 1
     assert composer.recorded[-1] == (entry_id, "C0GENERAL1", message["ts"])
+
+
+async def test_the_app_client_does_not_complete_an_upload_twice(
+    slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    client = AsyncWebClient(
+        token=TOKEN, base_url=slack.api_url, session=session, retry_handlers=slack_retry_handlers()
+    )
+    slack.drop_after_accepting("files.completeUploadExternal")
+    with pytest.raises(aiohttp.ClientError):
+        await client.files_upload_v2(
+            channel="C0GENERAL1", file=b"\x89PNG not really", filename="c.png", title="c"
+        )
+    shared = [f for f in slack.files.values() if f.completed and f.channel_id == "C0GENERAL1"]
+    assert len(shared) == 1
+    assert len(slack.calls_to("files.completeUploadExternal")) == 1
+
+
+@SQLITE_ONLY
+async def test_wait_delivered_gives_up_at_its_timeout(
+    store: Store, slack: RunningSlackStandin, session: aiohttp.ClientSession
+) -> None:
+    worker = deliverer(store, slack, session, Texts())
+    entry_id = await store.outbox.enqueue(
+        Owed("test.post", "s", "C0GENERAL1", {"text": "later"}),
+        at=datetime.now(UTC),
+    )
+    # Nobody runs the deliverer: the row stays owed, and the wait says so in time.
+    started = time.monotonic()
+    assert await worker.wait_delivered(entry_id, timeout=0.2) is None
+    assert 0.2 <= time.monotonic() - started < 1.0
+    assert await worker.wait_delivered(10_000, timeout=0.2) is None  # no such row

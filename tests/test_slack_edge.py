@@ -155,7 +155,10 @@ async def test_an_unverified_body_is_not_logged(
     assert response.status_code == 401
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "AAAA" not in logged
-    assert len(logged) < 2000
+    # The outbox's deliverer polls the database every second; at DEBUG the driver logs
+    # each poll, which says nothing about this request.
+    about_it = "\n".join(r.getMessage() for r in caplog.records if r.name != "aiosqlite")
+    assert len(about_it) < 2000
     assert "refused a request" in logged and "bytes" in logged
     too_big = await bot.http.post(f"{bot.url}/slack/events", content=body * 2, headers=headers)
     assert too_big.status_code == 413

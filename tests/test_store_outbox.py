@@ -218,3 +218,17 @@ async def test_retry_later_without_an_error_keeps_the_last_one(store: Store) -> 
     await outbox.retry_later(entry_id, "b", at=T0, wait=LEASE, error=None, ambiguous=False)
     stored = await outbox.get(entry_id)
     assert stored is not None and stored.last_error == "HTTP 502"
+
+
+async def test_prune_forgets_old_finished_rows_only(store: Store) -> None:
+    outbox = store.outbox
+    sent, refused, pending = [await outbox.enqueue(_owed(n), at=T0) for n in range(3)]
+    await outbox.claim_due("a", at=T0, lease=LEASE, limit=2)
+    await outbox.mark_sent(sent, "a", channel="C", ts="1.1", at=T0)
+    await outbox.mark_undelivered(refused, "a", at=T0 + timedelta(days=2), error="is_archived")
+    assert await outbox.prune(before=T0 + timedelta(days=1)) == 1
+    assert await outbox.get(sent) is None
+    assert await outbox.get(refused) is not None
+    # A pending row stays, however old: it is still owed.
+    assert await outbox.prune(before=T0 + timedelta(days=90)) == 1
+    assert [e.id for e in await outbox.for_subject("request-2")] == [pending]

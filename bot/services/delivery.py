@@ -50,6 +50,10 @@ BACKOFF_CAP = timedelta(minutes=10)
 # and ours may differ a little.
 LOOKUP_MARGIN = timedelta(minutes=5)
 LOOKUP_PAGES = 5
+# Finished rows are kept this long (what was sent or given up on, for `/rooms approvals`
+# and a look back), and forgotten at most this often.
+KEEP_FINISHED = timedelta(days=30)
+PRUNE_EVERY = timedelta(hours=1)
 LOOKUP_PAGE_SIZE = 200
 
 # Slack errors that say "not now" rather than "never": tried again until give_up_after.
@@ -239,8 +243,11 @@ class Deliverer:
         backoff_cap: timedelta = BACKOFF_CAP,
         lookup_margin: timedelta = LOOKUP_MARGIN,
         rng: Callable[[], float] = random.random,
+        keep_finished: timedelta = KEEP_FINISHED,
     ) -> None:
         self.outbox = outbox
+        self.keep_finished = keep_finished
+        self._next_prune: datetime | None = None
         self.client = client
         self.composers = dict(composers)
         self.clock = clock
@@ -320,10 +327,21 @@ class Deliverer:
                 self._unreadable = False
             if self._stopping:
                 return
+            await self._maybe_prune()
             if handled >= self.batch:
                 continue  # more may be due
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def _maybe_prune(self) -> None:
+        now = self.clock()
+        if self._next_prune is not None and now < self._next_prune:
+            return
+        self._next_prune = now + PRUNE_EVERY
+        try:
+            await self.outbox.prune(before=now - self.keep_finished)
+        except Exception as exc:  # the next hour tries again; nothing depends on it
+            log.warning("old outbox rows could not be pruned (%s)", type(exc).__name__)
 
     async def run_once(self, *, only: Collection[int] | None = None) -> int:
         """Deliver what is due now (`only`: just these rows); returns how many rows were
@@ -596,7 +614,7 @@ class Deliverer:
         )
         if kept:
             log.error(
-                "undelivered: %s for %s in %s (%s, after %d tries since %s)",
+                "undelivered: %s for %s in %s (%s; %d attempt(s), owed since %s)",
                 entry.kind,
                 entry.subject,
                 entry.channel,

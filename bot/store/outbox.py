@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store.schema import OutboxRow, as_utc
@@ -259,6 +259,21 @@ class Outbox:
                 due_at=as_utc(at),
                 last_error=_error(why),
             )
+
+    async def prune(self, *, before: datetime) -> int:
+        """Forget finished rows (sent, undelivered, dropped) that finished before `before`;
+        pending ones are never touched. Returns how many."""
+        statement = (
+            delete(OutboxRow)
+            .where(
+                OutboxRow.status.in_((SENT, UNDELIVERED, DROPPED)),
+                # A finished row's due_at is when it finished (or its last try, if sent).
+                func.coalesce(OutboxRow.sent_at, OutboxRow.due_at) < as_utc(before),
+            )
+            .returning(OutboxRow.id)
+        )
+        async with self._engine.begin() as connection:
+            return len((await connection.execute(statement)).all())
 
     async def _finish(
         self, connection: AsyncConnection, entry_id: int, owner: str, **values: Any
