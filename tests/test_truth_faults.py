@@ -93,7 +93,13 @@ async def test_reads_work_while_the_database_is_down_and_the_rest_says_so(
     caplog.set_level(logging.WARNING)
     listed = await bot.ask("list")
     assert "standup" in text_of(listed) and NOT_ANSWERING not in text_of(listed)
-    for text in ("approvals", "audit", f"update standup {wire.members_field(bot.sim)}=25"):
+    needs_it = (
+        "approvals",
+        "audit",
+        f"update standup {wire.members_field(bot.sim)}=25",
+        "digest subscribe 09:00 Europe/Berlin",
+    )
+    for text in needs_it:
         reply = await bot.ask(text, user=BOB)
         assert NOT_ANSWERING in text_of(reply), text
         assert "nothing was stored" in text_of(reply) and "reference" not in text_of(reply)
