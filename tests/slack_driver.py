@@ -3,6 +3,7 @@ Slack stand-in at their response_url."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import tempfile
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from bot.app import Runtime, open_runtime
 from bot.demo import DEMO_SIGNING_SECRET, demo_settings
@@ -24,7 +26,10 @@ from bot.settings import Settings
 from bot.simulator import AnySimulator
 from bot.simulator.slack_api import RunningSlackStandin
 from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
+from bot.store.errors import DatabaseUnavailable
 from bot.store.migrate import migrate
+from bot.store.outbox import PENDING
+from bot.store.schema import OutboxRow
 
 ALICE = "U0ALICE001"  # Europe/London in the stand-in
 BOB = "U0BOB00002"  # America/New_York
@@ -46,6 +51,10 @@ class Driver:
     http: httpx.AsyncClient
     secret: str = DEMO_SIGNING_SECRET
     runtime: Runtime | None = None
+    # Replies return once the outbox has sent what is owed (the messages a step owes are
+    # sent just after it): tests read the channels as a person would a moment later.
+    # Fault tests turn it off and wait for what they expect themselves.
+    drain_outbox: bool = True
 
     async def post(
         self, body: str, *, timestamp: int | None = None, secret: str | None = None
@@ -72,7 +81,26 @@ class Driver:
         assert sent.response.status_code == 200, sent.response.text
         posts = await self.slack.wait_for_response(sent.response_url, timeout=wait)
         assert len(posts) == 1
+        if self.drain_outbox:
+            await self.outbox_drained()
         return posts[0].body
+
+    async def outbox_drained(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Until no outbox row is pending (or `timeout`, then the test's own assertions
+        say what is missing)."""
+        store = self.runtime.store if self.runtime is not None else None
+        if store is None:
+            return
+        statement = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                async with store.engine.connect() as connection:
+                    if not await connection.scalar(statement):
+                        return
+            except DatabaseUnavailable:
+                return  # a test that stopped the database: nothing is sent meanwhile
+            await asyncio.sleep(0.02)
 
     async def ask(self, text: str, **kwargs: Any) -> dict[str, Any]:
         return await self.reply(await self.command(text, **kwargs))

@@ -21,7 +21,7 @@ from bot.store import (
     normalise_database_url,
     open_store,
 )
-from bot.store.engine import create_engine
+from bot.store.engine import STATEMENT_TIMEOUT_MS, create_engine
 from bot.store.migrate import head_revision
 from bot.store.schema import Base
 from tests.databases import PostgresServer
@@ -151,7 +151,7 @@ async def test_postgres_connections_carry_a_statement_timeout_and_keep_url_optio
             name = await connection.scalar(text("SHOW application_name"))
     finally:
         await engine.dispose()
-    assert (timeout, name) == ("15s", "roomops-test")
+    assert (timeout, name) == (f"{STATEMENT_TIMEOUT_MS // 1000}s", "roomops-test")
 
 
 async def test_a_database_from_a_newer_release_is_refused_in_words(migrated_url: str) -> None:

@@ -289,9 +289,14 @@ async def test_a_request_whose_post_fails_is_kept_for_the_approvals_list(
         request_id = request_id_of(reply)
         listed = await bot.ask("approvals", user=BOB)
         assert request_id in text_of(listed)
+        # Given up on: the list says so, with Slack's reason, and so does the audit.
+        assert (
+            f"Request `{request_id}`: its message could not be delivered: channel_not_found"
+            in blocks_text(listed)
+        )
         await bot.press(listed, "Approve", user=BOB)
         assert len(puts(bot.sim)) == 1
-        assert "post → failed" in text_of(await bot.ask("audit"))
+        assert "post → undelivered" in text_of(await bot.ask("audit"))
 
 
 # -- who decides --------------------------------------------------------------------------

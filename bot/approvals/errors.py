@@ -44,3 +44,13 @@ class AlreadyDecided(ApprovalRefused):
 
 class UnknownRequest(ApprovalRefused):
     """A signed request id this store does not hold (another workspace's, or deleted)."""
+
+
+class ApprovalOutcomeUnknown(Exception):
+    """The database stopped answering part-way through an approval: what was done before it
+    stopped is known, the rest is settled once it answers again. `message` says exactly
+    what happened (was the change sent to the provider?) and never claims more."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -12,9 +12,17 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.store.errors import DatabaseUnavailable
+from bot.store.outage import OutageLog
+
 log = logging.getLogger("bot.approvals.jobs")
+# While the database is down every round fails the same way: a line a minute, no traceback.
+_outage = OutageLog(log)
 
 INTERVAL_SECONDS = 30.0
+# How often a process that holds approvals it could not record (the database was down)
+# tries to settle them: a step that costs nothing when it holds none.
+SETTLE_SECONDS = 1.0
 # The first round waits this long (or one interval, if shorter): serving comes first, and
 # replicas started together do not all do the same round at once.
 FIRST_DELAY_SECONDS = 5.0
@@ -55,6 +63,8 @@ class PeriodicJob:
             await self._work()
         except asyncio.CancelledError:
             raise
+        except DatabaseUnavailable as exc:
+            _outage.warning("the approvals job waits for the database: %s", exc)
         except Exception:  # the next round tries again; a bad round must not end the job
             log.exception("the approvals job failed; it runs again in %.0f s", self._interval)
         finally:

@@ -13,28 +13,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.approvals import owed
 from bot.approvals.diff import ApplyPlan, StaleField, changes_for, plan_apply
 from bot.approvals.errors import (
     AlreadyDecided,
+    ApprovalOutcomeUnknown,
     ApprovalRefused,
     NoChange,
     RequestExpired,
     UnknownRequest,
 )
 from bot.approvals.fields import FieldValue
-from bot.approvals.model import FINAL, ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
+from bot.approvals.model import ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
 from bot.approvals.policy import SYSTEM, ApprovalPolicy, mention
+from bot.approvals.settle import Unsettled
 from bot.providers.base import VideoProvider, provider_label
 from bot.providers.errors import ProviderError
 from bot.providers.http import RetryPolicy
 from bot.providers.models import Room
 from bot.references import new_reference
 from bot.services.reads import ReadService
+from bot.store.approvals import NOTHING, Also
 from bot.store.audit import AuditEvent, NewAuditEvent
+from bot.store.errors import DatabaseUnavailable
+from bot.store.outbox import PENDING, SENT, OutboxEntry, Owed
 from bot.store.store import Store
 from bot.text import clip, escape
 
@@ -48,21 +54,20 @@ APPLY_BUDGET_SECONDS = 2 * RetryPolicy().total_seconds + 30
 # one be all the same, the attempt numbers keep its late outcome from counting.
 TAKE_OVER_AFTER = timedelta(minutes=5)
 REASON_LIMIT = 500
+UNDELIVERED_SHOWN = timedelta(days=7)
 
 
 class ApprovalMessages(Protocol):
-    """Where requests are shown: the Slack side implements it (bot/slack/approval_messages)."""
+    """The Slack side (bot/slack/approval_messages.py): the messages themselves are outbox
+    rows written with each step (bot/approvals/owed.py) and sent by the deliverer."""
 
-    async def post_request(self, request: ApprovalRequest) -> tuple[str, str]:
-        """Post the request to the approval channel; returns (channel, ts)."""
+    def owed(self) -> None:
+        """Rows were just written: deliver them now rather than at the next poll."""
         ...
 
-    async def update_request(self, request: ApprovalRequest) -> None:
-        """Show the request's current state in its message, in place."""
-        ...
-
-    async def tell_requester(self, request: ApprovalRequest) -> None:
-        """A direct message to the requester about how their request ended."""
+    async def wait_posted(self, entry_id: int) -> OutboxEntry | None:
+        """The request's post row once Slack took it or it was given up on; None when
+        neither happened within a moment (it is still owed and will be delivered)."""
         ...
 
     async def permalink(self, channel: str, ts: str) -> str | None: ...
@@ -75,6 +80,8 @@ class Requested:
     link: str | None
     posted: bool
     problem: str | None = None  # why posting failed, when it did
+    # Not in Slack yet, and not given up on: it appears as soon as Slack takes it.
+    waiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,16 @@ class ApprovalService:
         messages: ApprovalMessages,
         policy: ApprovalPolicy,
         clock: Callable[[], datetime],
+        unsettled: Unsettled | None = None,
     ) -> None:
         self.store = store
         self.reads = reads
         self.messages = messages
         self.policy = policy
         self.clock = clock
+        # What this process could not record while the database was down: shared by every
+        # service object of the process (one is built per request), settled by the job.
+        self.unsettled = unsettled if unsettled is not None else Unsettled()
 
     @property
     def provider(self) -> VideoProvider:
@@ -132,9 +143,12 @@ class ApprovalService:
                 + ", ".join(f"`{field}`" for field in requested)
                 + " as asked. Nothing was stored or sent."
             )
-        assert self.policy.channel is not None  # check_enabled
+        channel = self.policy.channel
+        assert channel is not None  # check_enabled
         now = self.clock()
-        request = await self.store.approvals.create(
+        # The request, its audit event and its message in the outbox: one transaction. Should
+        # the database stop on the way, nothing is stored and nothing will be posted.
+        request, (post_id,) = await self.store.approvals.create_with(
             NewApproval(
                 provider=self.provider.name,
                 room_id=room.id,
@@ -144,20 +158,23 @@ class ApprovalService:
             ),
             at=now,
             ttl=self.policy.ttl,
+            also=lambda new: Also(
+                audit=[_event(user, "request", "pending", new, _changes_detail(new))],
+                owed=[owed.post(new, channel)],
+            ),
         )
-        await self._audit(user, "request", "pending", request, _changes_detail(request))
+        self.messages.owed()
         try:
-            channel, ts = await self.messages.post_request(request)
-        except Exception as exc:  # the request stands; approvers find it in /rooms approvals
-            problem = _describe(exc)
-            log.warning("posting approval request %s failed: %s", request.id, problem)
-            await self._audit(SYSTEM, "post", "failed", request, problem)
-            return Requested(request, self.policy.channel, None, posted=False, problem=problem)
-        await self.store.approvals.set_message(request.id, channel, ts)
-        await self._audit(SYSTEM, "post", "posted", request, f"{channel} {ts}")
-        link = await self.messages.permalink(channel, ts)
-        stored = await self.store.approvals.get(request.id)
-        return Requested(stored or request, channel, link, posted=True)
+            entry = await self.messages.wait_posted(post_id)
+        except DatabaseUnavailable:
+            entry = None  # stored, and owed: the deliverer posts it once it can
+        if entry is None or entry.status == PENDING:
+            return Requested(request, channel, None, posted=False, waiting=True)
+        if entry.status != SENT or not entry.sent_channel or not entry.sent_ts:
+            problem = f"Slack answered {entry.last_error or 'an error'}"
+            return Requested(request, channel, None, posted=False, problem=problem)
+        link = await self.messages.permalink(entry.sent_channel, entry.sent_ts)
+        return Requested(request, entry.sent_channel, link, posted=True)
 
     # -- deciding --------------------------------------------------------------------------
 
@@ -174,18 +191,35 @@ class ApprovalService:
         assert user is not None  # an approver
         now = self.clock()
         target = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+        # The decision, its audit event and the message edit (and, for a rejection, the
+        # requester's message) are one transaction.
+        decided_view = replace(request, status=target, decider=user, decided_at=now)
         won = await self.store.approvals.decide(
-            request.id, ApprovalStatus.PENDING, target, user, now
+            request.id,
+            ApprovalStatus.PENDING,
+            target,
+            user,
+            now,
+            also=Also(
+                audit=[_event(user, action, target.value, request)],
+                owed=self._show(decided_view, tell=not approve),
+            ),
         )
         if not won:
             await self._lost(request.id, user, action, now)
-        await self._audit(user, action, target.value, request)
-        decided = await self._get(request.id)
-        if not approve:
-            await self._show(decided, tell=True)
-            return Decided(decided, approved=False)
-        await self._show(decided, tell=False)
-        return Decided(await self.apply(request.id, user), approved=True)
+        self.messages.owed()
+        try:
+            if not approve:
+                return Decided(await self._get(request.id), approved=False)
+            attempt = await self.store.approvals.begin_apply(request.id, self.clock())
+            if attempt is None:
+                return Decided(await self._get(request.id), approved=True)
+        except DatabaseUnavailable:
+            # The decision is stored; nothing was sent to the provider.
+            if approve:
+                self.unsettled.remember(request.id, None)
+            raise ApprovalOutcomeUnknown(_decided_not_sent(request, approve)) from None
+        return Decided(await self._apply_owned(request.id, user, attempt), approved=True)
 
     async def retry(self, request_id: str, user: str | None) -> ApprovalRequest:
         """An approver's Retry on a failed request: re-read, re-check, apply once."""
@@ -201,27 +235,45 @@ class ApprovalService:
             raise AlreadyDecided(
                 f"Request `{request.id}` is {request.status.value}, so there is nothing to retry."
             )
-        attempt = await self.store.approvals.begin_apply(request.id, self.clock(), retry=True)
+        attempt = await self.store.approvals.begin_apply(
+            request.id,
+            self.clock(),
+            retry=True,
+            also=Also(audit=[_event(user, "retry", "applying", request)]),
+        )
         if attempt is None:
             raise AlreadyDecided(
                 f"Someone else is already retrying request `{request.id}`; watch its message."
             )
-        await self._audit(user, "retry", "applying", request)
         return await self._apply_owned(request.id, user, attempt)
 
     # -- applying --------------------------------------------------------------------------
 
-    async def apply(self, request_id: str, actor: str) -> ApprovalRequest:
-        """Apply an approved request, if this caller wins the right to (else: as it is)."""
-        attempt = await self.store.approvals.begin_apply(request_id, self.clock())
-        if attempt is None:
-            return await self._get(request_id)
-        return await self._apply_owned(request_id, actor, attempt)
-
     async def _apply_owned(self, request_id: str, actor: str, attempt: int) -> ApprovalRequest:
         """This caller holds `attempt` of the 'applying' state: re-read the room, then PUT,
         stale or done. Every ending is stored, audited, shown in the message and told,
-        unless the attempt was taken over meanwhile (then the new owner does all that)."""
+        unless the attempt was taken over meanwhile (then the new owner does all that).
+
+        Should the database stop answering on the way, the attempt is remembered for
+        settling and ApprovalOutcomeUnknown says whether the change was sent."""
+        sent: list[bool] = []
+        try:
+            return await self._apply_attempt(request_id, actor, attempt, sent)
+        except DatabaseUnavailable:
+            self.unsettled.remember(request_id, attempt)
+            log.warning(
+                "request %s: the database stopped answering while applying (change %s); "
+                "it is settled once the database answers",
+                request_id,
+                "sent" if sent else "not sent",
+            )
+            raise ApprovalOutcomeUnknown(
+                _applied_unrecorded(request_id, self.provider.label, sent=bool(sent))
+            ) from None
+
+    async def _apply_attempt(
+        self, request_id: str, actor: str, attempt: int, sent: list[bool]
+    ) -> ApprovalRequest:
         request = await self._get(request_id)
         if request.provider != self.provider.name:
             # The fields and the room id are the other provider's: nothing here to send.
@@ -237,6 +289,7 @@ class ApprovalService:
                 )
                 plan = plan_apply(request.changes, room)
                 if not plan.is_stale and plan.send:
+                    sent.append(True)  # from here on, the change may have reached the provider
                     await self.provider.update_room(request.room_id, plan.send)
         except ProviderError as exc:
             return await self._end(request, actor, attempt, ApprovalStatus.FAILED, _describe(exc))
@@ -269,14 +322,26 @@ class ApprovalService:
         """Record how `attempt` ended; if it is no longer the request's latest attempt, only
         say what the request is now."""
         at, approvals = self.clock(), self.store.approvals
+        detail = _sent_detail(plan) if plan is not None else reason
+        ended = replace(request, status=status, failure_reason=reason, finished_at=at)
+        # The outcome, its audit event, the message edit and the requester's message: one
+        # transaction, so a recorded outcome is always shown and told.
+        also = Also(
+            audit=[_event(actor, "apply", status.value, request, detail)],
+            owed=self._show(ended, tell=True),
+        )
         if status is ApprovalStatus.APPLIED:
-            recorded = await approvals.mark_applied(request.id, at, attempt=attempt)
+            recorded = await approvals.mark_applied(request.id, at, attempt=attempt, also=also)
         elif status is ApprovalStatus.STALE:
             assert reason is not None
-            recorded = await approvals.mark_stale(request.id, reason, at, attempt=attempt)
+            recorded = await approvals.mark_stale(
+                request.id, reason, at, attempt=attempt, also=also
+            )
         else:
             assert reason is not None
-            recorded = await approvals.mark_failed(request.id, reason, at, attempt=attempt)
+            recorded = await approvals.mark_failed(
+                request.id, reason, at, attempt=attempt, also=also
+            )
         if not recorded:
             log.warning(
                 "attempt %d at request %s ended %s after it was taken over; not recorded",
@@ -285,23 +350,25 @@ class ApprovalService:
                 status.value,
             )
             return await self._get(request.id)
-        detail = _sent_detail(plan) if plan is not None else reason
-        await self._audit(actor, "apply", status.value, request, detail)
-        return await self._finish(request.id)
+        self.messages.owed()
+        try:
+            return await self._get(request.id)
+        except DatabaseUnavailable:
+            return ended  # recorded: what it is now is known without reading it back
 
     # -- time running out, and restarts ------------------------------------------------------
 
     async def expire_due(self) -> list[ApprovalRequest]:
         """Expire every pending request past its time, and show it (periodic job)."""
-        expired = await self.store.approvals.expire_due(self.clock())
-        for request in expired:
-            # Each on its own: one that cannot be audited or shown must not cost the rest
-            # their message and their requester's DM.
-            try:
-                await self._audit(SYSTEM, "expire", "expired", request)
-                await self._show(request, tell=True)
-            except Exception:
-                log.exception("showing expired request %s failed", request.id)
+        expired = await self.store.approvals.expire_due(
+            self.clock(),
+            also=lambda request: Also(
+                audit=[_event(SYSTEM, "expire", "expired", request)],
+                owed=self._show(request, tell=True),
+            ),
+        )
+        if expired:
+            self.messages.owed()
         return expired
 
     async def resume_unfinished(self) -> list[ApprovalRequest]:
@@ -320,22 +387,70 @@ class ApprovalService:
                 resumed.append(finished)
         return resumed
 
+    async def settle_unrecorded(self) -> list[ApprovalRequest]:
+        """Finish, as soon as the database answers again, what this process could not
+        record while it was down (see bot/approvals/settle.py). Raises DatabaseUnavailable
+        while it still does not answer; what is left is tried again next time."""
+        settled: list[ApprovalRequest] = []
+        for request_id, attempt in self.unsettled.items():
+            request = await self.store.approvals.get(request_id)
+            now = self.clock()
+            new_attempt: int | None = None
+            also = (
+                Also(audit=[_event(SYSTEM, "settle", "applying", request)])
+                if request is not None
+                else NOTHING
+            )
+            if request is not None and request.status is ApprovalStatus.APPROVED:
+                new_attempt = await self.store.approvals.begin_apply(request_id, now, also=also)
+            elif (
+                request is not None
+                and request.status is ApprovalStatus.APPLYING
+                and attempt is not None
+            ):
+                new_attempt = await self.store.approvals.take_over_attempt(
+                    request_id, attempt=attempt, at=now, also=also
+                )
+            # Anything else was recorded after all, or another process owns it now.
+            self.unsettled.forget(request_id)
+            if request is None or new_attempt is None:
+                continue
+            try:
+                settled.append(await self._apply_owned(request_id, SYSTEM, new_attempt))
+            except ApprovalOutcomeUnknown:
+                continue  # remembered again with its new attempt
+            except DatabaseUnavailable:
+                self.unsettled.remember(request_id, new_attempt)
+                raise
+        return settled
+
     async def _resume(self, request: ApprovalRequest, now: datetime) -> ApprovalRequest | None:
+        also = Also(audit=[_event(SYSTEM, "resume", "applying", request)])
         if request.status is ApprovalStatus.APPROVED:
-            attempt = await self.store.approvals.begin_apply(request.id, now)
+            attempt = await self.store.approvals.begin_apply(request.id, now, also=also)
         else:
             attempt = await self.store.approvals.take_over(
-                request.id, started_before=now - TAKE_OVER_AFTER, at=now
+                request.id, started_before=now - TAKE_OVER_AFTER, at=now, also=also
             )
         if attempt is None:
             return None
-        await self._audit(SYSTEM, "resume", "applying", request)
         return await self._apply_owned(request.id, SYSTEM, attempt)
 
     # -- reading -------------------------------------------------------------------------
 
     async def pending(self) -> list[ApprovalRequest]:
         return await self.store.approvals.list_pending(now=self.clock())
+
+    async def undelivered_messages(self) -> list[OutboxEntry]:
+        """Approval messages given up on (refused by Slack for good, or not taken in time)
+        within the last UNDELIVERED_SHOWN: news for whoever lists approvals, not history
+        (the audit keeps that)."""
+        since = self.clock() - UNDELIVERED_SHOWN
+        return [
+            entry
+            for entry in await self.store.outbox.undelivered()
+            if entry.kind in owed.APPROVAL_KINDS and entry.created_at >= since
+        ]
 
     async def audit(self, room: str | None, limit: int) -> list[AuditEvent]:
         return await self.store.audit.list_recent(room=room, limit=limit)
@@ -361,16 +476,15 @@ class ApprovalService:
         """A decision that lost its compare-and-set: expired, or decided by someone else."""
         request = await self._get(request_id)
         if request.status is ApprovalStatus.PENDING and request.expires_at <= now:
-            if await self.store.approvals.mark_expired(request.id, now):
-                await self._audit(SYSTEM, "expire", "expired", request)
-                await self._show(await self._get(request.id), tell=True)
+            expired = replace(request, status=ApprovalStatus.EXPIRED, finished_at=now)
+            also = Also(
+                audit=[_event(SYSTEM, "expire", "expired", request)],
+                owed=self._show(expired, tell=True),
+            )
+            if await self.store.approvals.mark_expired(request.id, now, also=also):
+                self.messages.owed()
             request = await self._get(request.id)
         await self._audit(user, action, "lost", request, f"already {request.status.value}")
-        if request.status in FINAL or request.status is ApprovalStatus.FAILED:
-            # Show it again: if updating its message failed before, this click still saw
-            # the old buttons, and the next one should not. Only endings are re-shown: an
-            # attempt under way shows its own outcome, which this must not overwrite.
-            await self._show(request, tell=False)
         if request.status is ApprovalStatus.EXPIRED:
             raise RequestExpired(
                 f"Request `{request.id}` expired before it was decided, so it can no longer be "
@@ -382,26 +496,10 @@ class ApprovalService:
             "Your click changed nothing."
         )
 
-    async def _finish(self, request_id: str) -> ApprovalRequest:
-        request = await self._get(request_id)
-        await self._show(request, tell=True)
-        return request
-
-    async def _show(self, request: ApprovalRequest, *, tell: bool) -> None:
-        """Update the request's message and, once it has ended, tell the requester. Slack
-        failing here changes nothing stored: the outcome is already in the store."""
-        try:
-            await self.messages.update_request(request)
-        except Exception as exc:
-            log.warning("updating the message of request %s failed: %s", request.id, _describe(exc))
-        if not tell:
-            return
-        try:
-            await self.messages.tell_requester(request)
-        except Exception as exc:
-            log.warning("telling the requester of %s failed: %s", request.id, _describe(exc))
-        else:
-            await self._audit(SYSTEM, "notify", request.status.value, request)
+    def _show(self, request: ApprovalRequest, *, tell: bool) -> list[Owed]:
+        """The messages a step owes: the request message's edit and, once the request has
+        ended, the requester's message. Delivered by the outbox until Slack takes them."""
+        return owed.show(request, self.policy.channel or "", tell=tell)
 
     async def _audit(
         self,
@@ -412,17 +510,52 @@ class ApprovalService:
         detail: str | None = None,
     ) -> None:
         await self.store.audit.append(
-            NewAuditEvent(
-                actor=actor,
-                action=action,
-                outcome=outcome,
-                request_id=request.id,
-                room_id=request.room_id,
-                room_name=request.room_name,
-                detail=detail,
-            ),
-            at=self.clock(),
+            _event(actor, action, outcome, request, detail), at=self.clock()
         )
+
+
+def _event(
+    actor: str, action: str, outcome: str, request: ApprovalRequest, detail: str | None = None
+) -> NewAuditEvent:
+    return NewAuditEvent(
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        request_id=request.id,
+        room_id=request.room_id,
+        room_name=request.room_name,
+        detail=detail,
+    )
+
+
+def _decided_not_sent(request: ApprovalRequest, approve: bool) -> str:
+    if not approve:
+        return (
+            f"Your rejection of request `{request.id}` is recorded and nothing was sent to the "
+            "provider; RoomOps' database stopped answering just after, so the request's "
+            "message may take a moment to show it."
+        )
+    return (
+        f"Your approval of request `{request.id}` is recorded, but RoomOps' database stopped "
+        "answering before the change was sent, so nothing was sent to the provider yet. "
+        "RoomOps applies it (after checking the room again) as soon as the database answers, "
+        "and the request's message will show the outcome."
+    )
+
+
+def _applied_unrecorded(request_id: str, provider: str, *, sent: bool) -> str:
+    if sent:
+        return (
+            f"The change of request `{request_id}` was sent to {provider}, but RoomOps' "
+            "database stopped answering before the outcome could be recorded. RoomOps is "
+            f"checking the room at {provider} and will show the outcome in the request's "
+            "message as soon as the database answers again; it will not be sent twice."
+        )
+    return (
+        f"RoomOps' database stopped answering while applying request `{request_id}`, before "
+        f"anything was sent to {provider}. RoomOps applies it (after checking the room again) "
+        "as soon as the database answers, and the request's message will show the outcome."
+    )
 
 
 def stale_reason(stale: tuple[StaleField, ...]) -> str:

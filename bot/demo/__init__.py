@@ -3,14 +3,17 @@ loopback, driven from a console. No account needed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Literal, TextIO
 
 from pydantic import SecretStr
+from sqlalchemy import func, select
 
 from bot.app import open_runtime
 from bot.demo.background import BackgroundLoop
@@ -28,6 +31,9 @@ from bot.simulator import (
     run_telnyx_simulator,
 )
 from bot.simulator.slack_api import run_slack_standin
+from bot.store.outbox import PENDING
+from bot.store.schema import OutboxRow
+from bot.store.store import Store
 
 DEMO_BOT_TOKEN = "xoxb-roomops-demo"
 DEMO_SIGNING_SECRET = "roomops-demo-signing-secret"
@@ -101,7 +107,22 @@ async def demo_world(
                     days=sim.config.days,
                     bot_url=server.url,
                 )
-                yield Console(server.url, DEMO_SIGNING_SECRET, slack, out), banner
+                console = Console(server.url, DEMO_SIGNING_SECRET, slack, out)
+                store = runtime.store
+                if store is not None:
+                    console.owed_sent = lambda: owed_sent(store)
+                yield console, banner
+
+
+async def owed_sent(store: Store, timeout: float = 3.0) -> None:  # noqa: ASYNC109
+    """Until no outbox row is pending (or `timeout`: then later messages show when sent)."""
+    statement = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        async with store.engine.connect() as connection:
+            if not await connection.scalar(statement):
+                return
+        await asyncio.sleep(0.02)
 
 
 def run_demo(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +69,9 @@ class Console:
     channel_id: str = DEMO_CHANNEL
     buttons: list[Button] = field(default_factory=list)
     last_message: dict[str, Any] = field(default_factory=dict)
+    # Waits (briefly) until the messages the last step owes are in Slack: the outbox sends
+    # them just after the reply, and the console shows them before the next prompt.
+    owed_sent: Callable[[], Awaitable[None]] | None = None
 
     _form: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -170,6 +173,8 @@ class Console:
             return
         for post in posts:
             self._show(post.body)
+        if self.owed_sent is not None:
+            await self.owed_sent()
 
     def _slack_event(self, method: str, args: dict[str, Any]) -> None:
         if method not in _SHOWN_CALLS:

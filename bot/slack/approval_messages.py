@@ -1,5 +1,10 @@
 """The approval workflow's Slack side: the request message in APPROVAL_CHANNEL, updated in
-place, and the requester's direct message; and the workflow built from the app's services.
+place, and the requester's direct message, all sent through the outbox; and the workflow
+built from the app's services.
+
+The composers turn an `approval.*` outbox row into what is sent, from the request as it is
+at that moment (bot/approvals/owed.py); their `sent` and `undelivered` hooks record, in the
+transaction that settles the row, where the message is and what happened (audit).
 """
 
 from __future__ import annotations
@@ -10,70 +15,70 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.approvals.model import ApprovalRequest
-from bot.approvals.policy import ApprovalPolicy
+from bot.approvals.owed import APPROVAL_NOTIFY, APPROVAL_POST, APPROVAL_UPDATE
+from bot.approvals.policy import SYSTEM, ApprovalPolicy
 from bot.approvals.service import ApprovalService
+from bot.services.delivery import Composer, Defer, Deliverer, Outgoing, Post, Update
 from bot.settings import Settings
 from bot.slack.blocks.approvals import render_outcome_notice, render_request
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.kit import Reply
 from bot.slack.buttons import ButtonSigner
 from bot.slack.services import Services
+from bot.store.audit import NewAuditEvent
+from bot.store.outbox import PENDING, OutboxEntry
+from bot.store.store import Store
+
+# How long `/rooms update` waits for Slack to take the request's message, so its reply can
+# link to it; past this it says the message will appear once Slack takes it.
+POST_WAIT_SECONDS = 2.5
+# How soon an edit whose message is not posted yet looks again.
+EDIT_WAIT_SECONDS = 1.0
+_ACTIONS = {APPROVAL_POST: "post", APPROVAL_UPDATE: "update", APPROVAL_NOTIFY: "notify"}
 
 
-class MessageFailed(Exception):
-    """Slack refused or could not take a message; the text is Slack's error code only."""
-
-
-class SlackApprovalMessages:
+class ApprovalRenderer:
     def __init__(
-        self,
-        client: AsyncWebClient,
-        signer: ButtonSigner,
-        policy: ApprovalPolicy,
-        clock: Callable[[], datetime],
+        self, signer: ButtonSigner, policy: ApprovalPolicy, clock: Callable[[], datetime]
     ) -> None:
-        self._client = client
         self._signer = signer
         self._policy = policy
         self._clock = clock
 
-    def render(self, request: ApprovalRequest) -> Reply:
+    def request(self, request: ApprovalRequest) -> Reply:
         ctx = RenderContext(now=self._clock(), buttons=self._signer)
         return render_request(request, ctx, approvers=self._policy.approvers)
 
-    async def post_request(self, request: ApprovalRequest) -> tuple[str, str]:
-        if not self._policy.channel:
-            raise MessageFailed("APPROVAL_CHANNEL is not set")
-        response = await self._call(
-            self._client.chat_postMessage,
-            channel=self._policy.channel,
-            unfurl_links=False,
-            unfurl_media=False,
-            **self.render(request).payload(),
-        )
-        return str(response["channel"]), str(response["ts"])
-
-    async def update_request(self, request: ApprovalRequest) -> None:
-        if not request.message_channel or not request.message_ts:
-            return  # never posted: the approvals list shows it as it is
-        await self._call(
-            self._client.chat_update,
-            channel=request.message_channel,
-            ts=request.message_ts,
-            **self.render(request).payload(),
-        )
-
-    async def tell_requester(self, request: ApprovalRequest) -> None:
-        # A user id as the channel posts to the app's direct messages with that person.
+    def notice(self, request: ApprovalRequest) -> Reply:
         ctx = RenderContext(now=self._clock(), buttons=self._signer)
-        await self._call(
-            self._client.chat_postMessage,
-            channel=request.requester,
-            unfurl_links=False,
-            **render_outcome_notice(request, ctx).payload(),
-        )
+        return render_outcome_notice(request, ctx)
+
+
+class SlackApprovalMessages:
+    """What the workflow asks of Slack now that the messages go through the outbox."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        deliverer: Deliverer | None,
+        *,
+        wait_seconds: float | None = None,
+    ) -> None:
+        self._client = client
+        self._deliverer = deliverer
+        self._wait = POST_WAIT_SECONDS if wait_seconds is None else wait_seconds
+
+    def owed(self) -> None:
+        if self._deliverer is not None:
+            self._deliverer.poke()
+
+    async def wait_posted(self, entry_id: int) -> OutboxEntry | None:
+        if self._deliverer is None:
+            return None
+        return await self._deliverer.wait_delivered(entry_id, self._wait)
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         try:
@@ -83,12 +88,122 @@ class SlackApprovalMessages:
         link = response.get("permalink")
         return link if isinstance(link, str) and link.startswith("https://") else None
 
-    async def _call(self, method: Callable[..., Any], **kwargs: Any) -> Any:
-        try:
-            return await method(**kwargs)
-        except SlackApiError as exc:
-            error = exc.response.get("error") if exc.response is not None else None
-            raise MessageFailed(f"Slack answered {error or 'an error'}") from None
+
+class _ApprovalComposer:
+    def __init__(
+        self, store: Store, render: ApprovalRenderer, clock: Callable[[], datetime]
+    ) -> None:
+        self.store = store
+        self.render = render
+        self.clock = clock
+
+    async def sent(
+        self, connection: AsyncConnection, entry: OutboxEntry, channel: str, ts: str | None
+    ) -> None:
+        return None
+
+    async def undelivered(
+        self, connection: AsyncConnection, entry: OutboxEntry, error: str
+    ) -> None:
+        """Given up on (refused for good, or not taken within a day): the audit says so,
+        and /rooms approvals shows it (bot/slack/approval_commands.py)."""
+        await self._audit(connection, entry, "undelivered", error)
+
+    async def _audit(
+        self, connection: AsyncConnection, entry: OutboxEntry, outcome: str, detail: str | None
+    ) -> None:
+        payload = entry.payload
+        event = NewAuditEvent(
+            actor=SYSTEM,
+            action=_ACTIONS.get(entry.kind, entry.kind),
+            outcome=outcome,
+            request_id=entry.subject,
+            room_id=_text(payload.get("room_id")),
+            room_name=_text(payload.get("room_name")),
+            detail=detail,
+        )
+        await self.store.audit.add(connection, event, at=self.clock())
+
+
+class ApprovalPostComposer(_ApprovalComposer):
+    """The request's message, showing the request as it is when it is sent (a request
+    decided before Slack took its message is posted decided, without buttons)."""
+
+    async def compose(self, entry: OutboxEntry) -> Outgoing:
+        request = await self.store.approvals.get(entry.subject)
+        if request is None:
+            return None
+        reply = self.render.request(request)
+        return Post(
+            channel=entry.channel,
+            text=reply.payload()["text"],
+            blocks=reply.blocks,
+            extra={"unfurl_links": False, "unfurl_media": False},
+        )
+
+    async def sent(
+        self, connection: AsyncConnection, entry: OutboxEntry, channel: str, ts: str | None
+    ) -> None:
+        if ts is not None:
+            await self.store.approvals.set_message_on(connection, entry.subject, channel, ts)
+        await self._audit(connection, entry, "posted", f"{channel} {ts}")
+
+
+class ApprovalUpdateComposer(_ApprovalComposer):
+    """The request's message edited to its current state: idempotent, always the latest."""
+
+    async def compose(self, entry: OutboxEntry) -> Outgoing:
+        request = await self.store.approvals.get(entry.subject)
+        if request is None:
+            return None
+        if not request.message_channel or not request.message_ts:
+            posts = [
+                row
+                for row in await self.store.outbox.for_subject(entry.subject)
+                if row.kind == APPROVAL_POST
+            ]
+            if any(row.status == PENDING for row in posts):
+                return Defer(EDIT_WAIT_SECONDS)  # edit the message once it exists
+            return None  # never posted: the post, if any, shows the latest state itself
+        reply = self.render.request(request)
+        return Update(
+            channel=request.message_channel,
+            ts=request.message_ts,
+            text=reply.payload()["text"],
+            blocks=reply.blocks,
+        )
+
+
+class ApprovalNotifyComposer(_ApprovalComposer):
+    """The requester's direct message about how their request ended."""
+
+    async def compose(self, entry: OutboxEntry) -> Outgoing:
+        request = await self.store.approvals.get(entry.subject)
+        if request is None:
+            return None
+        reply = self.render.notice(request)
+        return Post(
+            channel=entry.channel,
+            text=reply.payload()["text"],
+            blocks=reply.blocks,
+            extra={"unfurl_links": False},
+        )
+
+    async def sent(
+        self, connection: AsyncConnection, entry: OutboxEntry, channel: str, ts: str | None
+    ) -> None:
+        await self._audit(connection, entry, _text(entry.payload.get("status")) or "sent", None)
+
+
+def approval_composers(
+    store: Store, settings: Settings, signer: ButtonSigner, clock: Callable[[], datetime]
+) -> dict[str, Composer]:
+    render = ApprovalRenderer(signer, approval_policy(settings), clock)
+    return {
+        APPROVAL_POST: ApprovalPostComposer(store, render, clock),
+        APPROVAL_UPDATE: ApprovalUpdateComposer(store, render, clock),
+        APPROVAL_NOTIFY: ApprovalNotifyComposer(store, render, clock),
+    }
 
 
 def approval_policy(settings: Settings) -> ApprovalPolicy:
@@ -106,18 +221,31 @@ def approval_service(services: Services) -> ApprovalService:
     if services.store is None:
         raise RuntimeError("the store is not open, so approvals cannot run")
     policy = approval_policy(services.settings)
-    messages = SlackApprovalMessages(services.client, services.buttons, policy, services.clock)
+    messages = SlackApprovalMessages(services.client, services.deliverer)
     return ApprovalService(
         store=services.store,
         reads=services.reads,
         messages=messages,
         policy=policy,
         clock=services.clock,
+        unsettled=services.unsettled,
     )
 
 
 async def approvals_round(services: Services) -> None:
     """One round of the approvals job: expire what ran out, resume what was cut off."""
     service = approval_service(services)
+    await service.settle_unrecorded()
     await service.expire_due()
     await service.resume_unfinished()
+
+
+async def settle_round(services: Services) -> None:
+    """Frequent and cheap: nothing to do (and no database call) unless this process holds
+    approvals it could not record; those are settled as soon as the database answers."""
+    if len(services.unsettled):
+        await approval_service(services).settle_unrecorded()
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

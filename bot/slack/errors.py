@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.approvals.errors import ApprovalRefused
+from bot.approvals.errors import ApprovalOutcomeUnknown, ApprovalRefused
 from bot.commands.model import UsageError
 from bot.commands.usage import USAGE
 from bot.digest.errors import DigestIncomplete, DigestRefused
@@ -25,6 +25,8 @@ from bot.references import new_reference
 from bot.slack.blocks.help import render_problem
 from bot.slack.blocks.kit import Reply
 from bot.slack.buttons import ButtonRefused
+from bot.store.errors import DatabaseUnavailable
+from bot.store.outage import is_unavailable
 from bot.text import escape
 
 log = logging.getLogger("bot.slack.errors")
@@ -33,6 +35,12 @@ CREDENTIAL_SETTINGS = {
     "SignalWire": "SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN",
     "Telnyx": "TELNYX_API_KEY",
 }
+
+
+DATABASE_NOT_ANSWERING = (
+    "RoomOps' database is not answering, so this could not be done, and nothing was stored "
+    "or changed. Try again in a minute; reads such as `/rooms list` still work meanwhile."
+)
 
 
 class AccessDenied(Exception):
@@ -71,6 +79,10 @@ def describe_failure(error: BaseException) -> Failure:
         )
     if isinstance(error, DigestIncomplete):
         return Failure(render_problem(error.message))
+    if isinstance(error, ApprovalOutcomeUnknown):
+        return Failure(render_problem(error.message))
+    if isinstance(error, DatabaseUnavailable) or is_unavailable(error):
+        return Failure(render_problem(DATABASE_NOT_ANSWERING))
     reference = new_reference()
     return Failure(
         render_problem(

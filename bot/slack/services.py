@@ -10,6 +10,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.approvals.fields import Catalogue, catalogue_for
+from bot.approvals.settle import Unsettled
 from bot.digest.service import DigestService
 from bot.services.delivery import Deliverer
 from bot.services.reads import ReadService
@@ -56,6 +57,8 @@ class Services:
     # Delivers what the outbox says RoomOps owes Slack (poke it after writing a row);
     # there whenever the store is.
     deliverer: Deliverer | None = None
+    # Approvals whose decision or outcome could not be stored while the database was down.
+    unsettled: Unsettled = field(default_factory=Unsettled)
 
     @property
     def catalogue(self) -> Catalogue:

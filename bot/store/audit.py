@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
+from bot.store.outage import bounded
 from bot.store.schema import AuditEventRow, as_utc
 
 MAX_LIST = 200
@@ -44,6 +45,7 @@ class Audit:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
+    @bounded
     async def append(self, event: NewAuditEvent, *, at: datetime) -> AuditEvent:
         row = AuditEventRow(
             at=as_utc(at),
@@ -60,6 +62,23 @@ class Audit:
             await session.flush()  # assigns the id
         return _event(row)
 
+    async def add(self, connection: AsyncConnection, event: NewAuditEvent, *, at: datetime) -> None:
+        """Append inside the caller's open transaction: the step it records commits with it,
+        or neither does."""
+        await connection.execute(
+            insert(AuditEventRow).values(
+                at=as_utc(at),
+                actor=event.actor,
+                action=event.action,
+                outcome=event.outcome,
+                request_id=event.request_id,
+                room_id=event.room_id,
+                room_name=event.room_name,
+                detail=event.detail,
+            )
+        )
+
+    @bounded
     async def list_recent(self, *, room: str | None = None, limit: int = 20) -> list[AuditEvent]:
         """Newest first; `room` matches a room id, or a room name in any case."""
         statement = select(AuditEventRow)
@@ -76,6 +95,7 @@ class Audit:
         async with self._sessions() as session:
             return [_event(row) for row in await session.scalars(statement)]
 
+    @bounded
     async def for_request(self, request_id: str) -> list[AuditEvent]:
         """One request's trail, oldest first."""
         statement = (

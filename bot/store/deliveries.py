@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.slack.deliveries import REMEMBER_SECONDS
 from bot.store.dialects import insert
+from bot.store.outage import bounded
 from bot.store.schema import SeenDeliveryRow
 
 PRUNE_EVERY_SECONDS = 60.0
@@ -37,6 +38,7 @@ class StoreDeliveries:
         self._clock = clock
         self._next_prune: datetime | None = None
 
+    @bounded
     async def first_time(self, key: str) -> bool:
         """Remember `key`; False when it was seen within the last `remember_seconds`.
 
@@ -58,6 +60,7 @@ class StoreDeliveries:
         await self._maybe_prune(now)
         return changed
 
+    @bounded
     async def prune(self, now: datetime | None = None) -> int:
         """Forget keys older than the window; returns how many."""
         cutoff = (now or self._clock()) - self._remember

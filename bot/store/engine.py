@@ -10,17 +10,21 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.store.errors import DatabaseUnavailable
+from bot.store.outage import watch_engine
 from bot.store.urls import ensure_sqlite_directory, is_sqlite, normalise_database_url
 
 # A writer waits this long for another writer (another process, or a second replica on the
 # same file) before SQLite says "database is locked"; every write here is one short statement.
 SQLITE_BUSY_SECONDS = 10.0
-CONNECT_TIMEOUT_SECONDS = 10
+# A database host that does not answer is given up on quickly: the user waits for the reply
+# (bot/store/outage.py also bounds each whole repository call).
+CONNECT_TIMEOUT_SECONDS = 3
 # A checkout that waits longer than this means the pool is exhausted: fail loudly instead
-# of letting Slack's 3-second acknowledgements pile up behind it.
-POOL_TIMEOUT_SECONDS = 10.0
+# of letting replies pile up behind it.
+POOL_TIMEOUT_SECONDS = 5.0
 # Every statement the bot runs is small; one that runs this long is stuck on a lock.
-STATEMENT_TIMEOUT_MS = 15_000
+STATEMENT_TIMEOUT_MS = 8_000
 
 
 def create_engine(
@@ -33,9 +37,9 @@ def create_engine(
     """
     if isinstance(url, str):
         url = normalise_database_url(url)
-    if is_sqlite(url):
-        return _sqlite_engine(url)
-    return _postgres_engine(url, statement_timeout_ms)
+    engine = _sqlite_engine(url) if is_sqlite(url) else _postgres_engine(url, statement_timeout_ms)
+    watch_engine(engine)
+    return engine
 
 
 def _sqlite_engine(url: URL) -> AsyncEngine:
@@ -92,7 +96,7 @@ async def enable_wal(engine: AsyncEngine) -> None:
                 # its old mode, which still works, one writer and its readers at a time.
                 await connection.exec_driver_sql("PRAGMA journal_mode = WAL")
                 return
-        except OperationalError as exc:
+        except (OperationalError, DatabaseUnavailable) as exc:
             if "locked" not in str(exc) or loop.time() > deadline:
                 raise
         await asyncio.sleep(0.05)

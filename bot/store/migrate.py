@@ -57,7 +57,7 @@ async def migrate(url: URL | str) -> str:
         async with engine.begin() as connection:
             await _lock(connection)
             return await connection.run_sync(_upgrade)
-    except (OperationalError, InterfaceError, OSError) as exc:
+    except (OperationalError, InterfaceError, OSError, DatabaseUnavailable) as exc:
         raise unavailable(url, exc) from None
     except CommandError as exc:
         # Typically a revision this release does not know: a newer release migrated it.
@@ -84,7 +84,7 @@ async def check_schema(engine: AsyncEngine) -> None:
     """SchemaOutOfDate unless the database is at this release's head revision."""
     try:
         current = await current_revision(engine)
-    except (OperationalError, InterfaceError, OSError) as exc:
+    except (OperationalError, InterfaceError, OSError, DatabaseUnavailable) as exc:
         raise unavailable(engine.url, exc) from None
     head = head_revision()
     if current != head:
@@ -104,6 +104,8 @@ def unavailable(url: URL, exc: BaseException) -> DatabaseUnavailable:
 
 
 def _first_line(exc: BaseException, url: URL) -> str:
+    if isinstance(exc, DatabaseUnavailable) and exc.__cause__ is not None:
+        exc = exc.__cause__  # the engine's translation (bot/store/outage.py): the driver's words
     reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     line = (str(reason).strip().splitlines() or [type(reason).__name__])[0]
     if url.password:

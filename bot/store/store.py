@@ -61,7 +61,7 @@ async def open_store(url: URL | str, *, migrate_first: bool = False) -> Store:
         raise
     return Store(
         engine=engine,
-        approvals=Approvals(engine),
+        approvals=Approvals(engine, audit=Audit(engine), outbox=Outbox(engine)),
         audit=Audit(engine),
         deliveries=StoreDeliveries(engine),
         digests=Digests(engine),
