@@ -23,6 +23,7 @@ INTERVAL_SECONDS = 30.0
 # How often a process that holds approvals it could not record (the database was down)
 # tries to settle them: a step that costs nothing when it holds none.
 SETTLE_SECONDS = 1.0
+STOP_SECONDS = 2.0
 # The first round waits this long (or one interval, if shorter): serving comes first, and
 # replicas started together do not all do the same round at once.
 FIRST_DELAY_SECONDS = 5.0
@@ -50,11 +51,17 @@ class PeriodicJob:
             return
         self._task = asyncio.get_running_loop().create_task(self._loop(), name="approvals job")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = STOP_SECONDS) -> None:  # noqa: ASYNC109
         task, self._task = self._task, None
         if task is None:
             return
         task.cancel()
+        # A database call cut off by the cancellation may never settle (seen with aiosqlite
+        # under SQLAlchemy): shutting down must not wait for it.
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            log.warning("the %s did not stop within %.0f s; left behind", task.get_name(), timeout)
+            return
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
