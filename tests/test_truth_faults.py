@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import bot.digest.scheduler as scheduler_module
 import bot.slack.approval_messages as approval_messages
 import bot.slack.delivery_claim as delivery_claim
 from bot.simulator import Fault, RunningSimulator
@@ -110,6 +111,31 @@ async def test_reads_work_while_the_database_is_down_and_the_rest_says_so(
     assert bot.slack.calls_to("chat.postMessage") == [] and puts(bot.sim) == []
     await stoppable_db.start()
     assert NOT_ANSWERING not in text_of(await bot.ask("approvals"))
+
+
+async def test_the_digest_scheduler_says_the_database_is_down_in_one_line(
+    sim: RunningSimulator,
+    slack: RunningSlackStandin,
+    stoppable_db: StoppableDatabase,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(scheduler_module, "_outage", OutageLog(scheduler_module.log))
+    parts = {**PARTS, "digest_refresh": 0.05}
+    async with running_bot(
+        sim, slack, parts, database_url=stoppable_db.url, digest_channel="C0DIGEST01"
+    ) as bot:
+        assert bot.runtime is not None and bot.runtime.digest_scheduler is not None
+        scheduler = bot.runtime.digest_scheduler
+        await stoppable_db.stop()
+        caplog.set_level(logging.WARNING)
+        target = scheduler.refreshes + 4
+        await wait_until(lambda: scheduler.refreshes >= target, 30)
+        records = [r for r in caplog.records if r.name == "bot.digest.scheduler"]
+        # Four refreshes against a stopped database: one WARNING line, no traceback.
+        assert [r.levelno for r in records] == [logging.WARNING], records
+        assert records[0].exc_info is None and "could not read the store" in records[0].message
+        await stoppable_db.start()
 
 
 async def test_the_database_stopping_while_the_put_is_in_flight_is_told_and_settled(

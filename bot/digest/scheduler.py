@@ -25,8 +25,11 @@ from bot.digest.days import digest_day, latest_due
 from bot.digest.errors import DigestIncomplete
 from bot.digest.service import DigestService, PostOutcome, Target
 from bot.providers.errors import ProviderError
+from bot.store.errors import DatabaseUnavailable
+from bot.store.outage import OutageLog
 
 log = logging.getLogger("bot.digest.scheduler")
+_outage = OutageLog(log)
 
 REFRESH_SECONDS = 60.0
 # Serving comes first: the first look (and any catch-up) waits until the app is up.
@@ -108,6 +111,11 @@ class DigestScheduler:
             self._sync(targets)
             for target in targets:
                 await self._run_due(target)
+        except DatabaseUnavailable as exc:
+            # An outage is weather: one line a minute, not a traceback every refresh.
+            _outage.warning(
+                "the digest refresh could not read the store (%s); it runs again shortly", exc
+            )
         except Exception:  # the next refresh tries again; a bad one must not end the job
             log.exception("the digest refresh failed; it runs again shortly")
         finally:
@@ -119,6 +127,8 @@ class DigestScheduler:
             target = await self.service.target(channel)
             if target is not None:
                 await self._run_due(target)
+        except DatabaseUnavailable as exc:
+            _outage.warning("the digest for %s could not read the store (%s)", channel, exc)
         except Exception:
             log.exception("the digest for %s failed", channel)
 
