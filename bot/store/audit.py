@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
@@ -47,16 +48,7 @@ class Audit:
 
     @bounded
     async def append(self, event: NewAuditEvent, *, at: datetime) -> AuditEvent:
-        row = AuditEventRow(
-            at=as_utc(at),
-            actor=event.actor,
-            action=event.action,
-            outcome=event.outcome,
-            request_id=event.request_id,
-            room_id=event.room_id,
-            room_name=event.room_name,
-            detail=event.detail,
-        )
+        row = AuditEventRow(**_columns(event, at))
         async with self._sessions.begin() as session:
             session.add(row)
             await session.flush()  # assigns the id
@@ -65,18 +57,7 @@ class Audit:
     async def add(self, connection: AsyncConnection, event: NewAuditEvent, *, at: datetime) -> None:
         """Append inside the caller's open transaction: the step it records commits with it,
         or neither does."""
-        await connection.execute(
-            insert(AuditEventRow).values(
-                at=as_utc(at),
-                actor=event.actor,
-                action=event.action,
-                outcome=event.outcome,
-                request_id=event.request_id,
-                room_id=event.room_id,
-                room_name=event.room_name,
-                detail=event.detail,
-            )
-        )
+        await connection.execute(insert(AuditEventRow).values(**_columns(event, at)))
 
     @bounded
     async def list_recent(self, *, room: str | None = None, limit: int = 20) -> list[AuditEvent]:
@@ -119,3 +100,17 @@ def _event(row: AuditEventRow) -> AuditEvent:
         room_name=row.room_name,
         detail=row.detail,
     )
+
+
+def _columns(event: NewAuditEvent, at: datetime) -> dict[str, Any]:
+    """One event's row, for the ORM insert and the in-transaction one alike."""
+    return {
+        "at": as_utc(at),
+        "actor": event.actor,
+        "action": event.action,
+        "outcome": event.outcome,
+        "request_id": event.request_id,
+        "room_id": event.room_id,
+        "room_name": event.room_name,
+        "detail": event.detail,
+    }
