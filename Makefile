@@ -22,15 +22,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# Four workers on any machine: most of the suite waits on sockets, timers and subprocesses,
-# so it gains from more workers than cores.
-# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (as on CI images): four
-# workers and every Python the tests start would otherwise each compile the whole package.
-# worksteal: each worker starts with a contiguous share (a module's tests, and its module
-# fixtures, mostly stay on one worker) and an idle worker takes from a busy one's queue, so
-# the run does not end waiting on one worker's last long tests.
+# pytest runs four workers (pyproject.toml's addopts). Bytecode is written even where
+# PYTHONDONTWRITEBYTECODE is set (as on CI images): four workers and every Python the tests
+# start would otherwise each compile the whole package.
 unit: $(STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -q -n 4 --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -q
 
 test: lint typecheck unit
 
