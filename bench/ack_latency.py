@@ -3,7 +3,7 @@
     .venv/bin/python bench/ack_latency.py [--requests 200] [--latency 1.0] [--big 600]
                                           [--workloads identical,mixed]
 
-Processes: the SignalWire simulator (`python -m bot.simulator --latency L`), the real bot
+Processes: the SignalWire simulator (`python -m simulators --latency L`), the real bot
 (`python -m bot serve`), a bare Bolt AsyncApp that only acks (`bench/bare_bolt.py`, same
 aiohttp adapter), and, for every burst, the load generator (`bench/load.py`: raw sockets,
 requests pre-built and signed before the clock starts, JSON results on stdout). This
@@ -48,7 +48,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.simulator.slack_api import ResponseUrlPost, RunningSlackStandin, run_slack_standin
+from simulators.slack_api import ResponseUrlPost, RunningSlackStandin, run_slack_standin
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD = ROOT / "bench" / "load.py"
@@ -652,7 +652,7 @@ async def run(args: argparse.Namespace) -> Outcome:
                 "ALLOWED_USERS": "",
                 "ALLOWED_CHANNELS": "",
             }
-            sim_args = ["-m", "bot.simulator", "--host", HOST, "--port", str(sim_port),
+            sim_args = ["-m", "simulators", "--host", HOST, "--port", str(sim_port),
                         "--latency", str(args.latency), "--project-id", PROJECT,
                         "--token", API_TOKEN]  # fmt: skip
             sim = await stack.enter_async_context(child("simulator", sim_args, {}, logdir))

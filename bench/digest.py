@@ -97,7 +97,7 @@ class Plan:
 
 
 def counts_by_day(session_count: int, days: int) -> dict[date, int]:
-    from bot.simulator.dataset import SimulatorDataset
+    from simulators.dataset import SimulatorDataset
 
     dataset = SimulatorDataset(seed=SEED, now=NOW, session_count=session_count, days=days)
     return dict(dataset.day_counts())
@@ -208,8 +208,8 @@ def cpu_seconds(pid: int) -> float:
 
 async def serve_simulator(spec: dict[str, Any]) -> None:
     """Child: the simulator for one case, until terminated."""
-    from bot.simulator.server import run_simulator
-    from bot.simulator.signalwire_app import SimulatorConfig
+    from simulators.server import run_simulator
+    from simulators.signalwire_app import SimulatorConfig
 
     config = SimulatorConfig(
         seed=spec["seed"],

@@ -36,11 +36,11 @@ from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 # Modules that would mean the load generator is not the light client it claims to be.
-HEAVY = ("aiohttp", "httpx", "slack_bolt", "bot.simulator.server")
+HEAVY = ("aiohttp", "httpx", "slack_bolt", "simulators.server")
 
 
 def _load_slack_payloads() -> ModuleType:
-    # `import bot.simulator.slack_payloads` would run bot/simulator/__init__.py, which imports
+    # `import simulators.slack_payloads` would run simulators/__init__.py, which imports
     # the simulator server and with it aiohttp. The module itself needs only slack_sdk's
     # signature helper, so load that one file and nothing else.
     path = ROOT / "bot" / "simulator" / "slack_payloads.py"
@@ -53,7 +53,7 @@ def _load_slack_payloads() -> ModuleType:
 
 
 if TYPE_CHECKING:
-    from bot.simulator import slack_payloads
+    from simulators import slack_payloads
 else:
     slack_payloads = _load_slack_payloads()
 

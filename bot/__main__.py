@@ -85,13 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_server("serve" if command == "serve" else "socket")
     if command == "digest":
-        from bot.digest.cli import DigestArgs, run_digest
+        from bot.digest_cli import DigestArgs, run_digest
 
         return run_digest(
             DigestArgs(date=args.date, channel=args.channel, dry_run=args.dry_run, force=args.force)
         )
     if command == "migrate":
-        from bot.store.cli import run_migrate
+        from bot.migrate_cli import run_migrate
 
         return run_migrate()
     # A command offered by the parser but not run here would be advertising what is not there.

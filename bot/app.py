@@ -14,18 +14,18 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.approvals.jobs import INTERVAL_SECONDS, SETTLE_SECONDS, PeriodicJob
-from bot.digest.scheduler import REFRESH_SECONDS, DigestScheduler
-from bot.digest.service import DigestService, process_owner
 from bot.providers.base import VideoProvider
 from bot.providers.errors import NotSupported
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import TelnyxProvider
 from bot.providers.walks import REPLY_WALK, WalkLimits
+from bot.services.approval_jobs import INTERVAL_SECONDS, SETTLE_SECONDS, PeriodicJob
 from bot.services.delivery import Deliverer
 from bot.services.digest_delivery import digest_composers
+from bot.services.digests import DigestService, process_owner
 from bot.services.reads import ReadService
+from bot.services.scheduler import REFRESH_SECONDS, DigestScheduler
 from bot.settings import Settings
 from bot.slack.approval_messages import approval_composers, approvals_round, settle_round
 from bot.slack.buttons import ButtonSigner

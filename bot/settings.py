@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.commands.times import HHMM_RULE, ZONE_RULE, find_zone, parse_hhmm
 from bot.ids import channel_id_problem, user_id_problem
+from bot.times import HHMM_RULE, ZONE_RULE, find_zone, parse_hhmm
 
 Mode = Literal["serve", "socket", "demo", "digest", "check", "migrate"]
 

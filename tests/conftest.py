@@ -10,7 +10,7 @@ from hypothesis import settings
 
 from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import (
+from simulators import (
     AnySimulator,
     RunningSimulator,
     SimulatorConfig,
@@ -18,7 +18,7 @@ from bot.simulator import (
     run_simulator,
     run_telnyx_simulator,
 )
-from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
+from simulators.slack_api import RunningSlackStandin, run_slack_standin
 from tests.slack_driver import Driver, running_bot
 
 # The store's databases (a SQLite file and a PostgreSQL database per test): tests/databases.py;

@@ -23,13 +23,13 @@ from bot.demo.render_text import render_message
 from bot.providers.http import RetryPolicy, verified_tls
 from bot.serve import serve_http
 from bot.settings import Settings
-from bot.simulator import AnySimulator
-from bot.simulator.slack_api import RunningSlackStandin
-from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
 from bot.store.errors import DatabaseUnavailable
 from bot.store.migrate import migrate
 from bot.store.outbox import PENDING
 from bot.store.schema import OutboxRow
+from simulators import AnySimulator
+from simulators.slack_api import RunningSlackStandin
+from simulators.slack_payloads import block_action, signed_headers, slash_command
 
 ALICE = "U0ALICE001"  # Europe/London in the stand-in
 BOB = "U0BOB00002"  # America/New_York

@@ -23,7 +23,7 @@ import yaml
 from pydantic import SecretStr
 
 import bot.__main__ as cli
-from bot.approvals.fields import catalogue_for
+from bot.commands.fields import catalogue_for
 from bot.commands.grammar import _PARSERS, parse, parse_words
 from bot.commands.model import HelpCommand, UsageError
 from bot.commands.usage import EXAMPLES_BY_PROVIDER, SUMMARIES, SUMMARY, USAGE

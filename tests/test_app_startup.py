@@ -9,8 +9,8 @@ import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.simulator import RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
+from simulators import RunningSimulator
+from simulators.slack_api import RunningSlackStandin
 from tests.slack_driver import running_bot
 
 UNUSED_TOKEN = "will be unused"

@@ -13,10 +13,10 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.approvals.fields import CATALOGUES
-from bot.approvals.model import ApprovalRequest, FieldChange, JsonValue
+from bot.approvals.model import ApprovalRequest, FieldChange
+from bot.providers.catalogue import CATALOGUES, JsonValue
+from bot.render.text import visible
 from bot.slack.blocks.approvals import CONFIRM_TEXT_LIMIT, approve_confirmation, render_request
-from bot.text import visible
 from tests.test_approval_blocks import CTX, REQUEST
 
 # Categories that must not survive: controls, format characters (bidi, zero-width),

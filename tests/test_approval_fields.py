@@ -10,23 +10,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.approvals.diff import changes_for, current_value, plan_apply
-from bot.approvals.fields import (
+from bot.approvals.model import FieldChange
+from bot.commands.fields import FieldRefused, field_spec, parse_assignments, parse_form, parse_value
+from bot.commands.grammar import parse
+from bot.commands.model import ApprovalsCommand, AuditCommand, UpdateCommand, UsageError
+from bot.providers.catalogue import (
     ALIASES,
     LAYOUTS,
     META_MAX_CHARS,
     SIGNALWIRE,
     SIGNALWIRE_FIELDS,
-    FieldRefused,
     FieldValue,
-    field_spec,
     format_instant,
-    parse_assignments,
-    parse_form,
-    parse_value,
 )
-from bot.approvals.model import FieldChange
-from bot.commands.grammar import parse
-from bot.commands.model import ApprovalsCommand, AuditCommand, UpdateCommand, UsageError
 from bot.providers.models import Room
 from bot.slack.blocks.update_form import as_text
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.approvals.jobs import PeriodicJob
+from bot.services.approval_jobs import PeriodicJob
 
 
 async def test_rounds_repeat_survive_failures_and_stop(caplog: pytest.LogCaptureFixture) -> None:

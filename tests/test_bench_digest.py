@@ -14,9 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 
-from bot.simulator import run_simulator
-from bot.simulator.dataset import SimulatorDataset
-from bot.simulator.signalwire_app import SimulatorConfig
+from simulators import run_simulator
+from simulators.dataset import SimulatorDataset
+from simulators.signalwire_app import SimulatorConfig
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "digest.py"
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.commands.grammar import parse, unparse
 from bot.commands.model import ListRoomsCommand, SessionsCommand
-from bot.slack.blocks.kit import BUTTON_VALUE_LIMIT
+from bot.render.kit import BUTTON_VALUE_LIMIT
 from bot.slack.buttons import STALE_BUTTON, ButtonRefused, ButtonSigner
 from bot.slack.more import EXPIRED, PURPOSE, MoreState, MoreStates
 

@@ -11,8 +11,8 @@ from pydantic import SecretStr
 
 from bot.check_config import EXIT_OK, EXIT_PROBLEMS, check_config, shown_url
 from bot.settings import Settings
-from bot.simulator import RunningSimulator, TelnyxSimulatorConfig, run_telnyx_simulator
-from bot.simulator.slack_api import TEAM_NAME, RunningSlackStandin
+from simulators import RunningSimulator, TelnyxSimulatorConfig, run_telnyx_simulator
+from simulators.slack_api import TEAM_NAME, RunningSlackStandin
 from tests.slack_driver import settings_for
 
 SETTING_VARS = [name.upper() for name in Settings.model_fields]

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import bot.digest.cli
+import bot.digest_cli
 from bot.__main__ import _parser
-from bot.digest.cli import DigestArgs, run_digest
+from bot.digest_cli import DigestArgs, run_digest
 from bot.settings import Settings
-from bot.simulator import RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
+from simulators import RunningSimulator
+from simulators.slack_api import RunningSlackStandin
 from tests.test_digest_flow import DAY, day_sessions
 from tests.test_update_replicas import free_port, serve_env
 
@@ -61,7 +61,7 @@ async def digest(
 @pytest.fixture(autouse=True)
 def _keep_pytest_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # A run in a thread of this process must not replace pytest's log handlers.
-    monkeypatch.setattr(bot.digest.cli, "configure_logging", lambda *_a, **_k: None)
+    monkeypatch.setattr(bot.digest_cli, "configure_logging", lambda *_a, **_k: None)
     yield
 
 

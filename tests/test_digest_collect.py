@@ -20,7 +20,7 @@ from bot.digest.collect import collect_report
 from bot.digest.summary import DaySummary
 from bot.providers.base import SessionQuery
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import RunningSimulator, SimulatorConfig, SimulatorDataset, run_simulator
+from simulators import RunningSimulator, SimulatorConfig, SimulatorDataset, run_simulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES, SIM_NOW
 
 SESSIONS_PATH = "/api/video/room_sessions"

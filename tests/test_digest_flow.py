@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.digest.days import day_window
-from bot.simulator import AnySimulator, RunningSimulator, RunningTelnyxSimulator
-from bot.simulator.faults import Fault
-from bot.simulator.slack_api import RunningSlackStandin
 from bot.store import Store
+from simulators import AnySimulator, RunningSimulator, RunningTelnyxSimulator
+from simulators.faults import Fault
+from simulators.slack_api import RunningSlackStandin
 from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import ALICE, CHANNEL, Driver, _migrated_template, running_bot, text_of
 from tests.test_update_flow import wait_until
@@ -181,7 +181,7 @@ async def test_a_missed_digest_is_caught_up_within_the_grace_period_only(
         await wait_until(lambda: len(posts(slack, DIGESTS)) == 1)
     assert "Thursday 19 November 2026" in text_of(posts(slack, DIGESTS)[0])
 
-    caplog.set_level(logging.WARNING, logger="bot.digest.scheduler")
+    caplog.set_level(logging.WARNING, logger="bot.services.scheduler")
     too_late = Clock(DUE + timedelta(hours=12, minutes=10))
     async with running_bot(
         sim, slack, {"clock": too_late, **FAST}, digest_channel="C0LATE0001"
@@ -204,7 +204,7 @@ async def test_a_provider_refusal_is_one_warning_line_and_a_later_try(
     kind: str,
 ) -> None:
     sim.faults.add(Fault(kind="status", status=status, times=1000))
-    caplog.set_level(logging.INFO, logger="bot.digest.scheduler")
+    caplog.set_level(logging.INFO, logger="bot.services.scheduler")
     clock = Clock(DUE + timedelta(seconds=10))
     async with running_bot(sim, slack, {"clock": clock, **FAST}, digest_channel=DIGESTS) as bot:
         await wait_until(lambda: any("not posted" in r.getMessage() for r in caplog.records))

@@ -21,8 +21,8 @@ import pytest
 from aiohttp import web
 
 from bot.serve import build_web_app, edge_runner
-from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
 from bot.slack.edge import slack_signature
+from simulators.slack_payloads import block_action, signed_headers, slash_command
 from tests.slack_driver import ALICE, BOB, CHANNEL, Driver, text_of
 from tests.test_update_flow import ask_update, puts, request_message
 

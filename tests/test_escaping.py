@@ -13,13 +13,13 @@ from bot.commands.grammar import parse
 from bot.commands.model import UsageError
 from bot.providers.errors import Invalid
 from bot.providers.models import Conference, Room, RoomSession
+from bot.render.kit import SECTION_TEXT_LIMIT, Reply
+from bot.render.text import bold, clip_mrkdwn, code, echo, escape, plain, sentence
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.home import render_home
-from bot.slack.blocks.kit import SECTION_TEXT_LIMIT, Reply
 from bot.slack.blocks.rooms import render_conference, render_room, render_room_list
 from bot.slack.blocks.sessions import render_session, render_session_list
 from bot.slack.errors import describe_failure
-from bot.text import bold, clip_mrkdwn, code, echo, escape, plain, sentence
 
 CTX = RenderContext(now=datetime(2026, 11, 20, 12, tzinfo=UTC))
 HOSTILE = "<!channel> *x* `y` & <@U1|boss> <https://evil.example|click>"

@@ -18,8 +18,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-import bot.digest.cli
-from bot.digest.cli import DigestArgs, run_digest
+import bot.digest_cli
+from bot.digest_cli import DigestArgs, run_digest
 from bot.services.delivery import (
     Deliverer,
     Failure,
@@ -29,10 +29,10 @@ from bot.services.delivery import (
     classify,
 )
 from bot.services.digest_delivery import digest_composers
-from bot.simulator import RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.retries import retry_after_seconds, slack_retry_handlers
 from bot.store import OutboxEntry, Owed, Store, open_store
+from simulators import RunningSimulator
+from simulators.slack_api import RunningSlackStandin
 from tests.slack_driver import running_bot, settings_for
 from tests.test_digest_flow import DAY, DIGESTS, DUE, FAST, charts, posts, store_of
 from tests.test_update_flow import wait_until
@@ -430,7 +430,7 @@ async def digest_cli(
 @pytest.fixture
 def quiet_cli_logging(monkeypatch: pytest.MonkeyPatch) -> None:
     # A run in a thread of this process must not replace pytest's log handlers.
-    monkeypatch.setattr(bot.digest.cli, "configure_logging", lambda *_a, **_k: None)
+    monkeypatch.setattr(bot.digest_cli, "configure_logging", lambda *_a, **_k: None)
 
 
 @SQLITE_ONLY

@@ -28,7 +28,7 @@ from bot.commands.model import (
 from bot.ids import ROOM_NAME
 from bot.providers.base import SessionQuery
 from bot.providers.paging import MAX_CURSOR_LENGTH, PageToken
-from bot.slack.blocks.kit import BUTTON_VALUE_LIMIT
+from bot.render.kit import BUTTON_VALUE_LIMIT
 from bot.slack.blocks.rooms import ROOM_BUTTON, ROOM_SESSIONS_BUTTON
 from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.buttons import ButtonRefused, ButtonSigner

@@ -16,7 +16,7 @@ import pytest
 from bot.providers.base import RoomQuery, SessionQuery
 from bot.providers.errors import Invalid
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import Fault, RunningSimulator
+from simulators import Fault, RunningSimulator
 
 SESSIONS_PATH = "/api/video/room_sessions"
 

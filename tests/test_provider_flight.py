@@ -12,7 +12,7 @@ from bot.providers.base import RoomQuery, SessionQuery
 from bot.providers.errors import NotFound
 from bot.providers.flight import MAX_KEPT_ITEMS, ReadFlights, read_key
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import Fault, RunningSimulator
+from simulators import Fault, RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
 
 ROOMS_PATH = "/api/video/rooms"

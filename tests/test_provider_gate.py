@@ -15,7 +15,7 @@ from bot.providers.base import RoomQuery, SessionQuery
 from bot.providers.errors import ProviderUnavailable
 from bot.providers.http import HttpSettings
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import Fault, RunningSimulator
+from simulators import Fault, RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
 
 LIMIT = 5

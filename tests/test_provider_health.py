@@ -20,7 +20,7 @@ from bot.providers.errors import (
 )
 from bot.providers.health import ProviderHealth
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import Fault, RunningSimulator
+from simulators import Fault, RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
 
 

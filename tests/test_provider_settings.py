@@ -11,7 +11,7 @@ import pytest
 from bot.app import build_provider
 from bot.providers.base import SessionQuery, VideoProvider
 from bot.settings import load_settings
-from bot.simulator import RunningSimulator
+from simulators import RunningSimulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES
 
 Build = Callable[..., VideoProvider]

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from bot.providers.models import Participant, Room, RoomSession
-from bot.simulator import Fault, RunningTelnyxSimulator
-from bot.simulator.telnyx_wire import participants_json
+from simulators import Fault, RunningTelnyxSimulator
+from simulators.telnyx_wire import participants_json
 from tests.slack_driver import Driver, blocks_text, text_of
 
 SESSION_ID = "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a"

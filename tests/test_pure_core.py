@@ -18,7 +18,7 @@ PURE_MODULES = (
     "bot.slack.blocks.sessions",
     "bot.slack.blocks.rooms",
     "bot.slack.blocks.help",
-    "bot.text",
+    "bot.render.text",
 )
 # HTTP clients, retries, settings, Slack SDKs and the store belong to the shell.
 SHELL_MODULES = (

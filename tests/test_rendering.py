@@ -11,9 +11,10 @@ import pytest
 from bot.demo.render_text import mrkdwn_to_text, no_such_button, render_message
 from bot.providers.models import Conference, Room, RoomSession
 from bot.providers.telnyx import map_room, map_session
+from bot.render.kit import FIELDS_PER_SECTION, Block, plural
+from bot.render.timefmt import format_duration, plain_time, slack_time
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
-from bot.slack.blocks.kit import FIELDS_PER_SECTION, Block, plural
 from bot.slack.blocks.provider_view import SIGNALWIRE_VIEW, TELNYX_VIEW
 from bot.slack.blocks.rooms import (
     ROOM_BUTTON,
@@ -23,7 +24,6 @@ from bot.slack.blocks.rooms import (
     render_room_list,
 )
 from bot.slack.blocks.sessions import render_session, render_session_list
-from bot.slack.timefmt import format_duration, plain_time, slack_time
 
 SESSION_FIELDS = SIGNALWIRE_VIEW.session_fields
 

@@ -11,11 +11,11 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.app import build_web_client
+from bot.render.kit import Reply
 from bot.settings import Settings
-from bot.simulator.slack_api import RunningSlackStandin
-from bot.slack.blocks.kit import Reply
 from bot.slack.responder import Responder, is_reply_url
 from bot.slack.users import UserZones
+from simulators.slack_api import RunningSlackStandin
 
 TOKEN = "xoxb-roomops-demo"
 

@@ -11,12 +11,12 @@ import pytest
 
 from bot.commands.model import RoomCommand, SessionsCommand
 from bot.demo.render_text import render_message
-from bot.simulator.dataset import Room
-from bot.simulator.slack_payloads import block_action
 from bot.slack.blocks.rooms import ROOM_BUTTON, ROOM_SESSIONS_BUTTON
 from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.buttons import STALE_BUTTON, ButtonRefused, ButtonSigner
 from bot.slack.listeners.command_button import button_command
+from simulators.dataset import Room
+from simulators.slack_payloads import block_action
 from tests.slack_driver import ALICE, CHANNEL, Driver, Sent, text_of
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

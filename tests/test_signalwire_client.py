@@ -21,7 +21,7 @@ from bot.providers.errors import (
 )
 from bot.providers.models import RoomSession
 from bot.providers.signalwire import SignalWireProvider
-from bot.simulator import Fault, RunningSimulator, SimulatorConfig, run_simulator
+from simulators import Fault, RunningSimulator, SimulatorConfig, run_simulator
 from tests.conftest import FAST_HTTP, FAST_RETRIES, SIM_NOW
 
 SESSIONS_PATH = "/api/video/room_sessions"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.simulator.dataset import (
+from simulators.dataset import (
     MAX_DURATION_SECONDS,
     PINNED_IN_PROGRESS,
     ROOM_LAYOUTS,

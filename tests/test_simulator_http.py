@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from bot.simulator import Fault, RunningSimulator, SimulatorConfig, run_simulator
+from simulators import Fault, RunningSimulator, SimulatorConfig, run_simulator
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
 AUTH = ("sim-project", "sim-token")
@@ -517,7 +517,7 @@ def test_config_is_checked(bad: dict[str, Any]) -> None:
 
 
 async def test_command_line_serves_until_interrupted() -> None:
-    command = [sys.executable, "-m", "bot.simulator", "--port", "0", "--sessions", "50"]
+    command = [sys.executable, "-m", "simulators", "--port", "0", "--sessions", "50"]
     process = await asyncio.create_subprocess_exec(
         *command,
         "--project-id",

@@ -43,10 +43,10 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate
 
-from bot.approvals.fields import SIGNALWIRE_FIELDS
 from bot.commands.grammar import parse
 from bot.commands.model import UpdateCommand
-from bot.simulator import Fault, RunningSimulator, SimulatorConfig, run_simulator
+from bot.providers.catalogue import SIGNALWIRE_FIELDS
+from simulators import Fault, RunningSimulator, SimulatorConfig, run_simulator
 from tests.openapi_check import SPECS, load_spec, nullable, openapi_of, schema_errors
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)

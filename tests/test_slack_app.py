@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.simulator import AnySimulator, Fault, RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
-from bot.simulator.slack_payloads import signed_headers
 from bot.slack.blocks.details import LABELS
+from simulators import AnySimulator, Fault, RunningSimulator
+from simulators.slack_api import RunningSlackStandin
+from simulators.slack_payloads import signed_headers
 from tests import wire
 from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import (

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.simulator import RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
-from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
 from bot.slack.edge import slack_signature
+from simulators import RunningSimulator
+from simulators.slack_api import RunningSlackStandin
+from simulators.slack_payloads import block_action, signed_headers, slash_command
 from tests.slack_driver import ALICE, CHANNEL, Driver, running_bot, text_of
 
 STALE = "That button no longer works. Run the command again to get fresh buttons."

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.simulator.slack_api import (
+from simulators.slack_api import (
     BOT_USER_ID,
     TEAM_ID,
     RunningSlackStandin,

@@ -27,9 +27,9 @@ from bot.app import build_runtime
 from bot.demo import DEMO_BOT_TOKEN, demo_settings
 from bot.serve import serve_socket
 from bot.settings import Settings
-from bot.simulator import RunningSimulator, SimulatorConfig, run_simulator
-from bot.simulator.slack_api import RunningSlackStandin, run_slack_standin
-from bot.simulator.slack_payloads import slash_command
+from simulators import RunningSimulator, SimulatorConfig, run_simulator
+from simulators.slack_api import RunningSlackStandin, run_slack_standin
+from simulators.slack_payloads import slash_command
 
 APP_TOKEN = "xapp-1-A0ROOMOPS1-socket-test"
 ALICE = "U0ALICE001"

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.slack.deliveries import REMEMBER_SECONDS, SeenDeliveries
+from bot.slack.deliveries import SeenDeliveries
 from bot.store import Store, StoreDeliveries
+from bot.store.deliveries import REMEMBER_SECONDS
 from bot.store.schema import SeenDeliveryRow
 
 

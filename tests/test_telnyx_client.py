@@ -34,9 +34,9 @@ from bot.providers.telnyx import (
     parse_telnyx_errors,
     telnyx_retry_after,
 )
-from bot.simulator.faults import Fault
-from bot.simulator.server import RunningTelnyxSimulator, run_telnyx_simulator
-from bot.simulator.telnyx_app import TelnyxSimulatorConfig
+from simulators.faults import Fault
+from simulators.server import RunningTelnyxSimulator, run_telnyx_simulator
+from simulators.telnyx_app import TelnyxSimulatorConfig
 from tests.conftest import FAST_HTTP, FAST_RETRIES, SIM_NOW
 from tests.openapi_check import load_spec
 
@@ -763,7 +763,7 @@ async def test_the_client_is_a_video_provider() -> None:
     await provider.aclose()
 
 
-# -- against the Telnyx simulator (bot/simulator/telnyx_app.py), over real sockets ---------
+# -- against the Telnyx simulator (simulators/telnyx_app.py), over real sockets ---------
 
 
 @pytest.fixture

@@ -12,23 +12,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.approvals.diff import changes_for, current_value, current_values, plan_apply
-from bot.approvals.fields import (
-    CATALOGUES,
-    SIGNALWIRE,
-    TELNYX,
-    Catalogue,
+from bot.approvals.model import FieldChange
+from bot.commands.fields import (
     FieldRefused,
-    FieldValue,
     catalogue_for,
     field_spec,
     parse_assignments,
     parse_form,
     parse_value,
 )
-from bot.approvals.model import FieldChange
 from bot.commands.grammar import parse_words
 from bot.commands.model import RoomCommand, UsageError
 from bot.ids import ROOM_NAME
+from bot.providers.catalogue import CATALOGUES, SIGNALWIRE, TELNYX, Catalogue, FieldValue
 from bot.providers.ids import is_uuid
 from bot.providers.models import Room
 from bot.providers.telnyx import map_room

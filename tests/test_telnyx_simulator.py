@@ -42,7 +42,7 @@ from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[impor
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
-from bot.simulator import (
+from simulators import (
     Fault,
     RoomSession,
     RunningTelnyxSimulator,
@@ -831,7 +831,7 @@ def test_config_is_checked(bad: dict[str, Any]) -> None:
 
 
 async def test_command_line_serves_telnyx_until_interrupted() -> None:
-    command = [sys.executable, "-m", "bot.simulator", "--provider", "telnyx", "--port", "0"]
+    command = [sys.executable, "-m", "simulators", "--provider", "telnyx", "--port", "0"]
     process = await asyncio.create_subprocess_exec(
         *command,
         "--sessions",

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-import bot.digest.scheduler as scheduler_module
+import bot.services.scheduler as scheduler_module
 import bot.slack.approval_messages as approval_messages
 import bot.slack.delivery_claim as delivery_claim
-from bot.simulator import Fault, RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
 from bot.store.outage import OutageLog
+from simulators import Fault, RunningSimulator
+from simulators.slack_api import RunningSlackStandin
 from tests import wire
 from tests.databases import StoppableDatabase
 from tests.slack_driver import ALICE, BOB, Driver, running_bot, text_of
@@ -131,7 +131,7 @@ async def test_the_digest_scheduler_says_the_database_is_down_in_one_line(
         caplog.set_level(logging.WARNING)
         target = scheduler.refreshes + 4
         await wait_until(lambda: scheduler.refreshes >= target, 30)
-        records = [r for r in caplog.records if r.name == "bot.digest.scheduler"]
+        records = [r for r in caplog.records if r.name == "bot.services.scheduler"]
         # Four refreshes against a stopped database: one WARNING line, no traceback.
         assert [r.levelno for r in records] == [logging.WARNING], records
         assert records[0].exc_info is None and "could not read the store" in records[0].message

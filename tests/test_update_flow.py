@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 
 from bot.approvals.model import ApprovalStatus
-from bot.approvals.service import TAKE_OVER_AFTER
 from bot.demo import DEMO_SIGNING_SECRET
-from bot.simulator import (
+from bot.services.approvals import TAKE_OVER_AFTER
+from bot.slack.blocks.approvals import APPROVE_BUTTON, REJECT_BUTTON
+from bot.slack.buttons import STALE_BUTTON, ButtonSigner
+from bot.store import open_store
+from simulators import (
     AnySimulator,
     Fault,
     RunningSimulator,
@@ -24,11 +27,8 @@ from bot.simulator import (
     TelnyxSimulatorConfig,
     run_telnyx_simulator,
 )
-from bot.simulator.slack_api import RunningSlackStandin
-from bot.simulator.slack_payloads import block_action
-from bot.slack.blocks.approvals import APPROVE_BUTTON, REJECT_BUTTON
-from bot.slack.buttons import STALE_BUTTON, ButtonSigner
-from bot.store import open_store
+from simulators.slack_api import RunningSlackStandin
+from simulators.slack_payloads import block_action
 from tests import wire
 from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import ALICE, BOB, CHANNEL, Driver, Sent, blocks_text, running_bot, text_of

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.simulator import RunningSimulator, RunningTelnyxSimulator
-from bot.simulator.slack_api import RunningSlackStandin
-from bot.simulator.slack_payloads import signed_headers, view_submission
 from bot.slack.buttons import STALE_BUTTON
+from simulators import RunningSimulator, RunningTelnyxSimulator
+from simulators.slack_api import RunningSlackStandin
+from simulators.slack_payloads import signed_headers, view_submission
 from tests import wire
 from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import ALICE, CHANNEL, Driver, running_bot, text_of

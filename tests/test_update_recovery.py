@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.approvals.model import ApprovalStatus
-from bot.approvals.service import TAKE_OVER_AFTER
-from bot.simulator import AnySimulator, Fault, RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
+from bot.services.approvals import TAKE_OVER_AFTER
 from bot.store import Store, open_store
+from simulators import AnySimulator, Fault, RunningSimulator
+from simulators.slack_api import RunningSlackStandin
 from tests.slack_driver import BOB, CHANNEL, Driver, running_bot, text_of
 from tests.test_update_flow import (
     ALICE_DM,

@@ -16,8 +16,8 @@ import pytest
 
 from bot.demo import DEMO_BOT_TOKEN, DEMO_SIGNING_SECRET
 from bot.settings import Settings
-from bot.simulator import RunningSimulator
-from bot.simulator.slack_api import RunningSlackStandin
+from simulators import RunningSimulator
+from simulators.slack_api import RunningSlackStandin
 from tests.slack_driver import ALICE, BOB, Driver, text_of
 
 APPROVERS = (BOB, "U0CAROL003", "U0DAVE0004")

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
-import bot.digest.cli
+import bot.digest_cli
 from bot.digest.collect import collect_report
 from bot.digest.errors import DigestIncomplete
 from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
@@ -30,10 +30,10 @@ from bot.providers.models import Page, RoomSession
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import MAX_PLAUSIBLE_RESULTS, TelnyxProvider, check_page_meta
 from bot.providers.walks import CutReason, WalkCut, WalkCutShort, WalkGuard, WalkLimits
-from bot.simulator import AnySimulator, RunningSimulator, RunningTelnyxSimulator
-from bot.simulator.slack_api import RunningSlackStandin
 from bot.slack.blocks.listing import cut_note
 from bot.slack.errors import describe_failure
+from simulators import AnySimulator, RunningSimulator, RunningTelnyxSimulator
+from simulators.slack_api import RunningSlackStandin
 from tests.conftest import ON_BOTH_PROVIDERS, SIM_NOW
 from tests.openapi_check import SPECS, load_spec
 from tests.slack_driver import Driver, running_bot, text_of
@@ -343,7 +343,7 @@ async def test_a_reply_past_its_deadline_stops_every_provider_call(
 async def test_the_scheduler_posts_no_incomplete_digest_and_warns_once(
     sim: AnySimulator, slack: RunningSlackStandin, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.digest.scheduler")
+    caplog.set_level(logging.WARNING, logger="bot.services.scheduler")
     await set_paging(sim, broken_mode(sim))
     # The day before the data begins: an empty day, so the post needs no chart.
     day = date.fromisoformat(OLDEST_DAY) - timedelta(days=1)
@@ -374,7 +374,7 @@ async def test_the_cli_posts_no_incomplete_digest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A run in a thread of this process must not replace pytest's log handlers.
-    monkeypatch.setattr(bot.digest.cli, "configure_logging", lambda *_a, **_k: None)
+    monkeypatch.setattr(bot.digest_cli, "configure_logging", lambda *_a, **_k: None)
     await set_paging(sim, "loop")
     url = f"sqlite:///{tmp_path / 'roomops.db'}"
     for extra in (["--dry-run"], ["--channel", DIGESTS]):

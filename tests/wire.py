@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.simulator import AnySimulator, RecordedRequest, RunningTelnyxSimulator
+from simulators import AnySimulator, RecordedRequest, RunningTelnyxSimulator
 
 
 def is_telnyx(sim: AnySimulator) -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.approvals.fields import Catalogue, FieldValue, format_instant
-from bot.approvals.model import FieldChange, JsonValue
+from bot.approvals.model import FieldChange
+from bot.providers.catalogue import Catalogue, FieldValue, JsonValue, format_instant
 from bot.providers.models import Room
 
 

@@ -9,7 +9,7 @@ matters, and a post delivered late shows the request as it is by then.
 from __future__ import annotations
 
 from bot.approvals.model import ApprovalRequest
-from bot.store.outbox import Owed
+from bot.owed import Owed
 
 APPROVAL_POST = "approval.post"  # the request's message in APPROVAL_CHANNEL
 APPROVAL_UPDATE = "approval.update"  # that message, edited to show the request's state

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
-from bot.approvals.fields import SIGNALWIRE, Catalogue, parse_assignments
+from bot.commands.fields import parse_assignments
 from bot.commands.model import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -30,14 +30,15 @@ from bot.commands.model import (
     UpdateCommand,
     UsageError,
 )
-from bot.commands.times import HHMM_RULE, find_zone, looks_like_hhmm, parse_hhmm, zone_guesses
 from bot.commands.usage import USAGE
 from bot.commands.words import split_words, tidy
 from bot.ids import ROOM_NAME_RULE, is_room_name
 from bot.providers.base import RoomQuery, SessionQuery, SessionStatus
+from bot.providers.catalogue import SIGNALWIRE, Catalogue
 from bot.providers.ids import is_uuid
+from bot.render.text import echo
 from bot.suggest import closest
-from bot.text import echo
+from bot.times import HHMM_RULE, find_zone, looks_like_hhmm, parse_hhmm, zone_guesses
 
 W = TypeVar("W", datetime, Moment)
 

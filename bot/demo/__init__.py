@@ -23,17 +23,17 @@ from bot.logs import configure_logging
 from bot.providers.base import provider_label
 from bot.serve import serve_http
 from bot.settings import Settings
-from bot.simulator import (
+from bot.store.outbox import PENDING
+from bot.store.schema import OutboxRow
+from bot.store.store import Store
+from simulators import (
     AnySimulator,
     SimulatorConfig,
     TelnyxSimulatorConfig,
     run_simulator,
     run_telnyx_simulator,
 )
-from bot.simulator.slack_api import run_slack_standin
-from bot.store.outbox import PENDING
-from bot.store.schema import OutboxRow
-from bot.store.store import Store
+from simulators.slack_api import run_slack_standin
 
 DEMO_BOT_TOKEN = "xoxb-roomops-demo"
 DEMO_SIGNING_SECRET = "roomops-demo-signing-secret"

@@ -14,8 +14,8 @@ import httpx
 
 from bot.demo.render_text import Button, no_such_button, render_message
 from bot.ids import CHANNEL_ID, USER_ID
-from bot.simulator.slack_api import RunningSlackStandin
-from bot.simulator.slack_payloads import block_action, signed_headers, slash_command
+from simulators.slack_api import RunningSlackStandin
+from simulators.slack_payloads import block_action, signed_headers, slash_command
 
 DEMO_USER = "U0ALICE001"
 DEMO_CHANNEL = "C0GENERAL1"

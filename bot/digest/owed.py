@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from bot.store.outbox import Owed
+from bot.owed import Owed
 
 DIGEST_POST = "digest.post"
 DIGEST_CHART = "digest.chart"

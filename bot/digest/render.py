@@ -1,7 +1,7 @@
 """The digest as a Slack message and as plain text for a terminal (pure).
 
 Room names come from the provider: in blocks and in the `text` fallback they pass through
-`bot.text` (escaped, clipped), so a room called `<!channel>` pings nobody; in the terminal
+`bot.render.text` (escaped, clipped), so a room called `<!channel>` pings nobody; in the terminal
 text they lose their control characters instead.
 """
 
@@ -25,7 +25,7 @@ from bot.digest.wording import (
     sparkline,
     weekday,
 )
-from bot.slack.blocks.kit import (
+from bot.render.kit import (
     Block,
     Reply,
     bold,
@@ -37,7 +37,7 @@ from bot.slack.blocks.kit import (
     plural,
     section,
 )
-from bot.slack.timefmt import format_duration
+from bot.render.timefmt import format_duration
 
 NAME_LIMIT = 80
 

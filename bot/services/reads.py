@@ -18,9 +18,9 @@ from bot.providers.filters import names_match, needs_local_filter
 from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.walks import REPLY_WALK, WalkCut, WalkCutShort, WalkGuard, WalkLimits
+from bot.render.text import escape
 from bot.services.scan_cursor import ScanCursor
 from bot.suggest import closest
-from bot.text import escape
 
 # Rooms are sorted newest first here, which needs the whole (filtered) list; a workspace
 # with more rooms than this sees the newest of the first pages the provider returns.

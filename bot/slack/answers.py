@@ -21,10 +21,10 @@ from bot.commands.model import (
 )
 from bot.providers.base import RoomQuery, SessionQuery
 from bot.providers.errors import ProviderUnavailable
+from bot.render.kit import Reply
 from bot.slack.blocks.conference_list import render_conference_list
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
-from bot.slack.blocks.kit import Reply
 from bot.slack.blocks.listing import LocalFilters
 from bot.slack.blocks.provider_view import view_for
 from bot.slack.blocks.rooms import render_conference, render_room, render_room_list

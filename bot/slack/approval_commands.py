@@ -8,9 +8,11 @@ from typing import Any
 
 from bot.approvals.model import ApprovalRequest
 from bot.approvals.owed import APPROVAL_NOTIFY, APPROVAL_POST, APPROVAL_UPDATE
-from bot.approvals.service import Requested
 from bot.commands.model import ApprovalsCommand, AuditCommand, UpdateCommand
 from bot.ids import is_channel_id
+from bot.render.kit import Reply, section
+from bot.render.text import bold, code, plain
+from bot.services.approvals import Requested
 from bot.slack.answers import render_context
 from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.approvals import (
@@ -19,11 +21,9 @@ from bot.slack.blocks.approvals import (
     render_requested,
     render_unposted,
 )
-from bot.slack.blocks.kit import Reply, section
 from bot.slack.services import Services
 from bot.slack.update_modal import open_update_modal
 from bot.store.outbox import OutboxEntry
-from bot.text import bold, code, plain
 
 ApprovalCommand = UpdateCommand | ApprovalsCommand | AuditCommand
 APPROVAL_COMMANDS = (UpdateCommand, ApprovalsCommand, AuditCommand)

@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.approvals.model import ApprovalRequest
 from bot.approvals.owed import APPROVAL_NOTIFY, APPROVAL_POST, APPROVAL_UPDATE
 from bot.approvals.policy import SYSTEM, ApprovalPolicy
-from bot.approvals.service import ApprovalService
+from bot.render.kit import Reply
+from bot.services.approvals import ApprovalService
 from bot.services.delivery import Composer, Defer, Deliverer, Outgoing, Post, Update
 from bot.settings import Settings
 from bot.slack.blocks.approvals import render_outcome_notice, render_request
 from bot.slack.blocks.context import RenderContext
-from bot.slack.blocks.kit import Reply
 from bot.slack.buttons import ButtonSigner
 from bot.slack.services import Services
 from bot.store.audit import NewAuditEvent

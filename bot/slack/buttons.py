@@ -15,7 +15,7 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from bot.slack.blocks.kit import BUTTON_VALUE_LIMIT
+from bot.render.kit import BUTTON_VALUE_LIMIT
 
 _KEY_CONTEXT = b"roomops/button-values/v1"
 STALE_BUTTON = "That button no longer works. Run the command again to get fresh buttons."

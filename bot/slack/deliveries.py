@@ -7,8 +7,8 @@ from typing import Any, Protocol
 
 from cachetools import TTLCache
 
-# Longer than Slack's replay window (5 min) and its event retries (up to ~5 min apart).
-REMEMBER_SECONDS = 10 * 60
+from bot.store.deliveries import REMEMBER_SECONDS
+
 MAX_REMEMBERED = 200_000
 
 

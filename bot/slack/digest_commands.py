@@ -13,10 +13,10 @@ from bot.commands.model import DigestCommand, DigestSubscribeCommand, DigestUnsu
 from bot.digest.days import previous_day
 from bot.digest.errors import DigestRefused
 from bot.digest.render import render_digest
-from bot.digest.scheduler import daily_trigger
-from bot.digest.service import CANNOT_POST, DigestService, Target
 from bot.ids import is_user_id
-from bot.slack.blocks.kit import Reply, context, section
+from bot.render.kit import Reply, context, section
+from bot.services.digests import CANNOT_POST, DigestService, Target
+from bot.services.scheduler import daily_trigger
 from bot.slack.services import Services
 from bot.store.digests import Subscription
 

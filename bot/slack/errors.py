@@ -22,12 +22,12 @@ from bot.providers.errors import (
 )
 from bot.providers.walks import WalkCutShort
 from bot.references import new_reference
+from bot.render.kit import Reply
+from bot.render.text import escape
 from bot.slack.blocks.help import render_problem
-from bot.slack.blocks.kit import Reply
 from bot.slack.buttons import ButtonRefused
 from bot.store.errors import DatabaseUnavailable
 from bot.store.outage import is_unavailable
-from bot.text import escape
 
 log = logging.getLogger("bot.slack.errors")
 

@@ -16,7 +16,7 @@ from cachetools import TTLCache
 
 from bot.commands.grammar import Listing, parse_words, unparse
 from bot.commands.model import ConferencesCommand, ListRoomsCommand, SessionsCommand, UsageError
-from bot.slack.blocks.kit import BUTTON_VALUE_LIMIT
+from bot.render.kit import BUTTON_VALUE_LIMIT
 from bot.slack.buttons import ButtonRefused, ButtonSigner
 
 log = logging.getLogger("bot.slack.more")

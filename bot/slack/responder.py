@@ -24,7 +24,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from bot.slack.blocks.kit import Reply
+from bot.render.kit import Reply
 from bot.slack.retries import slack_retry_handlers
 
 log = logging.getLogger("bot.slack.responder")

@@ -9,11 +9,12 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.approvals.fields import Catalogue, catalogue_for
-from bot.approvals.settle import Unsettled
-from bot.digest.service import DigestService
+from bot.commands.fields import catalogue_for
+from bot.providers.catalogue import Catalogue
 from bot.services.delivery import Deliverer
+from bot.services.digests import DigestService
 from bot.services.reads import ReadService
+from bot.services.settle import Unsettled
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
 from bot.slack.more import MoreStates

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.approvals.diff import current_values
-from bot.approvals.fields import Catalogue, parse_form
-from bot.approvals.service import ApprovalService
+from bot.commands.fields import parse_form
 from bot.commands.model import UsageError
 from bot.ids import is_channel_id
+from bot.providers.catalogue import Catalogue
 from bot.providers.errors import ProviderError
 from bot.providers.ids import is_uuid
-from bot.slack.blocks.kit import Reply
+from bot.render.kit import Reply
+from bot.services.approvals import ApprovalService
 from bot.slack.blocks.update_form import (
     FORM_PURPOSE,
     Submitted,

@@ -35,12 +35,13 @@ from bot.approvals.model import (
     ApprovalRequest,
     ApprovalStatus,
     FieldChange,
-    JsonValue,
     NewApproval,
 )
+from bot.owed import Owed
+from bot.providers.catalogue import JsonValue
 from bot.store.audit import Audit, NewAuditEvent
 from bot.store.outage import bounded
-from bot.store.outbox import Outbox, Owed
+from bot.store.outbox import Outbox
 from bot.store.schema import ApprovalRequestRow, as_utc
 
 __all__ = [

@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.slack.deliveries import REMEMBER_SECONDS
 from bot.store.dialects import insert
 from bot.store.outage import bounded
 from bot.store.schema import SeenDeliveryRow
 
+# Longer than Slack's replay window (5 min) and its event retries (up to ~5 min apart).
+REMEMBER_SECONDS = 10 * 60
 PRUNE_EVERY_SECONDS = 60.0
 MAX_KEY = 255
 

@@ -15,14 +15,15 @@ Only the current holder may record an outcome (the `owner` argument of each call
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.owed import Owed
 from bot.store.schema import OutboxRow, as_utc
 
 PENDING = "pending"
@@ -32,20 +33,6 @@ DROPPED = "dropped"
 
 MAX_LIST = 200
 MAX_ERROR = 500
-
-
-@dataclass(frozen=True)
-class Owed:
-    """One Slack message RoomOps owes."""
-
-    # "approval.post" | "approval.update" | "approval.notify" | "digest.post" | "digest.chart"
-    kind: str
-    # What it belongs to: an approval request id, "digest:C…:2026-11-20".
-    subject: str
-    # A channel id, or a user id for a direct message.
-    channel: str
-    # JSON: what the kind's composer needs beyond the subject.
-    payload: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.approvals.model import ApprovalRequest, ApprovalStatus, FieldChange, JsonValue
+from bot.approvals.model import ApprovalRequest, ApprovalStatus, FieldChange
 from bot.approvals.policy import SYSTEM, mention, mentions
 from bot.ids import is_channel_id
 from bot.providers.base import provider_label
-from bot.slack.blocks.context import UTC_ZONE, RenderContext
-from bot.slack.blocks.kit import (
+from bot.providers.catalogue import JsonValue
+from bot.render.kit import (
     Block,
     Reply,
     actions,
@@ -32,9 +32,10 @@ from bot.slack.blocks.kit import (
     plural,
     section,
 )
+from bot.render.text import ELLIPSIS, clip, clip_mrkdwn, sentence, visible
+from bot.render.timefmt import plain_time, slack_time
+from bot.slack.blocks.context import UTC_ZONE, RenderContext
 from bot.slack.buttons import ButtonSigner
-from bot.slack.timefmt import plain_time, slack_time
-from bot.text import ELLIPSIS, clip, clip_mrkdwn, sentence, visible
 
 if TYPE_CHECKING:  # the store's row type only; the renderers load no database library
     from bot.store.audit import AuditEvent
@@ -437,7 +438,7 @@ def _when(moment: datetime | None, ctx: RenderContext) -> str:
 
 
 def _raw(value: JsonValue) -> str:
-    """A value as shown: without characters that could disguise it (bot/text.py)."""
+    """A value as shown: without characters that could disguise it (bot/render/text.py)."""
     if isinstance(value, str):
         return visible(value)
     return visible(json.dumps(value, separators=(", ", ": "), ensure_ascii=False))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.providers.models import Conference
 from bot.providers.walks import WalkCut
+from bot.render.kit import Reply, bold, code, plain, section
+from bot.render.timefmt import plain_time, slack_time
 from bot.slack.blocks.context import RenderContext
-from bot.slack.blocks.kit import Reply, bold, code, plain, section
 from bot.slack.blocks.listing import Row, render_listing
-from bot.slack.timefmt import plain_time, slack_time
 
 
 def render_conference_list(

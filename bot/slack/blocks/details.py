@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.providers.models import ProviderModel
+from bot.render.kit import Block, code, context, fields, plain, plural, yes_no
+from bot.render.timefmt import format_duration, plain_time, slack_time
 from bot.slack.blocks.context import RenderContext
-from bot.slack.blocks.kit import Block, code, context, fields, plain, plural, yes_no
-from bot.slack.timefmt import format_duration, plain_time, slack_time
 
 # The providers' field names, as a person would say them.
 LABELS: dict[str, str] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.usage import EXAMPLES_BY_PROVIDER, SUMMARIES, USAGE
-from bot.slack.blocks.kit import Block, Reply, context, header, section
+from bot.render.kit import Block, Reply, context, header, section
 from bot.slack.blocks.provider_view import SIGNALWIRE_VIEW, ProviderView
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.providers.models import RoomSession
+from bot.render.kit import Block, bold, code, context, divider, header, section
+from bot.render.timefmt import slack_time
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
-from bot.slack.blocks.kit import Block, bold, code, context, divider, header, section
 from bot.slack.blocks.sessions import session_duration, session_title
-from bot.slack.timefmt import slack_time
 
 
 def render_home(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.providers.walks import WalkCut
-from bot.slack.blocks.kit import (
+from bot.render.kit import (
     Block,
     Reply,
     actions,

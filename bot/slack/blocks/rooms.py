@@ -8,17 +8,7 @@ from typing import Any
 from bot.providers.ids import is_uuid
 from bot.providers.models import Conference, Room, RoomSession
 from bot.providers.walks import WalkCut
-from bot.slack.blocks.context import RenderContext
-from bot.slack.blocks.details import (
-    Detail,
-    detail_blocks,
-    detail_lines,
-    dollars,
-    label,
-    member_cap,
-    model_detail,
-)
-from bot.slack.blocks.kit import (
+from bot.render.kit import (
     Block,
     Reply,
     bold,
@@ -30,9 +20,19 @@ from bot.slack.blocks.kit import (
     plain,
     section,
 )
+from bot.render.timefmt import plain_time, slack_time
+from bot.slack.blocks.context import RenderContext
+from bot.slack.blocks.details import (
+    Detail,
+    detail_blocks,
+    detail_lines,
+    dollars,
+    label,
+    member_cap,
+    model_detail,
+)
 from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 from bot.slack.blocks.sessions import details_button, session_duration, status_label
-from bot.slack.timefmt import plain_time, slack_time
 
 ROOM_BUTTON = "rooms_room_details"
 ROOM_SESSIONS_BUTTON = "rooms_room_sessions"

@@ -5,18 +5,7 @@ from __future__ import annotations
 from bot.providers.ids import is_uuid
 from bot.providers.models import Participant, RoomSession
 from bot.providers.walks import WalkCut
-from bot.slack.blocks.context import RenderContext
-from bot.slack.blocks.details import (
-    Detail,
-    detail_blocks,
-    detail_lines,
-    dollars,
-    label,
-    member_cap,
-    model_detail,
-    same,
-)
-from bot.slack.blocks.kit import (
+from bot.render.kit import (
     Block,
     Reply,
     bold,
@@ -28,8 +17,19 @@ from bot.slack.blocks.kit import (
     plural,
     section,
 )
+from bot.render.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
+from bot.slack.blocks.context import RenderContext
+from bot.slack.blocks.details import (
+    Detail,
+    detail_blocks,
+    detail_lines,
+    dollars,
+    label,
+    member_cap,
+    model_detail,
+    same,
+)
 from bot.slack.blocks.listing import LocalFilters, Row, render_listing
-from bot.slack.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
 
 SESSION_BUTTON = "rooms_session_details"
 # A Details view lists this many participants, then says how many more there were: ten

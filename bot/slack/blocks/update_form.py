@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.approvals.fields import Catalogue, FieldSpec
-from bot.approvals.model import JsonValue
-from bot.slack.blocks.kit import Block, bold, context, section
+from bot.providers.catalogue import Catalogue, FieldSpec, JsonValue
+from bot.render.kit import Block, bold, context, section
 
 FORM_CALLBACK = "rooms_update_form"
 FORM_PURPOSE = "rooms_update_form"

@@ -11,8 +11,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.approvals.errors import UnknownRequest
 from bot.approvals.model import ApprovalRequest
-from bot.approvals.service import ApprovalService
 from bot.providers.ids import is_uuid
+from bot.services.approvals import ApprovalService
 from bot.slack.answers import render_context
 from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.approvals import render_decided

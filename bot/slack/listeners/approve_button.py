@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.approvals.model import ApprovalRequest
-from bot.approvals.service import ApprovalService
+from bot.services.approvals import ApprovalService
 from bot.slack.blocks.approvals import APPROVE_BUTTON
 from bot.slack.listeners.approval_button import approval_button
 

@@ -1,23 +1,23 @@
 """SignalWire- and Telnyx-compatible HTTP simulators for the demo, the tests and the benchmarks."""
 
-from bot.simulator.dataset import (
+from simulators.dataset import (
     Conference,
     Room,
     RoomSession,
     SessionFilter,
     SimulatorDataset,
 )
-from bot.simulator.faults import Fault, FaultPlan
-from bot.simulator.server import (
+from simulators.faults import Fault, FaultPlan
+from simulators.server import (
     AnySimulator,
     RunningSimulator,
     RunningTelnyxSimulator,
     run_simulator,
     run_telnyx_simulator,
 )
-from bot.simulator.signalwire_app import RecordedRequest, SimulatorConfig, create_app
-from bot.simulator.telnyx_app import TelnyxSimulatorConfig, create_telnyx_app
-from bot.simulator.telnyx_wire import TelnyxRoom
+from simulators.signalwire_app import RecordedRequest, SimulatorConfig, create_app
+from simulators.telnyx_app import TelnyxSimulatorConfig, create_telnyx_app
+from simulators.telnyx_wire import TelnyxRoom
 
 __all__ = [
     "AnySimulator",

@@ -32,13 +32,13 @@ from typing import Any, Final, Literal
 
 from aiohttp import web
 
-from bot.simulator.admin import add_admin_routes
-from bot.simulator.dataset import Room, RoomSession, SimulatorDataset, format_time
-from bot.simulator.faults import Fault, FaultPlan
+from simulators.admin import add_admin_routes
+from simulators.dataset import Room, RoomSession, SimulatorDataset, format_time
+from simulators.faults import Fault, FaultPlan
 
 # The SignalWire simulator's transport-level helpers do not depend on the provider: a
 # stall, a dropped connection or a verbatim body look the same from either API.
-from bot.simulator.signalwire_app import (
+from simulators.signalwire_app import (
     RecordedRequest,
     apply_transport_fault,
     format_retry_after,
@@ -46,8 +46,8 @@ from bot.simulator.signalwire_app import (
     parse_uuid,
     record_request,
 )
-from bot.simulator.telnyx_listing import SessionIndex
-from bot.simulator.telnyx_query import (
+from simulators.telnyx_listing import SessionIndex
+from simulators.telnyx_query import (
     PageRequest,
     QueryError,
     RoomQuery,
@@ -57,7 +57,7 @@ from bot.simulator.telnyx_query import (
     parse_session_query,
     total_pages,
 )
-from bot.simulator.telnyx_wire import (
+from simulators.telnyx_wire import (
     AUTHENTICATION_FAILED,
     BAD_REQUEST,
     INVALID_ID,

@@ -26,11 +26,11 @@ from bot.app import SLACK_TIMEOUT_SECONDS, build_deliverer, build_provider, buil
 from bot.digest.days import previous_day
 from bot.digest.errors import DigestIncomplete
 from bot.digest.render import render_digest_text
-from bot.digest.service import CANNOT_POST, DigestService, PostOutcome, PostStatus
 from bot.ids import channel_id_problem
 from bot.logs import configure_logging
 from bot.providers.errors import NotSupported, ProviderError
 from bot.services.delivery import Deliverer
+from bot.services.digests import CANNOT_POST, DigestService, PostOutcome, PostStatus
 from bot.settings import Settings, load_settings, settings_for
 from bot.slack.services import utc_now
 from bot.store.errors import DatabaseUrlError, StoreError

@@ -8,20 +8,20 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from bot.simulator.dataset import Room, SimulatorDataset
-from bot.simulator.faults import FaultPlan
-from bot.simulator.signalwire_app import (
+from simulators.dataset import Room, SimulatorDataset
+from simulators.faults import FaultPlan
+from simulators.signalwire_app import (
     RecordedRequest,
     SimulatorConfig,
     SimulatorState,
     create_app,
 )
-from bot.simulator.telnyx_app import (
+from simulators.telnyx_app import (
     TelnyxSimulatorConfig,
     TelnyxState,
     create_telnyx_app,
 )
-from bot.simulator.telnyx_wire import TelnyxRoom
+from simulators.telnyx_wire import TelnyxRoom
 
 # Stalled handlers are cancelled when their client goes away; this only bounds how long
 # shutdown waits for handlers that are still sleeping.

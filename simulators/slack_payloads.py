@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.text import escape
+from bot.render.text import escape
 
 TEAM_ID = "T0ROOMOPS1"
 

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from bot.simulator.dataset import EPHEMERAL_PREFIXES, Room, RoomSession
+from simulators.dataset import EPHEMERAL_PREFIXES, Room, RoomSession
 
 MIN_PARTICIPANTS: Final = 2
 MAX_PARTICIPANTS: Final = 50

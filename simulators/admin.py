@@ -10,7 +10,7 @@ from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 
-from bot.simulator.faults import FaultPlan, fault_from_json
+from simulators.faults import FaultPlan, fault_from_json
 
 
 class SteeredState(Protocol):

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from bot.store.errors import DatabaseUnavailable
 from bot.store.outage import OutageLog
 
-log = logging.getLogger("bot.approvals.jobs")
+log = logging.getLogger("bot.services.approval_jobs")
 # While the database is down every round fails the same way: a line a minute, no traceback.
 _outage = OutageLog(log)
 

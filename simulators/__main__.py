@@ -1,4 +1,4 @@
-"""`python -m bot.simulator [--provider telnyx]`: serve a provider simulator until Ctrl-C."""
+"""`python -m simulators [--provider telnyx]`: serve a provider simulator until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.simulator.server import (
+from simulators.server import (
     RunningSimulator,
     RunningTelnyxSimulator,
     run_simulator,
     run_telnyx_simulator,
 )
-from bot.simulator.signalwire_app import SimulatorConfig
-from bot.simulator.telnyx_app import TelnyxSimulatorConfig
+from simulators.signalwire_app import SimulatorConfig
+from simulators.telnyx_app import TelnyxSimulatorConfig
 
 _ADMIN_HELP = "  admin: POST/DELETE /__sim/faults, POST /__sim/latency, GET/DELETE /__sim/requests"
 
@@ -22,7 +22,7 @@ _ADMIN_HELP = "  admin: POST/DELETE /__sim/faults, POST /__sim/latency, GET/DELE
 def build_parser() -> argparse.ArgumentParser:
     defaults = SimulatorConfig()
     parser = argparse.ArgumentParser(
-        prog="python -m bot.simulator",
+        prog="python -m simulators",
         description="Serve a SignalWire Video (or Telnyx Video Rooms) API simulator with "
         "deterministic data.",
     )

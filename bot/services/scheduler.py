@@ -23,12 +23,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.days import digest_day, latest_due
 from bot.digest.errors import DigestIncomplete
-from bot.digest.service import DigestService, PostOutcome, Target
 from bot.providers.errors import ProviderError
+from bot.services.digests import DigestService, PostOutcome, Target
 from bot.store.errors import DatabaseUnavailable
 from bot.store.outage import OutageLog
 
-log = logging.getLogger("bot.digest.scheduler")
+log = logging.getLogger("bot.services.scheduler")
 _outage = OutageLog(log)
 
 REFRESH_SECONDS = 60.0

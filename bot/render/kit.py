@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.text import bold, clip, clip_mrkdwn, code, escape, plain
+from bot.render.text import bold, clip, clip_mrkdwn, code, escape, plain
 
 __all__ = ["bold", "clip", "code", "escape", "plain"]
 

@@ -27,22 +27,23 @@ from bot.approvals.errors import (
     RequestExpired,
     UnknownRequest,
 )
-from bot.approvals.fields import FieldValue
-from bot.approvals.model import ApprovalRequest, ApprovalStatus, JsonValue, NewApproval
+from bot.approvals.model import ApprovalRequest, ApprovalStatus, NewApproval
 from bot.approvals.policy import SYSTEM, ApprovalPolicy, mention
-from bot.approvals.settle import Unsettled
+from bot.owed import Owed
 from bot.providers.base import VideoProvider, provider_label
+from bot.providers.catalogue import FieldValue, JsonValue
 from bot.providers.errors import ProviderError
 from bot.providers.http import RetryPolicy
 from bot.providers.models import Room
 from bot.references import new_reference
+from bot.render.text import clip, escape
 from bot.services.reads import ReadService
+from bot.services.settle import Unsettled
 from bot.store.approvals import NOTHING, Also
 from bot.store.audit import AuditEvent, NewAuditEvent
 from bot.store.errors import DatabaseUnavailable
-from bot.store.outbox import PENDING, SENT, OutboxEntry, Owed
+from bot.store.outbox import PENDING, SENT, OutboxEntry
 from bot.store.store import Store
-from bot.text import clip, escape
 
 log = logging.getLogger("bot.approvals")
 
@@ -389,7 +390,7 @@ class ApprovalService:
 
     async def settle_unrecorded(self) -> list[ApprovalRequest]:
         """Finish, as soon as the database answers again, what this process could not
-        record while it was down (see bot/approvals/settle.py). Raises DatabaseUnavailable
+        record while it was down (see bot/services/settle.py). Raises DatabaseUnavailable
         while it still does not answer; what is left is tried again next time."""
         settled: list[ApprovalRequest] = []
         for request_id, attempt in self.unsettled.items():

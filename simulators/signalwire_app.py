@@ -28,8 +28,8 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.simulator.admin import add_admin_routes
-from bot.simulator.dataset import (
+from simulators.admin import add_admin_routes
+from simulators.dataset import (
     QUALITIES,
     ROOM_LAYOUTS,
     Conference,
@@ -42,7 +42,7 @@ from bot.simulator.dataset import (
     scan_backward,
     scan_forward,
 )
-from bot.simulator.faults import Fault, FaultPlan
+from simulators.faults import Fault, FaultPlan
 
 log = logging.getLogger(__name__)
 

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from bot.simulator.dataset import (
+from simulators.dataset import (
     MAX_DURATION_SECONDS,
     SessionFilter,
     SessionStatus,
     SimulatorDataset,
     scan_forward,
 )
-from bot.simulator.telnyx_query import DateBounds, SessionFilters
-from bot.simulator.telnyx_wire import deleted_room_name
+from simulators.telnyx_query import DateBounds, SessionFilters
+from simulators.telnyx_wire import deleted_room_name
 
 Predicate = Callable[[int], bool]
 CACHED_LISTINGS: Final = 64
