@@ -14,10 +14,9 @@ from urllib.parse import quote
 import httpx
 
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
+from bot.providers.client_base import ProviderClient
 from bot.providers.errors import FieldError, Invalid, NotFound
-from bot.providers.health import ProviderHealth
-from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, build_client
-from bot.providers.ids import is_uuid
+from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.paging import PageToken, iterate_pages, next_page_token
@@ -70,14 +69,11 @@ def local_filters(query: SessionQuery | RoomQuery) -> tuple[str, ...]:
     return tuple(name for name, local in named if local)
 
 
-class SignalWireProvider:
+class SignalWireProvider(ProviderClient):
     name = "signalwire"
     label = LABEL
     supports_conferences = True
     reports_cost = True
-
-    def __init__(self, http: ProviderHttp) -> None:
-        self._http = http
 
     @classmethod
     def connect(
@@ -91,29 +87,16 @@ class SignalWireProvider:
         cache_seconds: float = 0.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> SignalWireProvider:
-        settings = http_settings or HttpSettings()
-        client = build_client(
+        http = cls.open_http(
             base_url,
             auth=httpx.BasicAuth(project_id, api_token),
-            settings=settings,
+            parse_errors=parse_signalwire_errors,
+            http_settings=http_settings,
+            policy=policy,
+            cache_seconds=cache_seconds,
             transport=transport,
         )
-        return cls(
-            ProviderHttp(
-                client,
-                provider=cls.label,
-                parse_errors=parse_signalwire_errors,
-                policy=policy,
-                max_concurrency=settings.max_connections,
-                cache_seconds=cache_seconds,
-            )
-        )
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    def health(self) -> ProviderHealth:
-        return self._http.health()
+        return cls(http)
 
     async def check(self) -> None:
         await self._get(ROOMS, {"page_size": 1})
@@ -161,7 +144,7 @@ class SignalWireProvider:
         return await self._page(SESSIONS, params, cursor, RoomSession, guard)
 
     async def get_room_session(self, session_id: str) -> RoomSession:
-        _require_uuid(session_id, "session id")
+        self._require_uuid(session_id, "session id")
         return RoomSession.model_validate(await self._get(f"{SESSIONS}/{session_id}"))
 
     # -- rooms ---------------------------------------------------------------------------
@@ -204,7 +187,7 @@ class SignalWireProvider:
         return Room.model_validate(body)
 
     async def update_room(self, room_id: str, fields: Mapping[str, Any]) -> Room:
-        _require_uuid(room_id, "room id")
+        self._require_uuid(room_id, "room id")
         if not fields:
             raise Invalid("no room fields to update", provider=self._http.provider)
         body = await self._http.request("PUT", f"{ROOMS}/{room_id}", json=dict(fields))
@@ -230,7 +213,7 @@ class SignalWireProvider:
     async def get_conference(
         self, conference_id: str, *, include_active_session: bool = True
     ) -> Conference:
-        _require_uuid(conference_id, "conference id")
+        self._require_uuid(conference_id, "conference id")
         params = {"include_active_session": "true"} if include_active_session else None
         return Conference.model_validate(await self._get(f"{CONFERENCES}/{conference_id}", params))
 
@@ -242,9 +225,6 @@ class SignalWireProvider:
         raise NotFound(f"no conference named {name!r}", provider=self._http.provider)
 
     # -- plumbing ------------------------------------------------------------------------
-
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        return await self._http.request("GET", path, params=params)
 
     async def _page(
         self,
@@ -291,8 +271,3 @@ class SignalWireProvider:
 
 def _page_size(requested: int) -> int:
     return max(1, min(MAX_PAGE_SIZE, requested))
-
-
-def _require_uuid(value: str, what: str) -> None:
-    if not is_uuid(value):
-        raise Invalid(f"{what} must be a UUID, got {value[:60]!r}", provider=LABEL)

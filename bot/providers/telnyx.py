@@ -43,16 +43,10 @@ from cachetools import TTLCache
 
 from bot.ids import MAX_RETRY_AFTER, parse_seconds
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
+from bot.providers.client_base import ProviderClient
 from bot.providers.errors import FieldError, Invalid, NotFound, NotSupported, ProviderUnavailable
 from bot.providers.filters import names_match
-from bot.providers.health import ProviderHealth
-from bot.providers.http import (
-    HttpSettings,
-    ProviderHttp,
-    RetryPolicy,
-    build_client,
-    retry_after_header,
-)
+from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, retry_after_header
 from bot.providers.ids import is_uuid
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
 from bot.providers.models import Conference, Page, Participant, Room, RoomSession
@@ -243,14 +237,14 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class TelnyxProvider:
+class TelnyxProvider(ProviderClient):
     name = "telnyx"
     label = LABEL
     supports_conferences = False
     reports_cost = False
 
     def __init__(self, http: ProviderHttp, *, room_names_seconds: float = ROOM_NAMES_SECONDS):
-        self._http = http
+        super().__init__(http)
         # room id -> unique_name (None: no such room), so a listing costs no room GET per
         # session; bounded by the number of rooms, never by the sessions read.
         self._names: TTLCache[str, str | None] = TTLCache(
@@ -268,30 +262,17 @@ class TelnyxProvider:
         cache_seconds: float = 0.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> TelnyxProvider:
-        settings = http_settings or HttpSettings()
-        client = build_client(
+        http = cls.open_http(
             base_url,
             headers={"Authorization": f"Bearer {api_key}"},
-            settings=settings,
+            parse_errors=parse_telnyx_errors,
+            http_settings=http_settings,
+            policy=policy,
+            cache_seconds=cache_seconds,
             transport=transport,
+            retry_after=telnyx_retry_after,
         )
-        return cls(
-            ProviderHttp(
-                client,
-                provider=cls.label,
-                parse_errors=parse_telnyx_errors,
-                policy=policy,
-                max_concurrency=settings.max_connections,
-                cache_seconds=cache_seconds,
-                retry_after=telnyx_retry_after,
-            )
-        )
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    def health(self) -> ProviderHealth:
-        return self._http.health()
+        return cls(http)
 
     async def check(self) -> None:
         await self._get(ROOMS, {"page[size]": 1})
@@ -378,7 +359,7 @@ class TelnyxProvider:
     ) -> RoomSession:
         """One session; with its participants unless told otherwise (the Details view
         shows them)."""
-        _require_uuid(session_id, "session id")
+        self._require_uuid(session_id, "session id")
         params = {"include_participants": "true"} if include_participants else None
         raw = _data(await self._get(f"{SESSIONS}/{session_id}", params))
         sessions, _ = await self._named_sessions([raw], WalkGuard(LABEL, "room listing"))
@@ -526,7 +507,7 @@ class TelnyxProvider:
         return None
 
     async def update_room(self, room_id: str, fields: Mapping[str, Any]) -> Room:
-        _require_uuid(room_id, "room id")
+        self._require_uuid(room_id, "room id")
         if not fields:
             raise Invalid("no room fields to update", provider=LABEL)
         body = await self._http.request("PATCH", f"{ROOMS}/{room_id}", json=dict(fields))
@@ -555,9 +536,6 @@ class TelnyxProvider:
         raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
 
     # -- plumbing ------------------------------------------------------------------------
-
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        return await self._http.request("GET", path, params=params)
 
     async def _page(
         self,
@@ -681,8 +659,3 @@ def _name_filter(page: Page[RoomSession], query: SessionQuery) -> Page[RoomSessi
     if needle:
         page.items = [s for s in page.items if names_match(needle, s.name)]
     return page
-
-
-def _require_uuid(value: str, what: str) -> None:
-    if not is_uuid(value):
-        raise Invalid(f"{what} must be a UUID, got {value[:60]!r}", provider=LABEL)
