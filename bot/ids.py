@@ -9,9 +9,10 @@ so a value one of them accepts is never refused by another.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Final, TypeGuard
+from typing import Any, Final, TypeGuard
 
 # Slack ids are a type letter and capitals and digits, about 9 to 11 characters today;
 # Slack says they may grow, so the bound is generous but finite.
@@ -141,3 +142,17 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return min(max(0.0, seconds), MAX_RETRY_AFTER)
+
+
+def retry_after_in(headers: Mapping[str, Any] | None) -> float | None:
+    """`parse_retry_after` of the Retry-After among a response's headers, named in any case.
+
+    httpx keeps one string per name; slack-sdk keeps a list of strings, whose first counts.
+    """
+    for name, value in (headers or {}).items():
+        if str(name).lower() != "retry-after":
+            continue
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        return parse_retry_after(None if value is None else str(value))
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from bot.ids import (
     is_user_id,
     parse_retry_after,
     parse_seconds,
+    retry_after_in,
     user_id_problem,
 )
 
@@ -214,3 +216,17 @@ def test_plain_seconds_are_not_capped_for_callers_that_read_an_instant() -> None
     assert parse_seconds("0.25") == 0.25
     assert parse_seconds("nan") is None and parse_seconds("-1") is None
     assert parse_seconds("1e9") is None and parse_seconds(None) is None
+
+
+def test_retry_after_is_found_among_headers_as_httpx_and_slack_sdk_keep_them() -> None:
+    # httpx: one string per name, lower-cased; two headers of one name joined by a comma.
+    assert retry_after_in(httpx.Headers({"Retry-After": "7"})) == 7.0
+    assert retry_after_in(httpx.Headers([("Retry-After", "7"), ("Retry-After", "8")])) is None
+    # slack-sdk: a dict of lists, names as the server wrote them; the first value counts.
+    assert retry_after_in({"content-type": ["application/json"], "RETRY-AFTER": ["3", "9"]}) == 3
+    assert retry_after_in({"retry-after": "Fri, 20 Nov 9999 12:00:30 GMT"}) == MAX_RETRY_AFTER
+    # None of these is a wait: no header, an empty one, a hostile one, no headers at all.
+    assert retry_after_in({"x-ratelimit-reset": "7"}) is None
+    assert retry_after_in({"Retry-After": []}) is None
+    assert retry_after_in({"Retry-After": ["nan"]}) is None
+    assert retry_after_in({}) is None and retry_after_in(None) is None

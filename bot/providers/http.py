@@ -22,7 +22,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from bot.ids import parse_retry_after
+from bot.ids import retry_after_in
 from bot.providers.errors import (
     FieldError,
     Invalid,
@@ -121,7 +121,7 @@ class _RetryableStatus(Exception):
 
 def retry_after_header(response: httpx.Response) -> float | None:
     """How long a retryable answer asks us to wait: its Retry-After header, if any."""
-    return parse_retry_after(response.headers.get("Retry-After"))
+    return retry_after_in(response.headers)
 
 
 ErrorParser = Callable[[Any], list[FieldError]]

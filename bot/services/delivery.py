@@ -32,7 +32,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.ids import is_user_id, parse_retry_after
+from bot.ids import is_user_id, retry_after_in
 from bot.store.outbox import PENDING, Outbox, OutboxEntry
 
 log = logging.getLogger("bot.delivery")
@@ -215,12 +215,7 @@ def _error_code(response: Any) -> str | None:
 
 
 def _retry_after(response: Any) -> float | None:
-    headers = getattr(response, "headers", None) or {}
-    for name, value in headers.items():
-        if str(name).lower() == "retry-after":
-            text = value[0] if isinstance(value, list) and value else value
-            return parse_retry_after(str(text))
-    return None
+    return retry_after_in(getattr(response, "headers", None))
 
 
 # -- the deliverer -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.ids import parse_retry_after
+from bot.ids import retry_after_in
 
 # As for the provider: a longer Retry-After is not waited out, the call fails instead.
 MAX_RETRY_AFTER_SECONDS = 30.0
@@ -40,12 +40,7 @@ NOT_RESENT = frozenset(
 
 
 def retry_after_seconds(response: HttpResponse | None) -> float | None:
-    if response is None:
-        return None
-    for name, values in response.headers.items():
-        if name.lower() == "retry-after" and values:
-            return parse_retry_after(values[0])
-    return None
+    return None if response is None else retry_after_in(response.headers)
 
 
 def api_method(url: str) -> str:
