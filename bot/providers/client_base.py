@@ -8,7 +8,7 @@ provider's error bodies and, if it has one, how it reads a rate limit's wait.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 
@@ -24,6 +24,18 @@ from bot.providers.http import (
     retry_after_header,
 )
 from bot.providers.ids import is_uuid
+
+
+class HttpOptions(TypedDict, total=False):
+    """How a client's HTTP layer is tuned: what every `connect` takes beside credentials.
+
+    `transport` replaces httpx's own (and so the settings' limits); tests use it to watch.
+    """
+
+    http_settings: HttpSettings | None
+    policy: RetryPolicy | None
+    cache_seconds: float
+    transport: httpx.AsyncBaseTransport | None
 
 
 class ProviderClient:
@@ -43,25 +55,26 @@ class ProviderClient:
         parse_errors: ErrorParser,
         auth: httpx.Auth | None = None,
         headers: Mapping[str, str] | None = None,
-        http_settings: HttpSettings | None = None,
-        policy: RetryPolicy | None = None,
-        cache_seconds: float = 0.0,
-        transport: httpx.AsyncBaseTransport | None = None,
         retry_after: RetryAfterReader = retry_after_header,
+        **options: Unpack[HttpOptions],
     ) -> ProviderHttp:
         """The client's HTTP layer: the gate sized to the pool, so no request ever queues
         inside httpx (see `ProviderHttp`)."""
-        settings = http_settings or HttpSettings()
+        settings = options.get("http_settings") or HttpSettings()
         client = build_client(
-            base_url, auth=auth, headers=headers, settings=settings, transport=transport
+            base_url,
+            auth=auth,
+            headers=headers,
+            settings=settings,
+            transport=options.get("transport"),
         )
         return ProviderHttp(
             client,
             provider=cls.label,
             parse_errors=parse_errors,
-            policy=policy,
+            policy=options.get("policy"),
             max_concurrency=settings.max_connections,
-            cache_seconds=cache_seconds,
+            cache_seconds=options.get("cache_seconds", 0.0),
             retry_after=retry_after,
         )
 

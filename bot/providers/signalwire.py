@@ -8,15 +8,14 @@ what it filters: each page is rebuilt from the caller's endpoint, query and page
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 from urllib.parse import quote
 
 import httpx
 
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
-from bot.providers.client_base import ProviderClient
+from bot.providers.client_base import HttpOptions, ProviderClient
 from bot.providers.errors import FieldError, Invalid, NotFound
-from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
 from bot.providers.models import Conference, Page, Room, RoomSession
 from bot.providers.paging import PageToken, iterate_pages, next_page_token
@@ -81,20 +80,13 @@ class SignalWireProvider(ProviderClient):
         base_url: str,
         project_id: str,
         api_token: str,
-        *,
-        http_settings: HttpSettings | None = None,
-        policy: RetryPolicy | None = None,
-        cache_seconds: float = 0.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Unpack[HttpOptions],
     ) -> SignalWireProvider:
         http = cls.open_http(
             base_url,
             auth=httpx.BasicAuth(project_id, api_token),
             parse_errors=parse_signalwire_errors,
-            http_settings=http_settings,
-            policy=policy,
-            cache_seconds=cache_seconds,
-            transport=transport,
+            **options,
         )
         return cls(http)
 

@@ -36,17 +36,17 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
 import httpx
 from cachetools import TTLCache
 
 from bot.ids import MAX_RETRY_AFTER, parse_seconds
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
-from bot.providers.client_base import ProviderClient
+from bot.providers.client_base import HttpOptions, ProviderClient
 from bot.providers.errors import FieldError, Invalid, NotFound, NotSupported, ProviderUnavailable
 from bot.providers.filters import names_match
-from bot.providers.http import HttpSettings, ProviderHttp, RetryPolicy, retry_after_header
+from bot.providers.http import ProviderHttp, retry_after_header
 from bot.providers.ids import is_uuid
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
 from bot.providers.models import Conference, Page, Participant, Room, RoomSession
@@ -256,20 +256,13 @@ class TelnyxProvider(ProviderClient):
         cls,
         base_url: str,
         api_key: str,
-        *,
-        http_settings: HttpSettings | None = None,
-        policy: RetryPolicy | None = None,
-        cache_seconds: float = 0.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Unpack[HttpOptions],
     ) -> TelnyxProvider:
         http = cls.open_http(
             base_url,
             headers={"Authorization": f"Bearer {api_key}"},
             parse_errors=parse_telnyx_errors,
-            http_settings=http_settings,
-            policy=policy,
-            cache_seconds=cache_seconds,
-            transport=transport,
+            **options,
             retry_after=telnyx_retry_after,
         )
         return cls(http)
