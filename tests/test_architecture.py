@@ -225,9 +225,28 @@ def forbidden_imports(root: Path) -> list[str]:
     return sorted(set(found))
 
 
+def simulators_beyond_the_floor(root: Path) -> list[str]:
+    """The simulators stand in for Slack and the providers: from the product they may take
+    only the floor's rules (ids, escaping), so that they never agree with a bug by sharing
+    the code under test."""
+    found = []
+    for path in sorted((root / "simulators").rglob("*.py")):
+        for item in imports_of(root, path):
+            unit = unit_of(item.module)
+            if unit is not None and rank(unit) != 0:
+                found.append(f"{item.where()}: simulators import only the floor (bot.{unit})")
+    return sorted(set(found))
+
+
 def problems(root: Path) -> list[str]:
     graph = edges(root)
-    return unplaced(root) + cycles(graph) + against_the_layers(graph) + forbidden_imports(root)
+    return (
+        unplaced(root)
+        + cycles(graph)
+        + against_the_layers(graph)
+        + forbidden_imports(root)
+        + simulators_beyond_the_floor(root)
+    )
 
 
 # -- the project ------------------------------------------------------------------------------
@@ -247,6 +266,10 @@ def test_imports_run_down_the_layers() -> None:
 
 def test_simulators_only_from_the_demo_no_slack_in_providers_no_http_in_listeners() -> None:
     assert forbidden_imports(ROOT) == []
+
+
+def test_the_simulators_take_only_the_floor_from_the_product() -> None:
+    assert simulators_beyond_the_floor(ROOT) == []
 
 
 def test_the_reader_sees_the_imports_that_are_there() -> None:
@@ -290,6 +313,7 @@ def test_the_checker_catches_a_cycle_and_an_upward_import(tmp_path: Path) -> Non
             "bot/approvals/__init__.py": "",
             "bot/approvals/model.py": "",
             "bot/watchers/__init__.py": "",
+            "simulators/slack_api.py": "from bot.ids import is_channel_id\nfrom bot.app import x\n",
         },
     )
     found = problems(tmp_path)
@@ -313,11 +337,12 @@ def test_the_checker_catches_a_cycle_and_an_upward_import(tmp_path: Path) -> Non
     assert "bot/providers/p.py:1: providers never import Slack (bot.slack)" in found
     assert "bot/providers/p.py:2: only bot/demo/ may import simulators" in found
     assert "bot/slack/listeners/hello.py:2: listeners never import httpx" in found
+    assert "simulators/slack_api.py:2: simulators import only the floor (bot.app)" in found
     # What is allowed is not reported: the demo's simulators, store -> ids, services -> store.
     assert not [line for line in found if line.startswith("bot/demo/")]
     assert not [line for line in found if "imports ids" in line]
     assert not [line for line in found if line.startswith("bot/services/")]
-    assert len(found) == 8, found
+    assert len(found) == 9, found
 
 
 def test_relative_imports_resolve_from_the_package(tmp_path: Path) -> None:
