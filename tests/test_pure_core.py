@@ -14,7 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 PURE_MODULES = (
-    "bot.commands.grammar",
+    "bot.commands.options",
+    "bot.commands.moments",
+    "bot.commands.fields",
     "bot.slack.blocks.sessions",
     "bot.slack.blocks.rooms",
     "bot.slack.blocks.help",
