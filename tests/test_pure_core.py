@@ -20,6 +20,7 @@ PURE_MODULES = (
     "bot.slack.blocks.sessions",
     "bot.slack.blocks.rooms",
     "bot.slack.blocks.help",
+    "bot.slack.subcommands.base",
     "bot.render.text",
 )
 # HTTP clients, retries, settings, Slack SDKs and the store belong to the shell.
