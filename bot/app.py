@@ -37,6 +37,7 @@ from bot.slack.more import MoreStates
 from bot.slack.responder import Responder
 from bot.slack.retries import slack_retry_handlers
 from bot.slack.services import REPLY_SECONDS, VERIFIED_KEY, Services, utc_now
+from bot.slack.subcommands.registry import REGISTRY
 from bot.slack.users import UserZones
 from bot.store.store import Store, open_store
 from bot.store.urls import is_sqlite, normalise_database_url
@@ -243,7 +244,7 @@ def build_runtime(
         responder=Responder(session, api_url=settings.slack_api_url),
         zones=UserZones(client),
         buttons=signer,
-        more=MoreStates(signer),
+        more=MoreStates(signer, REGISTRY),
         clock=clock,
         store=store,
         digest=digest,

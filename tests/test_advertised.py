@@ -23,17 +23,20 @@ import yaml
 from pydantic import SecretStr
 
 import bot.__main__ as cli
+from bot.commands.errors import UsageError
 from bot.commands.fields import catalogue_for
-from bot.commands.grammar import _PARSERS, parse, parse_words
-from bot.commands.model import HelpCommand, UsageError
-from bot.commands.usage import EXAMPLES_BY_PROVIDER, SUMMARIES, SUMMARY, USAGE
 from bot.settings import Settings
 from bot.slack.blocks.help import render_help
 from bot.slack.blocks.provider_view import view_for
+from bot.slack.subcommands.help import HelpCommand
+from bot.slack.subcommands.registry import REGISTRY, parse, parse_words
 from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import Driver, blocks_text, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
+PROVIDERS = ("signalwire", "telnyx")
+# The subcommands the registry routes (help is answered for empty text and its aliases too).
+ROUTED = set(REGISTRY.commands)
 PLACEHOLDER = "not available in this release"
 # `/rooms WORD` in prose: WORD may be an ordinary word ("with /rooms they list ...").
 _PROSE_MENTION = re.compile(r"/rooms\s+([A-Za-z][\w-]*)")
@@ -47,7 +50,7 @@ _ALTERNATIVE = re.compile(r"\s+\|\s+")
 def rooms_runs(word: str) -> bool:
     """Whether `/rooms WORD` is a command the grammar runs (help is answered before the
     parsers, so it is asked of the grammar itself)."""
-    if word in _PARSERS:
+    if word in ROUTED:
         return True
     try:
         return isinstance(parse_words([word]), HelpCommand)
@@ -179,19 +182,19 @@ def test_manifest_names_both_providers() -> None:
 
 
 def test_usage_lists_only_subcommands_that_run() -> None:
-    assert [name for name in USAGE if not rooms_runs(name)] == []
-    for name, usage in USAGE.items():
-        assert _LINE_MENTION.findall(usage) == [name], usage
-    assert set(SUMMARY) == set(USAGE)
+    assert [unit.name for unit in REGISTRY if not rooms_runs(unit.name)] == []
+    for unit in REGISTRY:
+        assert _LINE_MENTION.findall(unit.usage) == [unit.name], unit.usage
+        assert all(unit.summary(provider) for provider in PROVIDERS), unit.name
 
 
 def test_usage_covers_every_subcommand_that_runs() -> None:
-    assert sorted(set(_PARSERS) - set(USAGE)) == []
+    assert sorted(ROUTED - set(REGISTRY.names)) == []
 
 
 def test_help_examples_all_parse() -> None:
-    for name, examples in EXAMPLES_BY_PROVIDER.items():
-        for example in examples:
+    for name in PROVIDERS:
+        for example in (e for unit in REGISTRY for e in unit.examples(name)):
             assert example.startswith("/rooms ")
             # Raises UsageError if it would be refused on that provider.
             parse(example.removeprefix("/rooms "), catalogue=catalogue_for(name))
@@ -199,12 +202,12 @@ def test_help_examples_all_parse() -> None:
 
 @pytest.mark.parametrize("provider", ["signalwire", "telnyx"])
 def test_help_lists_the_update_fields_of_the_provider(provider: str) -> None:
-    listed = re.search(r"room fields \(([^)]*)\)", SUMMARIES[provider]["update"])
+    listed = re.search(r"room fields \(([^)]*)\)", REGISTRY["update"].summary(provider))
     assert listed is not None
     assert listed.group(1).split(", ") == list(catalogue_for(provider).fields)
-    shown = render_help(view=view_for(provider)).text
+    shown = render_help(REGISTRY, view=view_for(provider)).text
     other = "telnyx" if provider == "signalwire" else "signalwire"
-    assert SUMMARIES[other]["update"] not in shown
+    assert REGISTRY["update"].summary(other) not in shown
     assert ("Telnyx has no conferences" in shown) == (provider == "telnyx")
 
 
@@ -217,9 +220,9 @@ def help_subcommands(text: str, blocks: str) -> set[str]:
 
 
 def test_rendered_help_names_only_subcommands_that_run() -> None:
-    reply = render_help()
+    reply = render_help(REGISTRY)
     mentioned = help_subcommands(reply.text, json.dumps(reply.blocks))
-    assert mentioned >= set(_PARSERS)
+    assert mentioned >= ROUTED
     assert sorted(word for word in mentioned if not rooms_runs(word)) == []
 
 
@@ -227,7 +230,7 @@ def test_rendered_help_names_only_subcommands_that_run() -> None:
 async def test_help_reply_from_the_running_bot_names_only_what_runs(bot: Driver) -> None:
     reply = await bot.ask("help")
     mentioned = help_subcommands(text_of(reply), blocks_text(reply))
-    assert mentioned >= set(_PARSERS)
+    assert mentioned >= ROUTED
     assert sorted(word for word in mentioned if not rooms_runs(word)) == []
 
 

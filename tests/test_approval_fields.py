@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 
 from bot.approvals.diff import changes_for, current_value, plan_apply
 from bot.approvals.model import FieldChange
+from bot.commands.errors import UsageError
 from bot.commands.fields import FieldRefused, field_spec, parse_assignments, parse_form, parse_value
-from bot.commands.grammar import parse
-from bot.commands.model import ApprovalsCommand, AuditCommand, UpdateCommand, UsageError
 from bot.providers.catalogue import (
     ALIASES,
     LAYOUTS,
@@ -25,6 +24,10 @@ from bot.providers.catalogue import (
 )
 from bot.providers.models import Room
 from bot.slack.blocks.update_form import as_text
+from bot.slack.subcommands.approvals import ApprovalsCommand
+from bot.slack.subcommands.audit import AuditCommand
+from bot.slack.subcommands.registry import parse
+from bot.slack.subcommands.update import UpdateCommand
 
 ROOM_ID = "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a"
 # Video.RoomLayout in tests/specs/signalwire-video.openapi.yaml.

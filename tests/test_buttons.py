@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commands.grammar import parse, unparse
-from bot.commands.model import ListRoomsCommand, SessionsCommand
 from bot.render.kit import BUTTON_VALUE_LIMIT
 from bot.slack.buttons import STALE_BUTTON, ButtonRefused, ButtonSigner
 from bot.slack.more import EXPIRED, PURPOSE, MoreState, MoreStates
+from bot.slack.subcommands.list import ListRoomsCommand
+from bot.slack.subcommands.registry import REGISTRY, parse, unparse
+from bot.slack.subcommands.sessions import SessionsCommand
 
 SIGNER = ButtonSigner("signing-secret-for-tests")
 
@@ -22,7 +23,7 @@ def sessions(text: str) -> SessionsCommand:
 
 
 def test_a_state_round_trips() -> None:
-    states = MoreStates(SIGNER)
+    states = MoreStates(SIGNER, REGISTRY)
     state = MoreState(sessions('sessions room=standup status=completed match="all hands"'), 10, "t")
     assert states.decode(states.encode(state)) == state
     rooms = parse("list match=sales created_after=2026-01-01 limit=5")
@@ -31,8 +32,8 @@ def test_a_state_round_trips() -> None:
 
 
 def test_another_replica_with_the_same_secret_accepts_it() -> None:
-    value = MoreStates(SIGNER).encode(MoreState(sessions("sessions"), 10, "t"))
-    other = MoreStates(ButtonSigner("signing-secret-for-tests"))
+    value = MoreStates(SIGNER, REGISTRY).encode(MoreState(sessions("sessions"), 10, "t"))
+    other = MoreStates(ButtonSigner("signing-secret-for-tests"), REGISTRY)
     assert other.decode(value).cursor == "t"
 
 
@@ -48,12 +49,12 @@ def test_another_replica_with_the_same_secret_accepts_it() -> None:
 )
 def test_unsigned_values_are_refused(value: object) -> None:
     with pytest.raises(ButtonRefused) as refused:
-        MoreStates(SIGNER).decode(value)
+        MoreStates(SIGNER, REGISTRY).decode(value)
     assert refused.value.message == STALE_BUTTON
 
 
 def test_tampered_foreign_and_other_app_values_are_refused() -> None:
-    states = MoreStates(SIGNER)
+    states = MoreStates(SIGNER, REGISTRY)
     value = states.encode(MoreState(sessions("sessions limit=5"), 5, "t"))
     head, _, tail = value.rpartition(".")
     flipped = tail[:-1] + ("A" if tail[-1] != "A" else "B")
@@ -62,7 +63,7 @@ def test_tampered_foreign_and_other_app_values_are_refused() -> None:
     with pytest.raises(ButtonRefused):  # a Details value on a More button
         states.decode(SIGNER.sign("rooms_session_details", "x"))
     with pytest.raises(ButtonRefused):  # signed by another app's secret
-        MoreStates(ButtonSigner("another-secret")).decode(value)
+        MoreStates(ButtonSigner("another-secret"), REGISTRY).decode(value)
 
 
 @pytest.mark.parametrize(
@@ -86,11 +87,11 @@ def test_tampered_foreign_and_other_app_values_are_refused() -> None:
 def test_signed_states_still_pass_the_grammar(payload: object) -> None:
     # Even a state signed with our key (an older release, a bug) obeys the typed-text rules.
     with pytest.raises(ButtonRefused):
-        MoreStates(SIGNER).decode(SIGNER.sign(PURPOSE, payload))
+        MoreStates(SIGNER, REGISTRY).decode(SIGNER.sign(PURPOSE, payload))
 
 
 def test_a_state_too_long_for_a_button_keeps_its_button() -> None:
-    states = MoreStates(SIGNER)
+    states = MoreStates(SIGNER, REGISTRY)
     state = MoreState(sessions("sessions"), 10, "c" * 1024)
     # Even compressed, random text this long does not fit: it is kept in the process.
     noisy = MoreState(
@@ -103,7 +104,7 @@ def test_a_state_too_long_for_a_button_keeps_its_button() -> None:
 
 
 def test_a_kept_state_is_refused_kindly_by_a_process_that_does_not_hold_it() -> None:
-    states = MoreStates(SIGNER)
+    states = MoreStates(SIGNER, REGISTRY)
     value = SIGNER.sign(PURPOSE, {"ref": "unknown-key"})
     with pytest.raises(ButtonRefused) as refused:
         states.decode(value)
@@ -130,7 +131,7 @@ def test_unparse_is_the_inverse_of_parse(text: str) -> None:
 def test_list_dates_survive_the_round_trip() -> None:
     command = parse("list created_after=2026-01-01")
     assert isinstance(command, ListRoomsCommand)
-    states = MoreStates(SIGNER)
+    states = MoreStates(SIGNER, REGISTRY)
     decoded = states.decode(states.encode(MoreState(command, 10))).command
     assert isinstance(decoded, ListRoomsCommand)
     assert decoded.query.created_after == datetime(2026, 1, 1, tzinfo=UTC)

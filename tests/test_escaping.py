@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.commands.grammar import parse
-from bot.commands.model import UsageError
+from bot.commands.errors import UsageError
 from bot.providers.errors import Invalid
 from bot.providers.models import Conference, Room, RoomSession
 from bot.render.kit import SECTION_TEXT_LIMIT, Reply
@@ -20,6 +19,7 @@ from bot.slack.blocks.home import render_home
 from bot.slack.blocks.rooms import render_conference, render_room, render_room_list
 from bot.slack.blocks.sessions import render_session, render_session_list
 from bot.slack.errors import describe_failure
+from bot.slack.subcommands.registry import REGISTRY, parse
 
 CTX = RenderContext(now=datetime(2026, 11, 20, 12, tzinfo=UTC))
 HOSTILE = "<!channel> *x* `y` & <@U1|boss> <https://evil.example|click>"
@@ -99,7 +99,7 @@ def test_replies_ping_nobody_in_blocks_or_text(reply: Reply) -> None:
 
 
 def test_home_pings_nobody() -> None:
-    assert_pings_nobody(render_home([hostile_session()], CTX, problem=None))
+    assert_pings_nobody(render_home([hostile_session()], CTX, REGISTRY, problem=None))
 
 
 @pytest.mark.parametrize("text", ["room <!channel>", "sessions status=<!channel>", "<!channel>"])

@@ -7,22 +7,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.commands.grammar import parse, parse_when, parse_words, session_window, unparse
-from bot.commands.model import (
-    ConferenceCommand,
-    ConferencesCommand,
+from bot.commands.errors import UsageError
+from bot.commands.moments import parse_when, session_window
+from bot.commands.words import from_slack
+from bot.providers.base import RoomQuery, SessionQuery
+from bot.slack.subcommands.conference import ConferenceCommand
+from bot.slack.subcommands.conferences import ConferencesCommand
+from bot.slack.subcommands.digest import (
     DigestCommand,
     DigestSubscribeCommand,
     DigestUnsubscribeCommand,
-    HelpCommand,
-    ListRoomsCommand,
-    RoomCommand,
-    SessionCommand,
-    SessionsCommand,
-    UsageError,
 )
-from bot.commands.words import from_slack
-from bot.providers.base import RoomQuery, SessionQuery
+from bot.slack.subcommands.help import HelpCommand
+from bot.slack.subcommands.list import ListRoomsCommand
+from bot.slack.subcommands.registry import parse, parse_words, unparse
+from bot.slack.subcommands.room import RoomCommand
+from bot.slack.subcommands.session import SessionCommand
+from bot.slack.subcommands.sessions import USAGE, SessionsCommand
 
 ROOM_ID = "3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a"
 
@@ -167,14 +168,14 @@ def test_sessions_since_and_until_keep_what_was_typed_for_the_callers_zone() -> 
 
 def test_session_window_reads_dates_as_whole_days_in_the_callers_zone() -> None:
     paris = ZoneInfo("Europe/Paris")
-    after, before = session_window(date(2026, 11, 1), date(2026, 11, 1), paris)
+    after, before = session_window(date(2026, 11, 1), date(2026, 11, 1), paris, USAGE)
     assert after == datetime(2026, 10, 31, 23, tzinfo=UTC)
     assert before == datetime(2026, 11, 1, 23, tzinfo=UTC)
-    after, before = session_window(datetime(2026, 11, 7, 18, 30), None, paris)
+    after, before = session_window(datetime(2026, 11, 7, 18, 30), None, paris, USAGE)
     assert after == datetime(2026, 11, 7, 17, 30, tzinfo=UTC)
     assert before is None
     offset = datetime(2026, 11, 7, 18, 30, tzinfo=UTC)
-    assert session_window(None, offset, paris) == (None, offset)
+    assert session_window(None, offset, paris, USAGE) == (None, offset)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,8 @@ import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.subcommands.registry import REGISTRY
+
 ROOT = Path(__file__).resolve().parent.parent
 # The bot-token scopes each Slack Web API method the bot may call needs (Slack's method
 # reference). A method missing here fails the test below: add it with its scopes.
@@ -46,19 +48,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
 SCOPES_BEYOND_CALLS = {"commands", "chat:write.public"}
 # The commands this release ships: the usage hint must keep offering each of them.
 # That it offers nothing the grammar does not run is tests/test_advertised.py's job.
-SHIPPED_SUBCOMMANDS = (
-    "help",
-    "sessions",
-    "session",
-    "list",
-    "room",
-    "conference",
-    "conferences",
-    "update",
-    "approvals",
-    "audit",
-    "digest",
-)
+SHIPPED_SUBCOMMANDS = REGISTRY.names
 # The Slack stand-in and the demo console play Slack's part; they are not the app's calls.
 NOT_THE_APP = ("simulator", "demo")
 
@@ -370,6 +360,9 @@ def test_rooms_command_is_declared_over_http(manifest: dict[str, Any]) -> None:
     # The first word of each ` | `-separated alternative (`UUID|NAME` is not one).
     offered = {alt.split()[0] for alt in re.split(r"\s+\|\s+", rooms["usage_hint"].strip())}
     assert set(SHIPPED_SUBCOMMANDS) <= offered, set(SHIPPED_SUBCOMMANDS) - offered
+    # Word for word the registry's usage lines, in help's order: a subcommand added to the
+    # registry but not to manifest.yaml (or a usage line changed in one place) fails here.
+    assert rooms["usage_hint"] == REGISTRY.manifest_hint()
 
 
 def test_every_request_url_is_the_bolt_endpoint(manifest: dict[str, Any]) -> None:

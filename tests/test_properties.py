@@ -16,15 +16,8 @@ import pytest
 from hypothesis import event, example, given, reject
 from hypothesis import strategies as st
 
-from bot.commands.grammar import STATUSES, Listing, parse, parse_words, unparse
-from bot.commands.model import (
-    MAX_LIMIT,
-    Command,
-    RoomCommand,
-    SessionCommand,
-    SessionsCommand,
-    UsageError,
-)
+from bot.commands.errors import UsageError
+from bot.commands.options import MAX_LIMIT
 from bot.ids import ROOM_NAME
 from bot.providers.base import SessionQuery
 from bot.providers.paging import MAX_CURSOR_LENGTH, PageToken
@@ -34,9 +27,18 @@ from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.buttons import ButtonRefused, ButtonSigner
 from bot.slack.listeners.command_button import Words, button_command
 from bot.slack.more import EXPIRED, MAX_SHOWN, PURPOSE, MoreState, MoreStates
+from bot.slack.subcommands.conferences import ConferencesCommand
+from bot.slack.subcommands.list import ListRoomsCommand
+from bot.slack.subcommands.registry import REGISTRY, parse, parse_words, unparse
+from bot.slack.subcommands.room import RoomCommand
+from bot.slack.subcommands.session import SessionCommand
+from bot.slack.subcommands.sessions import STATUSES, SessionsCommand
 
 SECRET = "signing-secret-for-property-tests"
 SIGNER = ButtonSigner(SECRET)
+# Every command type a subcommand parses to; the listings, whose More button pages on.
+COMMANDS: tuple[type[object], ...] = tuple(form for unit in REGISTRY for form in unit.forms)
+Listing = SessionsCommand | ListRoomsCommand | ConferencesCommand
 
 # -- text ------------------------------------------------------------------------------------
 
@@ -129,14 +131,14 @@ GRAMMAR_LIKE = st.lists(st.tuples(TOKENS, SEPARATORS), max_size=12).map(
 )
 
 
-def _parsed(text: str) -> Command | None:
+def _parsed(text: str) -> object | None:
     """The command, or None after checking that the refusal is one a user can act on."""
     try:
-        command = parse(text)
+        command: object = parse(text)
     except UsageError as refused:
         _check_refusal(refused)
         return None
-    assert isinstance(command, Command)
+    assert isinstance(command, COMMANDS)
     return command
 
 
@@ -168,7 +170,7 @@ def test_any_words_are_a_command_or_a_usage_error(words: list[str]) -> None:
     except UsageError as refused:
         _check_refusal(refused)
     else:
-        assert isinstance(command, Command)
+        assert isinstance(command, COMMANDS)
 
 
 # -- listing commands round-trip through unparse ---------------------------------------------
@@ -329,11 +331,11 @@ def test_a_value_the_app_did_not_sign_is_refused(purpose: str, value: object) ->
     with pytest.raises(ButtonRefused):
         SIGNER.unsign(purpose, value)
     with pytest.raises(ButtonRefused):
-        MoreStates(SIGNER).decode(value)
+        MoreStates(SIGNER, REGISTRY).decode(value)
 
 
 # Buttons that carry one id, the words their listeners make of it, and what that must mean.
-ID_BUTTONS: dict[str, tuple[Words, Callable[[str], Command]]] = {
+ID_BUTTONS: dict[str, tuple[Words, Callable[[str], object]]] = {
     SESSION_BUTTON: (lambda id_: ["session", id_], SessionCommand),
     ROOM_BUTTON: (lambda id_: ["room", id_], RoomCommand),
     ROOM_SESSIONS_BUTTON: (
@@ -362,7 +364,7 @@ def test_an_id_button_with_anything_else_signed_is_refused_or_a_command(
         command = button_command(SIGNER, purpose, SIGNER.sign(purpose, value), words)
     except ButtonRefused:
         return
-    assert isinstance(command, Command)
+    assert isinstance(command, COMMANDS)
 
 
 # -- More states -----------------------------------------------------------------------------
@@ -399,11 +401,11 @@ _NOISY_CURSOR = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(MAX_CURS
 @given(STATES)
 @example(MoreState(SessionsCommand(SessionQuery()), MAX_SHOWN, _NOISY_CURSOR))
 def test_every_more_state_round_trips_within_the_button_limit(state: MoreState) -> None:
-    states = MoreStates(SIGNER)
+    states = MoreStates(SIGNER, REGISTRY)
     value = states.encode(state)
     assert len(value) <= BUTTON_VALUE_LIMIT
     assert states.decode(value) == state
-    replica = MoreStates(ButtonSigner(SECRET))
+    replica = MoreStates(ButtonSigner(SECRET), REGISTRY)
     if isinstance(SIGNER.unsign(PURPOSE, value), dict):
         # Too long for the button: kept in this process, and another one says so kindly.
         event("kept in the process")
@@ -430,7 +432,7 @@ SIGNED_PAYLOADS = st.one_of(
 
 @given(SIGNED_PAYLOADS)
 def test_a_signed_payload_decodes_to_a_valid_state_or_is_refused(payload: object) -> None:
-    states = MoreStates(SIGNER)
+    states = MoreStates(SIGNER, REGISTRY)
     value = SIGNER.sign(PURPOSE, payload)
     try:
         state = states.decode(value)

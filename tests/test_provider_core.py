@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.model import UsageError
+from bot.commands.errors import UsageError
 from bot.providers.errors import (
     Invalid,
     NotFound,

@@ -14,10 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 PURE_MODULES = (
-    "bot.commands.grammar",
+    "bot.commands.options",
+    "bot.commands.moments",
+    "bot.commands.fields",
     "bot.slack.blocks.sessions",
     "bot.slack.blocks.rooms",
     "bot.slack.blocks.help",
+    "bot.slack.subcommands.base",
     "bot.render.text",
 )
 # HTTP clients, retries, settings, Slack SDKs and the store belong to the shell.

@@ -24,6 +24,7 @@ from bot.slack.blocks.rooms import (
     render_room_list,
 )
 from bot.slack.blocks.sessions import render_session, render_session_list
+from bot.slack.subcommands.registry import REGISTRY
 
 SESSION_FIELDS = SIGNALWIRE_VIEW.session_fields
 
@@ -294,7 +295,7 @@ def test_conference_shows_theme_and_size() -> None:
 
 
 def test_help_covers_every_subcommand() -> None:
-    reply = render_help()
+    reply = render_help(REGISTRY)
     for word in ("sessions", "session UUID", "list", "room UUID|NAME", "conference UUID|NAME"):
         assert f"/rooms {word}" in reply.text
 

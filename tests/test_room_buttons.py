@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from bot.commands.model import RoomCommand, SessionsCommand
 from bot.demo.render_text import render_message
 from bot.slack.blocks.rooms import ROOM_BUTTON, ROOM_SESSIONS_BUTTON
 from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.buttons import STALE_BUTTON, ButtonRefused, ButtonSigner
 from bot.slack.listeners.command_button import button_command
+from bot.slack.subcommands.room import RoomCommand
+from bot.slack.subcommands.sessions import SessionsCommand
 from simulators.dataset import Room
 from simulators.slack_payloads import block_action
 from tests.slack_driver import ALICE, CHANNEL, Driver, Sent, text_of

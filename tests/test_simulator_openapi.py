@@ -43,9 +43,9 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate
 
-from bot.commands.grammar import parse
-from bot.commands.model import UpdateCommand
 from bot.providers.catalogue import SIGNALWIRE_FIELDS
+from bot.slack.subcommands.registry import parse
+from bot.slack.subcommands.update import UpdateCommand
 from simulators import Fault, RunningSimulator, SimulatorConfig, run_simulator
 from tests.openapi_check import SPECS, load_spec, nullable, openapi_of, schema_errors
 

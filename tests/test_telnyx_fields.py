@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.approvals.diff import changes_for, current_value, current_values, plan_apply
 from bot.approvals.model import FieldChange
+from bot.commands.errors import UsageError
 from bot.commands.fields import (
     FieldRefused,
     catalogue_for,
@@ -21,14 +22,14 @@ from bot.commands.fields import (
     parse_form,
     parse_value,
 )
-from bot.commands.grammar import parse_words
-from bot.commands.model import RoomCommand, UsageError
 from bot.ids import ROOM_NAME
 from bot.providers.catalogue import CATALOGUES, SIGNALWIRE, TELNYX, Catalogue, FieldValue
 from bot.providers.ids import is_uuid
 from bot.providers.models import Room
 from bot.providers.telnyx import map_room
 from bot.slack.blocks.update_form import LABELS, as_text, form_view, read_submission
+from bot.slack.subcommands.registry import parse_words
+from bot.slack.subcommands.room import RoomCommand
 from tests.openapi_check import load_spec
 from tests.test_update_form import state_of
 

@@ -16,8 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from bot.commands.model import UsageError
-from bot.commands.usage import USAGE
+from bot.commands.errors import UsageError
 from bot.commands.words import tidy
 from bot.providers.catalogue import (
     CATALOGUES,
@@ -53,16 +52,14 @@ class FieldRefused(UsageError):
     without the example, for a modal that shows it under the field."""
 
     def __init__(self, field: str, reason: str, example: str) -> None:
-        super().__init__(f"{reason} Example: `{example}`.", usage())
+        super().__init__(f"{reason} Example: `{example}`.", USAGE_LINE)
         self.field = field
         self.reason = reason
 
 
+# `/rooms update`'s usage line: shown with every refused field, and the update
+# subcommand's own (bot/slack/subcommands/update.py).
 USAGE_LINE = "/rooms update UUID|NAME [field=value ...]"
-
-
-def usage() -> str:
-    return USAGE.get("update", USAGE_LINE)
 
 
 def catalogue_for(provider_name: str) -> Catalogue:
@@ -143,7 +140,7 @@ def parse_assignments(words: Iterable[str], *, catalogue: Catalogue) -> dict[str
             raise UsageError(
                 f"`{_echo(word)}` is not a field change: write `field=value`, e.g. "
                 f"`{catalogue.example}`.",
-                usage(),
+                USAGE_LINE,
             )
         spec = field_spec(key, catalogue=catalogue)
         typed = tidy(key).lower()

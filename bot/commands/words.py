@@ -7,7 +7,7 @@ backticks and trailing punctuation that come with text pasted from a reply are d
 
 from __future__ import annotations
 
-from bot.commands.model import UsageError
+from bot.commands.errors import UsageError
 
 # Slack apps on phones and Macs turn straight quotes into curly ones.
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})

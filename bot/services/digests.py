@@ -24,14 +24,17 @@ from enum import Enum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.digest.chart import hourly_chart_png
 from bot.digest.collect import collect_report
+from bot.digest.errors import DigestRefused
 from bot.digest.owed import DIGEST_CHART, DIGEST_POST, digest_subject, owed_chart, owed_post
 from bot.digest.render import render_digest
 from bot.digest.summary import DigestReport
+from bot.ids import is_user_id
 from bot.providers.base import VideoProvider
 from bot.providers.flight import ReadFlights
 from bot.settings import Settings
@@ -258,6 +261,65 @@ class DigestService:
         except Exception:  # the lease runs out by itself; the build's own error matters more
             log.exception("could not release the digest claim for %s on %s", channel, day)
 
+    # -- this channel's subscription --------------------------------------------------------
+
+    async def subscribe(
+        self, channel: str, user: str, post_time: time | None, timezone: str | None
+    ) -> Subscribed:
+        """A daily digest in `channel`; what is not given comes from the settings. Said in
+        the channel first: the people there should know who set it up, and a channel
+        RoomOps cannot post to fails here (DigestRefused), before anything is stored."""
+        post_time = post_time or self.settings.digest_time
+        timezone = timezone or self.settings.digest_timezone
+        before = await self.digests.subscription(channel)
+        now = self.clock()
+        first = next_post(Target(channel, post_time, timezone, "subscription", since=now), now)
+        when = f"{post_time.strftime('%H:%M')} {timezone}"
+        await self._announce(
+            channel,
+            f"{_mention(user)} set this channel to get the daily rooms digest at {when}, "
+            f"the first on {day_text(first)}. `/rooms digest unsubscribe` stops it.",
+        )
+        await self.digests.subscribe(
+            Subscription(
+                channel=channel,
+                post_time=post_time,
+                timezone=timezone,
+                created_by=user,
+                created_at=now,
+            )
+        )
+        log.info("digest subscription for %s: daily at %s", channel, when)
+        return Subscribed(post_time, timezone, first, before)
+
+    async def unsubscribe(self, channel: str, user: str) -> Unsubscribed:
+        """Stops `channel`'s subscription, if it has one; the channel is told, if it can be."""
+        removed = await self.digests.unsubscribe(channel)
+        configured = self.settings_target()
+        still = configured if configured is not None and configured.channel == channel else None
+        if removed:
+            log.info("digest subscription for %s removed", channel)
+            await self._announce(
+                channel,
+                f"{_mention(user)} stopped the daily rooms digest in this channel.",
+                required=False,
+            )
+        return Unsubscribed(removed, still)
+
+    async def _announce(self, channel: str, text: str, *, required: bool = True) -> None:
+        try:
+            await self.client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            if required and error in CANNOT_POST:
+                raise DigestRefused(
+                    f"RoomOps cannot post in this channel (Slack says {error}), so the digest "
+                    "could not come here. Invite it (`/invite @roomops`), then subscribe again."
+                ) from None
+            if required:
+                raise
+            log.warning("could not tell %s about its digest subscription: %s", channel, error)
+
 
 def _from_subscription(subscription: Subscription) -> Target:
     return Target(
@@ -267,3 +329,35 @@ def _from_subscription(subscription: Subscription) -> Target:
         "subscription",
         since=subscription.created_at,
     )
+
+
+@dataclass(frozen=True)
+class Subscribed:
+    post_time: time
+    timezone: str
+    first: datetime  # the first digest this subscription posts
+    before: Subscription | None  # what it replaced
+
+
+@dataclass(frozen=True)
+class Unsubscribed:
+    removed: bool  # whether the channel had a subscription
+    still: Target | None  # DIGEST_CHANNEL's target, when it is this channel
+
+
+def next_post(target: Target, now: datetime) -> datetime:
+    """When `target` next gets its digest: the scheduler's own trigger, asked."""
+    # Imported here: the scheduler runs this service, so its module imports this one.
+    from bot.services.scheduler import daily_trigger
+
+    moment = daily_trigger(target.post_time, target.zone).get_next_fire_time(None, now)
+    assert isinstance(moment, datetime)  # a daily trigger always has a next time
+    return moment
+
+
+def day_text(moment: datetime) -> str:
+    return f"{moment.strftime('%A')} {moment.day} {moment.strftime('%B %Y')} at {moment:%H:%M}"
+
+
+def _mention(user: str) -> str:
+    return f"<@{user}>" if is_user_id(user) else "Someone"

@@ -106,7 +106,7 @@ class _ApprovalComposer:
         self, connection: AsyncConnection, entry: OutboxEntry, error: str
     ) -> None:
         """Given up on (refused for good, or not taken within a day): the audit says so,
-        and /rooms approvals shows it (bot/slack/approval_commands.py)."""
+        and /rooms approvals shows it (bot/slack/subcommands/approvals.py)."""
         await self._audit(connection, entry, "undelivered", error)
 
     async def _audit(

@@ -8,9 +8,8 @@ import logging
 from dataclasses import dataclass
 
 from bot.approvals.errors import ApprovalOutcomeUnknown, ApprovalRefused
-from bot.commands.model import UsageError
-from bot.commands.usage import USAGE
-from bot.digest.errors import DigestIncomplete, DigestRefused
+from bot.commands.errors import UsageError
+from bot.digest.errors import DigestIncomplete
 from bot.providers.errors import (
     Invalid,
     NotFound,
@@ -26,6 +25,7 @@ from bot.render.kit import Reply
 from bot.render.text import escape
 from bot.slack.blocks.help import render_problem
 from bot.slack.buttons import ButtonRefused
+from bot.slack.subcommands.base import HELP_USAGE
 from bot.store.errors import DatabaseUnavailable
 from bot.store.outage import is_unavailable
 
@@ -57,13 +57,11 @@ def describe_failure(error: BaseException) -> Failure:
     """Pure: the reply for an error, plus a reference when the error was unexpected."""
     if isinstance(error, UsageError):
         # One line and the usage that fits, never the whole help.
-        return Failure(render_problem(error.message, error.usage or USAGE["help"]))
+        return Failure(render_problem(error.message, error.usage or HELP_USAGE))
     if isinstance(error, ButtonRefused):
         return Failure(render_problem(error.message))
     if isinstance(error, AccessDenied):
         return Failure(render_problem(str(error)))
-    if isinstance(error, DigestRefused):
-        return Failure(render_problem(error.message, USAGE["digest"]))
     if isinstance(error, ApprovalRefused):
         # Who may ask or decide, settings that turn updates off, no change, expired: each
         # message names the rule and what to do instead.

@@ -1,9 +1,11 @@
 """The state a "More" button carries, so that any replica can serve the click and nothing
 about a listing is kept in memory.
 
-The state is the command as the user could have typed it, plus how many rows were shown
-and the provider's cursor. On the click the words go through the grammar again, so a
-button can never ask for what typed text may not (a page of 1000, a status of "bogus").
+The state is the command as the user could have typed it (the subcommand's name, then the
+words its paging rebuilds), plus how many rows were shown and the provider's cursor. On the
+click the words go through that subcommand's parser again, so a button can never ask for
+what typed text may not (a page of 1000, a status of "bogus"), and the subcommand's paging
+says whether the state must hold a cursor or an offset.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from cachetools import TTLCache
 
-from bot.commands.grammar import Listing, parse_words, unparse
-from bot.commands.model import ConferencesCommand, ListRoomsCommand, SessionsCommand, UsageError
+from bot.commands.errors import UsageError
 from bot.render.kit import BUTTON_VALUE_LIMIT
 from bot.slack.buttons import ButtonRefused, ButtonSigner
+from bot.slack.subcommands.base import Paging, Registry
 
 log = logging.getLogger("bot.slack.more")
 
@@ -35,7 +38,7 @@ EXPIRED = (
 
 @dataclass(frozen=True)
 class MoreState:
-    command: Listing
+    command: Any  # a command of a subcommand that pages
     shown: int
     cursor: str | None = None  # sessions: where the provider's pages go on
 
@@ -43,8 +46,11 @@ class MoreState:
 class MoreStates:
     """Encodes states into button values and back, refusing anything it did not write."""
 
-    def __init__(self, signer: ButtonSigner, *, overflow_entries: int = 10_000) -> None:
+    def __init__(
+        self, signer: ButtonSigner, registry: Registry, *, overflow_entries: int = 10_000
+    ) -> None:
         self._signer = signer
+        self._registry = registry
         # A state too long for a button stays here under a short key: the button is never
         # dropped, though only this process can serve it.
         self._overflow: TTLCache[str, list[object]] = TTLCache(
@@ -52,7 +58,11 @@ class MoreStates:
         )
 
     def encode(self, state: MoreState) -> str:
-        payload: list[object] = [unparse(state.command), state.shown, state.cursor]
+        payload: list[object] = [
+            self._registry.unparse(state.command),
+            state.shown,
+            state.cursor,
+        ]
         value = self._signer.sign(PURPOSE, payload)
         if len(value) <= BUTTON_VALUE_LIMIT:
             return value
@@ -68,10 +78,17 @@ class MoreStates:
             if kept is None:
                 raise ButtonRefused(EXPIRED)
             data = kept
-        return _validated(data)
+        return _validated(self._registry, data)
+
+    def paging(self, state: MoreState) -> Paging[Any]:
+        """How the listing `state` belongs to pages on (its next page, for the click)."""
+        paging = self._registry.unit_of(state.command).paging
+        if paging is None:
+            raise ButtonRefused()
+        return paging
 
 
-def _validated(data: object) -> MoreState:
+def _validated(registry: Registry, data: object) -> MoreState:
     if not isinstance(data, list) or len(data) != 3:
         raise ButtonRefused()
     words, shown, cursor = data
@@ -87,16 +104,15 @@ def _validated(data: object) -> MoreState:
     ):
         raise ButtonRefused()
     try:
-        command = parse_words(words)
+        parsed = registry.read(words)
     except UsageError:
         raise ButtonRefused() from None
-    # Sessions page on with the provider's cursor; rooms and conferences by how many
-    # were shown.
-    if isinstance(command, SessionsCommand) and cursor is not None:
-        return MoreState(command, shown, cursor)
-    if isinstance(command, ListRoomsCommand | ConferencesCommand) and cursor is None:
-        return MoreState(command, shown)
-    raise ButtonRefused()
+    paging = parsed.unit.paging
+    # A state for a subcommand that does not page, or a cursor where the subcommand pages
+    # by offset (or the other way round), was not written by RoomOps.
+    if paging is None or (paging.takes == "cursor") != (cursor is not None):
+        raise ButtonRefused()
+    return MoreState(parsed.command, shown, cursor)
 
 
 def _short_text(value: object, limit: int) -> bool:

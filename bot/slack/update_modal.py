@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.approvals.diff import current_values
+from bot.commands.errors import UsageError
 from bot.commands.fields import parse_form
-from bot.commands.model import UsageError
 from bot.ids import is_channel_id
 from bot.providers.catalogue import Catalogue
 from bot.providers.errors import ProviderError

@@ -8,11 +8,17 @@ from bot.render.timefmt import slack_time
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.help import render_help
 from bot.slack.blocks.sessions import session_duration, session_title
+from bot.slack.subcommands.base import Registry
 
 
 def render_home(
-    live: list[RoomSession] | None, ctx: RenderContext, *, problem: str | None
+    live: list[RoomSession] | None,
+    ctx: RenderContext,
+    registry: Registry,
+    *,
+    problem: str | None,
 ) -> dict[str, object]:
+    """`registry`: the subcommands the tab lists, as `/rooms help` does."""
     blocks: list[Block] = [header("Live now")]
     if problem:
         blocks.append(section(f":warning: {problem}"))  # composed mrkdwn, echoes escaped
@@ -29,5 +35,5 @@ def render_home(
             )
         blocks.append(context("Newest first. `/rooms sessions status=in-progress` lists them all."))
     blocks.append(divider())
-    blocks += render_help(view=ctx.view).blocks
+    blocks += render_help(registry, view=ctx.view).blocks
     return {"type": "home", "blocks": blocks}

@@ -7,29 +7,33 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.commands.grammar import parse
-from bot.commands.words import from_slack
-from bot.slack.answers import answer
-from bot.slack.approval_commands import APPROVAL_COMMANDS, answer_approval_command
+from bot.commands.words import from_slack, split_words
 from bot.slack.delivery_claim import claim_delivery
-from bot.slack.digest_commands import DIGEST_COMMANDS, answer_digest_command
 from bot.slack.failures import replying_errors
-from bot.slack.services import services_from
+from bot.slack.services import Services
+from bot.slack.subcommands.base import Caller
+from bot.slack.subcommands.registry import REGISTRY
 
 
-async def rooms_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+async def rooms_command(
+    ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, roomops: Services
+) -> None:
+    """Bolt passes `roomops` from the context key the services middleware sets."""
     await ack()
     async with replying_errors(command, context):
         await claim_delivery(context)
-        services = services_from(context)
-        text = from_slack(command.get("text") or "")
-        parsed = parse(text, catalogue=services.catalogue)
-        if isinstance(parsed, APPROVAL_COMMANDS):
-            # Updates, approvals and the audit use the store; an update may open a form.
-            reply = await answer_approval_command(parsed, services, command)
-        elif isinstance(parsed, DIGEST_COMMANDS):
-            reply = await answer_digest_command(parsed, services, command)
-        else:
-            reply = await answer(parsed, services, command.get("user_id"))
+        words = split_words(from_slack(command.get("text") or ""))
+        parsed = REGISTRY.read(words, roomops.catalogue)
+        caller = Caller(
+            user_id=_text(command.get("user_id")),
+            channel_id=_text(command.get("channel_id")),
+            payload=command,
+            registry=REGISTRY,
+        )
+        reply = await parsed.unit.answer(parsed.command, roomops, caller)
         if reply is not None:
-            await services.responder.send(command["response_url"], reply)
+            await roomops.responder.send(command["response_url"], reply)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -8,13 +8,13 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.slack.approval_commands import requested_reply
 from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.update_form import read_submission
 from bot.slack.buttons import STALE_BUTTON, ButtonRefused
 from bot.slack.delivery_claim import DuplicateDelivery, claim_delivery
 from bot.slack.errors import describe_failure, log_failure
 from bot.slack.services import services_from
+from bot.slack.subcommands.update import requested_reply
 from bot.slack.update_modal import first_field, form_errors, read_target, tell
 
 
