@@ -24,7 +24,6 @@ from enum import Enum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.digest.chart import hourly_chart_png
@@ -34,6 +33,7 @@ from bot.digest.render import render_digest
 from bot.digest.summary import DigestReport
 from bot.providers.base import VideoProvider
 from bot.providers.flight import ReadFlights
+from bot.services.slack_port import SlackPort
 from bot.settings import Settings
 from bot.store.digests import Digests, Subscription
 from bot.store.outbox import UNDELIVERED, Outbox, OutboxEntry
@@ -98,7 +98,7 @@ class DigestService:
         self,
         provider: VideoProvider,
         digests: Digests,
-        client: AsyncWebClient,
+        slack: SlackPort,
         settings: Settings,
         *,
         clock: Callable[[], datetime],
@@ -109,7 +109,7 @@ class DigestService:
         self.provider = provider
         self.digests = digests
         self.outbox = outbox
-        self.client = client
+        self.slack = slack
         self.settings = settings
         self.clock = clock
         # Wakes this process's deliverer once a digest is written to the outbox.

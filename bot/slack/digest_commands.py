@@ -7,8 +7,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError
-
 from bot.commands.model import DigestCommand, DigestSubscribeCommand, DigestUnsubscribeCommand
 from bot.digest.days import previous_day
 from bot.digest.errors import DigestRefused
@@ -17,6 +15,7 @@ from bot.ids import is_user_id
 from bot.render.kit import Reply, context, section
 from bot.services.digests import CANNOT_POST, DigestService, Target
 from bot.services.scheduler import daily_trigger
+from bot.services.slack_port import SlackAnswered
 from bot.slack.services import Services
 from bot.store.digests import Subscription
 
@@ -163,9 +162,9 @@ async def _announce(
     service: DigestService, channel: str, text: str, *, required: bool = True
 ) -> None:
     try:
-        await service.client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
-    except SlackApiError as exc:
-        error = exc.response.get("error") if exc.response is not None else None
+        await service.slack.post(channel, text, unfurl_links=False)
+    except SlackAnswered as exc:
+        error = exc.error
         if required and error in CANNOT_POST:
             raise DigestRefused(
                 f"RoomOps cannot post in this channel (Slack says {error}), so the digest "
