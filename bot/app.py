@@ -210,8 +210,8 @@ def build_runtime(
 
     With a store, the scheduler (the digests' and the approvals' jobs) and the outbox's
     deliverer start here (the digests' targets are re-read every `digest_refresh` seconds;
-    `delivery` tunes the deliverer's timings), and stop with the runtime. `walk_limits` bound each
-    walk a reply makes, `reply_seconds` the reply itself."""
+    `delivery` tunes the deliverer's timings), and stop with the runtime. `walk_limits`
+    bound each walk a reply makes, `reply_seconds` the reply itself."""
     provider = provider or build_provider(settings, policy=retry_policy)
     # One pool for every call to Slack: Web API calls and response_url replies alike.
     session = aiohttp.ClientSession(

@@ -94,7 +94,6 @@ class ApprovalService:
         policy: ApprovalPolicy,
         clock: Callable[[], datetime],
         unsettled: Unsettled | None = None,
-        post_wait_seconds: float | None = None,
     ) -> None:
         self.store = store
         self.reads = reads
@@ -107,7 +106,6 @@ class ApprovalService:
         # What this process could not record while the database was down: settled by the
         # approvals' jobs (bot/services/approval_jobs.py).
         self.unsettled = unsettled if unsettled is not None else Unsettled()
-        self._post_wait = post_wait_seconds
 
     @property
     def provider(self) -> VideoProvider:
@@ -464,8 +462,7 @@ class ApprovalService:
         neither happened within a moment (it is still owed and will be delivered)."""
         if self.deliverer is None:
             return None
-        wait = POST_WAIT_SECONDS if self._post_wait is None else self._post_wait
-        return await self.deliverer.wait_delivered(entry_id, wait)
+        return await self.deliverer.wait_delivered(entry_id, POST_WAIT_SECONDS)
 
     async def _permalink(self, channel: str, ts: str) -> str | None:
         try:
