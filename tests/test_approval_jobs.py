@@ -13,6 +13,7 @@ from bot.services.jobs import Jobs
 from simulators import RunningSimulator
 from simulators.slack_api import RunningSlackStandin
 from tests.slack_driver import running_bot
+from tests.test_update_flow import wait_until
 
 
 async def test_rounds_repeat_survive_failures_and_stop(caplog: pytest.LogCaptureFixture) -> None:
@@ -67,10 +68,7 @@ async def test_a_slow_round_is_waited_for_not_overlapped_nor_skipped_with_a_warn
     job = ApprovalJob(slow, interval=0.01)
     job.schedule(jobs, APPROVALS_JOB)
     jobs.start()
-    for _ in range(200):
-        if job.runs >= 3:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: job.runs >= 3)
     await jobs.stop()
     assert job.runs >= 3 and not any(overlapped)
     # APScheduler says "skipped: maximum number of running instances reached" when a tick
