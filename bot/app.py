@@ -20,14 +20,16 @@ from bot.providers.http import HttpSettings, RetryPolicy
 from bot.providers.signalwire import SignalWireProvider
 from bot.providers.telnyx import TelnyxProvider
 from bot.providers.walks import REPLY_WALK, WalkLimits
-from bot.services.approval_jobs import INTERVAL_SECONDS, SETTLE_SECONDS, PeriodicJob
+from bot.services.approval_jobs import INTERVAL_SECONDS, SETTLE_SECONDS, schedule_approval_jobs
+from bot.services.approvals import ApprovalService
 from bot.services.delivery import Deliverer
 from bot.services.digest_delivery import digest_composers
 from bot.services.digests import DigestService, process_owner
+from bot.services.jobs import Jobs
 from bot.services.reads import ReadService
 from bot.services.scheduler import REFRESH_SECONDS, DigestScheduler
 from bot.settings import Settings
-from bot.slack.approval_messages import approval_composers, approvals_round, settle_round
+from bot.slack.approval_messages import approval_composers, approval_policy
 from bot.slack.buttons import ButtonSigner
 from bot.slack.deliveries import MemoryDeliveries, SeenDeliveries
 from bot.slack.failures import report_failure
@@ -39,6 +41,7 @@ from bot.slack.retries import slack_retry_handlers
 from bot.slack.services import REPLY_SECONDS, VERIFIED_KEY, Services, utc_now
 from bot.slack.subcommands.registry import REGISTRY
 from bot.slack.users import UserZones
+from bot.slack.web_api import WebApiSlack
 from bot.store.store import Store, open_store
 from bot.store.urls import is_sqlite, normalise_database_url
 
@@ -74,7 +77,7 @@ def build_deliverer(
     has (`tuning`: the Deliverer's timings, for tests)."""
     return Deliverer(
         outbox=store.outbox,
-        client=build_web_client(settings, session, retries=False),
+        slack=WebApiSlack(build_web_client(settings, session, retries=False)),
         composers={
             **digest_composers(store.digests, store.outbox),
             **approval_composers(store, settings, ButtonSigner(button_secret(settings)), clock),
@@ -148,15 +151,15 @@ class Runtime:
     bolt: AsyncApp
     slack_session: aiohttp.ClientSession
     store: Store | None = None
-    # Expires approval requests and finishes what a stopped process left half-done.
-    approvals_job: PeriodicJob | None = None
+    # The process's scheduler: the digests' jobs, and the approvals' (expiring requests,
+    # finishing what a stopped process left half-done, settling what the database could
+    # not record while it was down).
+    jobs: Jobs | None = None
     # Posts the daily digests (every replica runs one; the store decides who posts).
     digest_scheduler: DigestScheduler | None = None
     # Sends what the outbox says RoomOps owes Slack (every replica runs one; rows are
     # claimed, so no two send the same one).
     deliverer: Deliverer | None = None
-    # Settles, once the database answers again, approvals it could not record.
-    settle_job: PeriodicJob | None = None
 
     def health(self) -> dict[str, Any]:
         """What /healthz says: cheap, from what recent provider calls saw."""
@@ -164,11 +167,10 @@ class Runtime:
         return {"status": provider.status, "provider": provider.as_dict()}
 
     async def aclose(self) -> None:
-        for job in (self.approvals_job, self.settle_job):
-            if job is not None:
-                await job.stop()
         if self.digest_scheduler is not None:
             await self.digest_scheduler.stop()
+        if self.jobs is not None:
+            await self.jobs.stop()
         if self.deliverer is not None:
             # After what writes rows, before the session it sends through.
             await self.deliverer.stop()
@@ -207,10 +209,10 @@ def build_runtime(
 ) -> Runtime:
     """Must run inside the event loop that will serve: the Slack HTTP session belongs to it.
 
-    With a store, the approvals job, the digest scheduler and the outbox's deliverer start
-    here (the digests' targets are re-read every `digest_refresh` seconds; `delivery`
-    tunes the deliverer's timings), and stop with the runtime. `walk_limits` bound each
-    walk a reply makes, `reply_seconds` the reply itself."""
+    With a store, the scheduler (the digests' and the approvals' jobs) and the outbox's
+    deliverer start here (the digests' targets are re-read every `digest_refresh` seconds;
+    `delivery` tunes the deliverer's timings), and stop with the runtime. `walk_limits`
+    bound each walk a reply makes, `reply_seconds` the reply itself."""
     provider = provider or build_provider(settings, policy=retry_policy)
     # One pool for every call to Slack: Web API calls and response_url replies alike.
     session = aiohttp.ClientSession(
@@ -218,28 +220,37 @@ def build_runtime(
         connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS),
     )
     client = build_web_client(settings, session)
+    # What the services ask of Slack, through the app's client (its retries, its timeout).
+    slack = WebApiSlack(client)
     signer = ButtonSigner(button_secret(settings))
+    reads = ReadService(provider, limits=walk_limits)
     deliverer = (
         build_deliverer(settings, store, session, clock=clock, **(delivery or {}))
         if store is not None
         else None
     )
-    digest = (
-        DigestService(
+    digest = approvals = None
+    if store is not None:
+        digest = DigestService(
             provider,
             store.digests,
-            client,
+            slack,
             settings,
             clock=clock,
             outbox=store.outbox,
             on_owed=deliverer.poke if deliverer is not None else None,
         )
-        if store is not None
-        else None
-    )
+        approvals = ApprovalService(
+            store=store,
+            reads=reads,
+            slack=slack,
+            deliverer=deliverer,
+            policy=approval_policy(settings),
+            clock=clock,
+        )
     services = Services(
         settings=settings,
-        reads=ReadService(provider, limits=walk_limits),
+        reads=reads,
         client=client,
         responder=Responder(session, api_url=settings.slack_api_url),
         zones=UserZones(client),
@@ -250,22 +261,21 @@ def build_runtime(
         digest=digest,
         reply_seconds=reply_seconds,
         deliverer=deliverer,
+        approval_workflow=approvals,
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
-    job = scheduler = settle = None
+    jobs = scheduler = None
     if deliverer is not None:
         deliverer.launch()
-    if store is not None:
-        job = PeriodicJob(lambda: approvals_round(services), interval=approvals_interval)
-        job.start()
-        settle = PeriodicJob(lambda: settle_round(services), interval=settle_interval)
-        settle.start()
-    if digest is not None:
-        scheduler = DigestScheduler(digest, refresh_seconds=digest_refresh)
+    if digest is not None and approvals is not None:
+        jobs = Jobs()
+        scheduler = DigestScheduler(digest, jobs, refresh_seconds=digest_refresh)
+        schedule_approval_jobs(
+            jobs, approvals, interval=approvals_interval, settle_interval=settle_interval
+        )
         scheduler.start()
-    return Runtime(
-        settings, provider, services, bolt, session, store, job, scheduler, deliverer, settle
-    )
+        jobs.start()
+    return Runtime(settings, provider, services, bolt, session, store, jobs, scheduler, deliverer)
 
 
 class _UnusedEnvTokenNotice(logging.Filter):

@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
 
 from bot.app import SLACK_TIMEOUT_SECONDS, build_deliverer, build_provider, build_web_client
 from bot.digest.days import previous_day
@@ -31,8 +30,10 @@ from bot.logs import configure_logging
 from bot.providers.errors import NotSupported, ProviderError
 from bot.services.delivery import Deliverer
 from bot.services.digests import CANNOT_POST, DigestService, PostOutcome, PostStatus
+from bot.services.slack_port import SlackAnswered
 from bot.settings import Settings, load_settings, settings_for
 from bot.slack.services import utc_now
+from bot.slack.web_api import WebApiSlack
 from bot.store.errors import DatabaseUrlError, StoreError
 from bot.store.outbox import PENDING, SENT, OutboxEntry
 from bot.store.store import open_store
@@ -97,8 +98,8 @@ def run_digest(
     except StoreError as exc:  # not migrated, not reachable: as `serve` says it
         err(str(exc))
         return EXIT_USAGE
-    except SlackApiError as exc:
-        error = exc.response.get("error") if exc.response is not None else "an error"
+    except SlackAnswered as exc:
+        error = exc.error or "an error"
         if error in CANNOT_POST:
             err(
                 f"--channel {args.channel or settings.digest_channel}: Slack says {error} (is "
@@ -129,9 +130,9 @@ async def _digest(settings: Settings, args: DigestArgs, out: Callable[[str], Non
     provider = build_provider(settings)
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SLACK_TIMEOUT_SECONDS))
     try:
-        client = build_web_client(settings, session)
+        slack = WebApiSlack(build_web_client(settings, session))
         service = DigestService(
-            provider, store.digests, client, settings, clock=utc_now, outbox=store.outbox
+            provider, store.digests, slack, settings, clock=utc_now, outbox=store.outbox
         )
         target = await service.target(channel) if channel else None
         zone = target.zone if target is not None else ZoneInfo(settings.digest_timezone)

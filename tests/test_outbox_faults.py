@@ -30,6 +30,7 @@ from bot.services.delivery import (
 )
 from bot.services.digest_delivery import digest_composers
 from bot.slack.retries import retry_after_seconds, slack_retry_handlers
+from bot.slack.web_api import WebApiSlack, slack_failure
 from bot.store import OutboxEntry, Owed, Store, open_store
 from simulators import RunningSimulator
 from simulators.slack_api import RunningSlackStandin
@@ -182,7 +183,7 @@ def deliverer(
     )
     return Deliverer(
         outbox=store.outbox,
-        client=client,
+        slack=WebApiSlack(client),
         composers={"test.post": composer},
         clock=clock or (lambda: datetime.now(UTC)),
         owner=owner,
@@ -398,11 +399,16 @@ CLASSIFIED = [
 
 @pytest.mark.parametrize(("exc", "expected"), CLASSIFIED)
 def test_classify(exc: BaseException, expected: tuple[str, bool, bool, float | None]) -> None:
-    assert classify(exc) == Failure(*expected)
+    # What slack-sdk raises, as the services see it through the Slack port's adapter.
+    assert classify(seen(exc)) == Failure(*expected)
 
 
 def test_a_nonsense_retry_after_is_ignored() -> None:
-    assert classify(_api_error(429, None, **{"Retry-After": "1e9"})).retry_after is None
+    assert classify(seen(_api_error(429, None, **{"Retry-After": "1e9"}))).retry_after is None
+
+
+def seen(exc: BaseException) -> BaseException:
+    return slack_failure("chat.postMessage", exc) or exc
 
 
 def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
@@ -460,7 +466,7 @@ async def test_the_cli_says_queued_when_slack_is_down_and_serve_finishes_it(
         client = AsyncWebClient(token=TOKEN, base_url=slack.api_url, session=session)
         worker = Deliverer(
             outbox=store.outbox,
-            client=client,
+            slack=WebApiSlack(client),
             composers=post_composers,
             # A few seconds on: the row's backoff has passed.
             clock=lambda: datetime.now(UTC) + timedelta(seconds=5),

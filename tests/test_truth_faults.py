@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+import bot.services.approvals as approvals_module
 import bot.services.scheduler as scheduler_module
-import bot.slack.approval_messages as approval_messages
 import bot.slack.delivery_claim as delivery_claim
 from bot.store.outage import OutageLog
 from simulators import Fault, RunningSimulator
@@ -194,7 +194,7 @@ async def test_the_database_stopping_while_the_request_is_posted_posts_it_once_a
     pg_bot: Driver, stoppable_db: StoppableDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bot = pg_bot
-    monkeypatch.setattr(approval_messages, "POST_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(approvals_module, "POST_WAIT_SECONDS", 0.3)
     bot.slack.fail_for("chat.postMessage", seconds=0.8, status=500)
     asked = await bot.ask(f"update standup {wire.members_field(bot.sim)}=25")
     request_id, reply = request_id_of(asked), text_of(asked)

@@ -1,4 +1,5 @@
-"""Single-flight and a short TTL cache for provider reads.
+"""Single-flight and a short TTL cache for provider reads (and any other read keyed by a
+hashable: a digest's report, a Slack user's time zone).
 
 A busy channel asks for the same listing many times within seconds (several people
 pressing the same button, the digest and a command at once). Identical reads in flight
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -48,15 +49,22 @@ class ReadFlights:
     afresh instead of joining it.
     """
 
-    def __init__(self, ttl_seconds: float, *, max_entries: int = MAX_CACHED_READS) -> None:
-        self._cache: TTLCache[ReadKey, Any] | None = (
+    def __init__(
+        self,
+        ttl_seconds: float,
+        *,
+        max_entries: int = MAX_CACHED_READS,
+        label: str = "provider read",
+    ) -> None:
+        self._cache: TTLCache[Hashable, Any] | None = (
             TTLCache(maxsize=max_entries, ttl=ttl_seconds) if ttl_seconds > 0 else None
         )
-        self._flights: dict[ReadKey, _Flight] = {}
+        self._flights: dict[Hashable, _Flight] = {}
+        self._label = label  # names the shared tasks
         # Bumped by every write, so a read that started before it never fills the cache.
         self._generation = 0
 
-    async def get(self, key: ReadKey, fetch: Callable[[], Awaitable[Any]]) -> Any:
+    async def get(self, key: Hashable, fetch: Callable[[], Awaitable[Any]]) -> Any:
         if self._cache is not None:
             cached = self._cache.get(key, _MISS)
             if cached is not _MISS:
@@ -64,7 +72,7 @@ class ReadFlights:
         flight = self._flights.get(key)
         if flight is None:
             task = asyncio.get_running_loop().create_task(
-                self._fly(key, fetch, self._generation), name=f"provider read {key[1]}"
+                self._fly(key, fetch, self._generation), name=f"{self._label} {_name(key)}"
             )
             flight = self._flights[key] = _Flight(task)
             task.add_done_callback(functools.partial(self._landed, key, flight))
@@ -92,18 +100,20 @@ class ReadFlights:
             flight.task.cancel()
         self.invalidate()
 
-    async def _fly(self, key: ReadKey, fetch: Callable[[], Awaitable[Any]], generation: int) -> Any:
+    async def _fly(
+        self, key: Hashable, fetch: Callable[[], Awaitable[Any]], generation: int
+    ) -> Any:
         value = await fetch()
         if self._cache is not None and generation == self._generation and _small(value):
             self._cache[key] = value
         return value
 
-    def _forget(self, key: ReadKey, flight: _Flight) -> None:
+    def _forget(self, key: Hashable, flight: _Flight) -> None:
         # Only this flight: after a write, a newer one may hold the key.
         if self._flights.get(key) is flight:
             del self._flights[key]
 
-    def _landed(self, key: ReadKey, flight: _Flight, task: asyncio.Task[Any]) -> None:
+    def _landed(self, key: Hashable, flight: _Flight, task: asyncio.Task[Any]) -> None:
         self._forget(key, flight)
         if not task.cancelled():
             # Every caller may have gone; reading the exception here keeps asyncio from
@@ -117,3 +127,8 @@ def _small(value: Any) -> bool:
         items = value.get("data")
         return not (isinstance(items, list) and len(items) > MAX_KEPT_ITEMS)
     return True
+
+
+def _name(key: Hashable) -> str:
+    """A provider read by its path (a ReadKey's second part); any other key as it is."""
+    return str(key[1]) if isinstance(key, tuple) and len(key) > 1 else str(key)

@@ -4,8 +4,10 @@ Every move of a request is one compare-and-set in the store (bot/store/approvals
 double click, two approvers or two replicas racing apply a change at most once; the
 provider is written to only by the caller that won `begin_apply`, after re-reading the
 room, and only that attempt's owner records its outcome. Every step appends an audit
-event. Slack is reached only through `ApprovalMessages` (posting and updating the
-request's message, telling the requester), so this module knows nothing of Block Kit.
+event. The messages themselves (the request's message, its edits, the requester's direct
+message) are outbox rows written with each step (bot/approvals/owed.py) and sent by the
+deliverer; Slack is asked directly only for a posted request's link, through the services'
+Slack port. This module knows nothing of Block Kit.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from bot.approvals import owed
 from bot.approvals.diff import ApplyPlan, StaleField, changes_for, plan_apply
@@ -37,8 +38,10 @@ from bot.providers.http import RetryPolicy
 from bot.providers.models import Room
 from bot.references import new_reference
 from bot.render.text import clip, escape
+from bot.services.delivery import Deliverer
 from bot.services.reads import ReadService
 from bot.services.settle import Unsettled
+from bot.services.slack_port import SlackAnswered, SlackPort
 from bot.store.approvals import NOTHING, Also
 from bot.store.audit import AuditEvent, NewAuditEvent
 from bot.store.errors import DatabaseUnavailable
@@ -56,22 +59,9 @@ APPLY_BUDGET_SECONDS = 2 * RetryPolicy().total_seconds + 30
 TAKE_OVER_AFTER = timedelta(minutes=5)
 REASON_LIMIT = 500
 UNDELIVERED_SHOWN = timedelta(days=7)
-
-
-class ApprovalMessages(Protocol):
-    """The Slack side (bot/slack/approval_messages.py): the messages themselves are outbox
-    rows written with each step (bot/approvals/owed.py) and sent by the deliverer."""
-
-    def owed(self) -> None:
-        """Rows were just written: deliver them now rather than at the next poll."""
-        ...
-
-    async def wait_posted(self, entry_id: int) -> OutboxEntry | None:
-        """The request's post row once Slack took it or it was given up on; None when
-        neither happened within a moment (it is still owed and will be delivered)."""
-        ...
-
-    async def permalink(self, channel: str, ts: str) -> str | None: ...
+# How long `/rooms update` waits for Slack to take the request's message, so its reply can
+# link to it; past this it says the message will appear once Slack takes it.
+POST_WAIT_SECONDS = 2.5
 
 
 @dataclass(frozen=True)
@@ -99,18 +89,22 @@ class ApprovalService:
         *,
         store: Store,
         reads: ReadService,
-        messages: ApprovalMessages,
+        slack: SlackPort,
+        deliverer: Deliverer | None,
         policy: ApprovalPolicy,
         clock: Callable[[], datetime],
         unsettled: Unsettled | None = None,
     ) -> None:
         self.store = store
         self.reads = reads
-        self.messages = messages
+        self.slack = slack
+        # Sends the rows each step writes; None where nothing delivers them (then they
+        # wait in the outbox for a process that does).
+        self.deliverer = deliverer
         self.policy = policy
         self.clock = clock
-        # What this process could not record while the database was down: shared by every
-        # service object of the process (one is built per request), settled by the job.
+        # What this process could not record while the database was down: settled by the
+        # approvals' jobs (bot/services/approval_jobs.py).
         self.unsettled = unsettled if unsettled is not None else Unsettled()
 
     @property
@@ -164,9 +158,9 @@ class ApprovalService:
                 owed=[owed.post(new, channel)],
             ),
         )
-        self.messages.owed()
+        self._owed()
         try:
-            entry = await self.messages.wait_posted(post_id)
+            entry = await self._wait_posted(post_id)
         except DatabaseUnavailable:
             entry = None  # stored, and owed: the deliverer posts it once it can
         if entry is None or entry.status == PENDING:
@@ -174,7 +168,7 @@ class ApprovalService:
         if entry.status != SENT or not entry.sent_channel or not entry.sent_ts:
             problem = f"Slack answered {entry.last_error or 'an error'}"
             return Requested(request, channel, None, posted=False, problem=problem)
-        link = await self.messages.permalink(entry.sent_channel, entry.sent_ts)
+        link = await self._permalink(entry.sent_channel, entry.sent_ts)
         return Requested(request, entry.sent_channel, link, posted=True)
 
     # -- deciding --------------------------------------------------------------------------
@@ -208,7 +202,7 @@ class ApprovalService:
         )
         if not won:
             await self._lost(request.id, user, action, now)
-        self.messages.owed()
+        self._owed()
         try:
             if not approve:
                 return Decided(await self._get(request.id), approved=False)
@@ -351,7 +345,7 @@ class ApprovalService:
                 status.value,
             )
             return await self._get(request.id)
-        self.messages.owed()
+        self._owed()
         try:
             return await self._get(request.id)
         except DatabaseUnavailable:
@@ -369,7 +363,7 @@ class ApprovalService:
             ),
         )
         if expired:
-            self.messages.owed()
+            self._owed()
         return expired
 
     async def resume_unfinished(self) -> list[ApprovalRequest]:
@@ -458,6 +452,25 @@ class ApprovalService:
 
     # -- internals -----------------------------------------------------------------------
 
+    def _owed(self) -> None:
+        """Rows were just written: deliver them now rather than at the next poll."""
+        if self.deliverer is not None:
+            self.deliverer.poke()
+
+    async def _wait_posted(self, entry_id: int) -> OutboxEntry | None:
+        """The request's post row once Slack took it or it was given up on; None when
+        neither happened within a moment (it is still owed and will be delivered)."""
+        if self.deliverer is None:
+            return None
+        return await self.deliverer.wait_delivered(entry_id, POST_WAIT_SECONDS)
+
+    async def _permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            link = await self.slack.permalink(channel, ts)
+        except SlackAnswered:
+            return None  # the confirmation names the channel instead
+        return link if link is not None and link.startswith("https://") else None
+
     async def _known(self, request_id: str) -> ApprovalRequest:
         request = await self.store.approvals.get(request_id)
         if request is None:
@@ -483,7 +496,7 @@ class ApprovalService:
                 owed=self._show(expired, tell=True),
             )
             if await self.store.approvals.mark_expired(request.id, now, also=also):
-                self.messages.owed()
+                self._owed()
             request = await self._get(request.id)
         await self._audit(user, action, "lost", request, f"already {request.status.value}")
         if request.status is ApprovalStatus.EXPIRED:

@@ -27,12 +27,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.ids import is_user_id, retry_after_in
+from bot.ids import is_user_id
+from bot.services.slack_port import SlackAnswered, SlackPort, SlackUnreachable
 from bot.store.outbox import PENDING, Outbox, OutboxEntry
 
 log = logging.getLogger("bot.delivery")
@@ -92,6 +90,7 @@ class Post:
     channel: str
     text: str
     blocks: list[dict[str, Any]] | None = None
+    # SlackPort.post's options: unfurl_links, unfurl_media.
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -160,16 +159,15 @@ class Failure:
 
 
 def classify(exc: BaseException) -> Failure:
-    """What an exception from a Slack call means for the row. Never carries a token: only
-    an error code, a status or an exception's type name."""
-    if isinstance(exc, SlackApiError):
-        response: Any = exc.response
-        status = _status(response)
+    """What an exception from a Slack call (bot/services/slack_port.py) means for the row.
+    Never carries a token: only an error code, a status or an exception's type name."""
+    if isinstance(exc, SlackAnswered):
+        status = exc.status
         if status == 429:
-            return Failure("ratelimited", False, False, _retry_after(response))
+            return Failure("ratelimited", False, False, exc.retry_after)
         if status is not None and status >= 500:
-            return Failure(f"HTTP {status}", False, True, _retry_after(response))
-        code = _error_code(response)
+            return Failure(f"HTTP {status}", False, True, exc.retry_after)
+        code = exc.error
         if status == 200 and code:
             return Failure(code, code not in TRANSIENT_ERRORS, code in UNCERTAIN_ERRORS)
         if status == 408:
@@ -177,9 +175,9 @@ def classify(exc: BaseException) -> Failure:
         if status is not None:
             return Failure(f"HTTP {status}" + (f" {code}" if code else ""), True, False)
         return Failure("unreadable answer", False, True)
-    if isinstance(exc, TimeoutError | aiohttp.ClientError | OSError | SlackClientError):
+    if isinstance(exc, SlackUnreachable):
         # The request may have reached Slack before the answer was lost.
-        return Failure(f"connection: {type(exc).__name__}", False, True)
+        return Failure(f"connection: {exc.reason}", False, True)
     return Failure(type(exc).__name__, False, True)
 
 
@@ -197,27 +195,6 @@ def backoff(
     return timedelta(seconds=full * (0.5 + rng() / 2))
 
 
-def _status(response: Any) -> int | None:
-    for name in ("status_code", "status"):
-        value = getattr(response, name, None)
-        if isinstance(value, int):
-            return value
-    return None
-
-
-def _error_code(response: Any) -> str | None:
-    data = getattr(response, "data", None)
-    if isinstance(data, Mapping):
-        error = data.get("error")
-        if isinstance(error, str) and error:
-            return error[:100]
-    return None
-
-
-def _retry_after(response: Any) -> float | None:
-    return retry_after_in(getattr(response, "headers", None))
-
-
 # -- the deliverer -----------------------------------------------------------------------------
 
 
@@ -226,7 +203,7 @@ class Deliverer:
         self,
         *,
         outbox: Outbox,
-        client: AsyncWebClient,
+        slack: SlackPort,
         composers: Mapping[str, Composer],
         clock: Callable[[], datetime],
         owner: str,
@@ -243,7 +220,7 @@ class Deliverer:
         self.outbox = outbox
         self.keep_finished = keep_finished
         self._next_prune: datetime | None = None
-        self.client = client
+        self.slack = slack
         self.composers = dict(composers)
         self.clock = clock
         self.owner = owner
@@ -444,20 +421,17 @@ class Deliverer:
         self, entry: OutboxEntry, outgoing: Post | Update | Upload
     ) -> tuple[str, str | None]:
         if isinstance(outgoing, Update):
-            response = await self.client.chat_update(
-                channel=outgoing.channel,
-                ts=outgoing.ts,
-                text=outgoing.text,
-                blocks=outgoing.blocks,
+            channel = await self.slack.update(
+                outgoing.channel, outgoing.ts, outgoing.text, blocks=outgoing.blocks
             )
-            return _str(response.get("channel")) or outgoing.channel, outgoing.ts
+            return channel or outgoing.channel, outgoing.ts
         if isinstance(outgoing, Upload):
-            response = await self.client.files_upload_v2(
-                channel=outgoing.channel,
-                file=outgoing.content,
+            await self.slack.upload(
+                outgoing.channel,
+                content=outgoing.content,
                 filename=outgoing.filename,
                 title=outgoing.title,
-                alt_txt=outgoing.alt_text,
+                alt_text=outgoing.alt_text,
             )
             # A file has no ts of its own; the row records only where it went.
             return outgoing.channel, None
@@ -472,14 +446,14 @@ class Deliverer:
                 )
                 return found
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"id": entry.id}}
-        response = await self.client.chat_postMessage(
-            channel=outgoing.channel,
-            text=outgoing.text,
+        posted = await self.slack.post(
+            outgoing.channel,
+            outgoing.text,
             blocks=outgoing.blocks,
             metadata=metadata,
             **outgoing.extra,
         )
-        return _str(response.get("channel")) or outgoing.channel, _str(response.get("ts"))
+        return posted.channel or outgoing.channel, posted.ts
 
     async def _find_earlier(self, entry: OutboxEntry, channel: str) -> tuple[str, str] | None:
         """The post an earlier try made, by its metadata; None when there is none, or when
@@ -490,22 +464,20 @@ class Deliverer:
             oldest = (entry.created_at - self.lookup_margin).timestamp()
             cursor: str | None = None
             for _ in range(LOOKUP_PAGES):
-                response = await self.client.conversations_history(
-                    channel=where,
+                page = await self.slack.history(
+                    where,
                     oldest=f"{max(oldest, 0.0):.6f}",
                     limit=LOOKUP_PAGE_SIZE,
-                    include_all_metadata=True,
                     cursor=cursor,
                 )
-                for message in response.get("messages") or []:
+                for message in page.messages:
                     if _names_entry(message, entry.id):
                         return where, str(message["ts"])
-                meta = response.get("response_metadata") or {}
-                cursor = meta.get("next_cursor") if isinstance(meta, Mapping) else None
-                if not response.get("has_more") or not cursor:
+                cursor = page.next_cursor
+                if not page.has_more or not cursor:
                     return None
         except Exception as exc:
-            if not isinstance(exc, SlackApiError) or _status(exc.response) != 200:
+            if not isinstance(exc, SlackAnswered) or exc.status != 200:
                 raise  # Slack is unwell: the post would fail too; try both again later
             # Slack answered and would not show the history (no history scope, a channel
             # the app is not in): there is no way to look, so post.
@@ -525,9 +497,7 @@ class Deliverer:
             return channel
         known = self._dm_channels.get(channel)
         if known is None:
-            response = await self.client.conversations_open(users=channel)
-            opened = response.get("channel") or {}
-            known = _str(opened.get("id") if isinstance(opened, Mapping) else None) or channel
+            known = await self.slack.open_dm(channel) or channel
             self._dm_channels[channel] = known
         return known
 
@@ -637,7 +607,3 @@ def _names_entry(message: Any, entry_id: int) -> bool:
         return False
     payload = metadata.get("event_payload")
     return isinstance(payload, Mapping) and payload.get("id") == entry_id
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -24,8 +24,6 @@ from enum import Enum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.digest.chart import hourly_chart_png
@@ -37,6 +35,7 @@ from bot.digest.summary import DigestReport
 from bot.ids import is_user_id
 from bot.providers.base import VideoProvider
 from bot.providers.flight import ReadFlights
+from bot.services.slack_port import SlackAnswered, SlackPort
 from bot.settings import Settings
 from bot.store.digests import Digests, Subscription
 from bot.store.outbox import UNDELIVERED, Outbox, OutboxEntry
@@ -101,7 +100,7 @@ class DigestService:
         self,
         provider: VideoProvider,
         digests: Digests,
-        client: AsyncWebClient,
+        slack: SlackPort,
         settings: Settings,
         *,
         clock: Callable[[], datetime],
@@ -112,7 +111,7 @@ class DigestService:
         self.provider = provider
         self.digests = digests
         self.outbox = outbox
-        self.client = client
+        self.slack = slack
         self.settings = settings
         self.clock = clock
         # Wakes this process's deliverer once a digest is written to the outbox.
@@ -308,9 +307,9 @@ class DigestService:
 
     async def _announce(self, channel: str, text: str, *, required: bool = True) -> None:
         try:
-            await self.client.chat_postMessage(channel=channel, text=text, unfurl_links=False)
-        except SlackApiError as exc:
-            error = exc.response.get("error") if exc.response is not None else None
+            await self.slack.post(channel, text, unfurl_links=False)
+        except SlackAnswered as exc:
+            error = exc.error
             if required and error in CANNOT_POST:
                 raise DigestRefused(
                     f"RoomOps cannot post in this channel (Slack says {error}), so the digest "

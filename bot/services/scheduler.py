@@ -1,4 +1,5 @@
-"""When digests go out: APScheduler 3 in the bot's own event loop, on every replica.
+"""When digests go out: jobs on the process's scheduler (bot/services/jobs.py), on every
+replica.
 
 Each target (DIGEST_CHANNEL, each subscription) gets a daily cron job at its time in its
 zone. A refresh job reads the targets from the store every `refresh_seconds`, so a
@@ -14,10 +15,8 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -25,6 +24,8 @@ from bot.digest.days import digest_day, latest_due
 from bot.digest.errors import DigestIncomplete
 from bot.providers.errors import ProviderError
 from bot.services.digests import DigestService, PostOutcome, Target
+from bot.services.jobs import Jobs
+from bot.services.slack_port import SlackAnswered
 from bot.store.errors import DatabaseUnavailable
 from bot.store.outage import OutageLog
 
@@ -53,6 +54,7 @@ class DigestScheduler:
     def __init__(
         self,
         service: DigestService,
+        jobs: Jobs,
         *,
         refresh_seconds: float = REFRESH_SECONDS,
         first_delay: float = FIRST_DELAY_SECONDS,
@@ -60,9 +62,10 @@ class DigestScheduler:
         if refresh_seconds <= 0:
             raise ValueError("refresh_seconds must be > 0")
         self.service = service
+        self._jobs = jobs
         self._refresh_seconds = refresh_seconds
         self._first_delay = min(first_delay, refresh_seconds)
-        self._scheduler: AsyncIOScheduler | None = None
+        self._started = False
         self._scheduled: dict[str, tuple[time, str]] = {}
         self._retry_at: dict[tuple[str, date], datetime] = {}
         self._skipped: set[tuple[str, date]] = set()
@@ -70,36 +73,37 @@ class DigestScheduler:
 
     @property
     def running(self) -> bool:
-        return self._scheduler is not None and bool(self._scheduler.running)
+        return self._started and self._jobs.running
 
     def start(self) -> None:
-        """Start in the running event loop (idempotent)."""
-        if self.running:
-            return
-        scheduler = AsyncIOScheduler(timezone=UTC)
-        scheduler.add_job(
-            self.refresh,
-            IntervalTrigger(seconds=self._refresh_seconds, timezone=UTC),
-            id=_REFRESH_JOB,
-            next_run_time=datetime.now(UTC) + timedelta(seconds=self._first_delay),
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-        )
-        scheduler.start()
-        self._scheduler = scheduler
+        """Add the refresh job to the process's scheduler (idempotent); it runs once that
+        has started."""
+        if not self._started:
+            self._jobs.scheduler.add_job(
+                self.refresh,
+                IntervalTrigger(seconds=self._refresh_seconds, timezone=UTC),
+                id=_REFRESH_JOB,
+                next_run_time=datetime.now(UTC) + timedelta(seconds=self._first_delay),
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+            )
+            self._started = True
 
     async def stop(self) -> None:
-        scheduler, self._scheduler = self._scheduler, None
-        if scheduler is not None and scheduler.running:
-            scheduler.shutdown(wait=False)
+        """Remove the digests' jobs; the scheduler itself stops with the process's jobs."""
+        started, self._started = self._started, False
+        if started and self._jobs.running:
+            for job_id in (_REFRESH_JOB, *(_JOB_PREFIX + c for c in self._scheduled)):
+                if self._jobs.scheduler.get_job(job_id) is not None:
+                    self._jobs.scheduler.remove_job(job_id)
         self._scheduled.clear()
 
     def next_run(self, channel: str) -> datetime | None:
         """When `channel`'s cron job fires next (None when it has none)."""
-        if self._scheduler is None:
+        if not self.running:
             return None
-        job = self._scheduler.get_job(_JOB_PREFIX + channel)
+        job = self._jobs.scheduler.get_job(_JOB_PREFIX + channel)
         return None if job is None else job.next_run_time
 
     # -- jobs ------------------------------------------------------------------------------
@@ -133,9 +137,9 @@ class DigestScheduler:
             log.exception("the digest for %s failed", channel)
 
     def _sync(self, targets: list[Target]) -> None:
-        scheduler = self._scheduler
-        if scheduler is None:
+        if not self.running:
             return
+        scheduler = self._jobs.scheduler
         wanted = {t.channel: t for t in targets}
         for channel in list(self._scheduled):
             if channel not in wanted:
@@ -226,9 +230,7 @@ def _hours(delta: timedelta) -> str:
 
 
 def _is_slack_refusal(exc: Exception) -> bool:
-    from slack_sdk.errors import SlackApiError
-
-    return isinstance(exc, SlackApiError)
+    return isinstance(exc, SlackAnswered)
 
 
 def _reason(exc: Exception) -> str:
@@ -238,9 +240,6 @@ def _reason(exc: Exception) -> str:
         return f"{exc.provider}: {type(exc).__name__}{status}"
     if isinstance(exc, DigestIncomplete):
         return exc.cut.sentence()
-    response: Any = getattr(exc, "response", None)
-    if response is not None and hasattr(response, "get"):
-        error = response.get("error")
-        if error:
-            return f"Slack said {error}"
+    if isinstance(exc, SlackAnswered) and exc.error:
+        return f"Slack said {exc.error}"
     return type(exc).__name__

@@ -1,6 +1,5 @@
 """The approval workflow's Slack side: the request message in APPROVAL_CHANNEL, updated in
-place, and the requester's direct message, all sent through the outbox; and the workflow
-built from the app's services.
+place, and the requester's direct message, all sent through the outbox.
 
 The composers turn an `approval.*` outbox row into what is sent, from the request as it is
 at that moment (bot/approvals/owed.py); their `sent` and `undelivered` hooks record, in the
@@ -13,28 +12,21 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.approvals.model import ApprovalRequest
 from bot.approvals.owed import APPROVAL_NOTIFY, APPROVAL_POST, APPROVAL_UPDATE
 from bot.approvals.policy import SYSTEM, ApprovalPolicy
 from bot.render.kit import Reply
-from bot.services.approvals import ApprovalService
-from bot.services.delivery import Composer, Defer, Deliverer, Outgoing, Post, Update
+from bot.services.delivery import Composer, Defer, Outgoing, Post, Update
 from bot.settings import Settings
 from bot.slack.blocks.approvals import render_outcome_notice, render_request
 from bot.slack.blocks.context import RenderContext
 from bot.slack.buttons import ButtonSigner
-from bot.slack.services import Services
 from bot.store.audit import NewAuditEvent
 from bot.store.outbox import PENDING, OutboxEntry
 from bot.store.store import Store
 
-# How long `/rooms update` waits for Slack to take the request's message, so its reply can
-# link to it; past this it says the message will appear once Slack takes it.
-POST_WAIT_SECONDS = 2.5
 # How soon an edit whose message is not posted yet looks again.
 EDIT_WAIT_SECONDS = 1.0
 _ACTIONS = {APPROVAL_POST: "post", APPROVAL_UPDATE: "update", APPROVAL_NOTIFY: "notify"}
@@ -55,38 +47,6 @@ class ApprovalRenderer:
     def notice(self, request: ApprovalRequest) -> Reply:
         ctx = RenderContext(now=self._clock(), buttons=self._signer)
         return render_outcome_notice(request, ctx)
-
-
-class SlackApprovalMessages:
-    """What the workflow asks of Slack now that the messages go through the outbox."""
-
-    def __init__(
-        self,
-        client: AsyncWebClient,
-        deliverer: Deliverer | None,
-        *,
-        wait_seconds: float | None = None,
-    ) -> None:
-        self._client = client
-        self._deliverer = deliverer
-        self._wait = POST_WAIT_SECONDS if wait_seconds is None else wait_seconds
-
-    def owed(self) -> None:
-        if self._deliverer is not None:
-            self._deliverer.poke()
-
-    async def wait_posted(self, entry_id: int) -> OutboxEntry | None:
-        if self._deliverer is None:
-            return None
-        return await self._deliverer.wait_delivered(entry_id, self._wait)
-
-    async def permalink(self, channel: str, ts: str) -> str | None:
-        try:
-            response = await self._client.chat_getPermalink(channel=channel, message_ts=ts)
-        except SlackApiError:
-            return None  # the confirmation names the channel instead
-        link = response.get("permalink")
-        return link if isinstance(link, str) and link.startswith("https://") else None
 
 
 class _ApprovalComposer:
@@ -214,37 +174,6 @@ def approval_policy(settings: Settings) -> ApprovalPolicy:
         allow_self_approval=settings.allow_self_approval,
         ttl=timedelta(hours=settings.approval_ttl_hours),
     )
-
-
-def approval_service(services: Services) -> ApprovalService:
-    """The workflow over this app's store, provider and Slack client."""
-    if services.store is None:
-        raise RuntimeError("the store is not open, so approvals cannot run")
-    policy = approval_policy(services.settings)
-    messages = SlackApprovalMessages(services.client, services.deliverer)
-    return ApprovalService(
-        store=services.store,
-        reads=services.reads,
-        messages=messages,
-        policy=policy,
-        clock=services.clock,
-        unsettled=services.unsettled,
-    )
-
-
-async def approvals_round(services: Services) -> None:
-    """One round of the approvals job: expire what ran out, resume what was cut off."""
-    service = approval_service(services)
-    await service.settle_unrecorded()
-    await service.expire_due()
-    await service.resume_unfinished()
-
-
-async def settle_round(services: Services) -> None:
-    """Frequent and cheap: nothing to do (and no database call) unless this process holds
-    approvals it could not record; those are settled as soon as the database answers."""
-    if len(services.unsettled):
-        await approval_service(services).settle_unrecorded()
 
 
 def _text(value: Any) -> str | None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands.fields import catalogue_for
 from bot.providers.catalogue import Catalogue
+from bot.services.approvals import ApprovalService
 from bot.services.delivery import Deliverer
 from bot.services.digests import DigestService
 from bot.services.reads import ReadService
-from bot.services.settle import Unsettled
 from bot.settings import Settings
 from bot.slack.buttons import ButtonSigner
 from bot.slack.more import MoreStates
@@ -23,6 +22,8 @@ from bot.slack.responder import Responder
 from bot.slack.users import UserZones
 from bot.store.store import Store
 
+# Where the middleware puts the Services in Bolt's context: Bolt hands every context key
+# to a listener with a parameter of that name, so listeners take `roomops: Services`.
 CONTEXT_KEY = "roomops"
 # Set by the HTTP edge on requests whose Slack signature it verified (Socket Mode payloads
 # come over Slack's own authenticated WebSocket instead).
@@ -58,17 +59,16 @@ class Services:
     # Delivers what the outbox says RoomOps owes Slack (poke it after writing a row);
     # there whenever the store is.
     deliverer: Deliverer | None = None
-    # Approvals whose decision or outcome could not be stored while the database was down.
-    unsettled: Unsettled = field(default_factory=Unsettled)
+    # The approval workflow, built once with the store (read it as `approvals`).
+    approval_workflow: ApprovalService | None = None
+
+    @property
+    def approvals(self) -> ApprovalService:
+        if self.approval_workflow is None:
+            raise RuntimeError("the store is not open, so approvals cannot run")
+        return self.approval_workflow
 
     @property
     def catalogue(self) -> Catalogue:
         """The room fields `/rooms update` takes on the configured provider."""
         return catalogue_for(self.reads.provider.name)
-
-
-def services_from(context: Any) -> Services:
-    services = context.get(CONTEXT_KEY)
-    if not isinstance(services, Services):
-        raise RuntimeError("RoomOps services are missing from the Bolt context")
-    return services

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.providers.flight import ReadFlights
 
 log = logging.getLogger("bot.slack.users")
 UTC_ZONE = ZoneInfo("UTC")
@@ -19,24 +19,14 @@ class UserZones:
         self, client: AsyncWebClient, *, ttl_seconds: float = 3600, max_entries: int = 5000
     ) -> None:
         self._client = client
-        self._cache: TTLCache[str, ZoneInfo] = TTLCache(maxsize=max_entries, ttl=ttl_seconds)
-        # A burst of first commands from one user asks Slack once.
-        self._pending: dict[str, asyncio.Task[ZoneInfo]] = {}
+        # A burst of first commands from one user asks Slack once; the answer is kept for
+        # `ttl_seconds`.
+        self._zones = ReadFlights(ttl_seconds, max_entries=max_entries, label="users.info")
 
     async def zone(self, user_id: str | None) -> ZoneInfo:
         if not user_id:
             return UTC_ZONE
-        cached = self._cache.get(user_id)
-        if cached is not None:
-            return cached
-        task = self._pending.get(user_id)
-        if task is None:
-            task = asyncio.create_task(self._lookup(user_id))
-            self._pending[user_id] = task
-            task.add_done_callback(lambda _: self._pending.pop(user_id, None))
-        # Shielded: one caller giving up must not cancel the lookup the others wait for.
-        zone = await asyncio.shield(task)
-        self._cache[user_id] = zone
+        zone: ZoneInfo = await self._zones.get(user_id, lambda: self._lookup(user_id))
         return zone
 
     async def _lookup(self, user_id: str) -> ZoneInfo:

@@ -14,14 +14,15 @@ from bot.approvals.model import ApprovalRequest
 from bot.providers.ids import is_uuid
 from bot.services.approvals import ApprovalService
 from bot.slack.answers import render_context
-from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.approvals import render_decided
 from bot.slack.buttons import ButtonRefused, ButtonSigner
 from bot.slack.failures import replying_errors
-from bot.slack.services import services_from
+from bot.slack.services import Services
 
 Act = Callable[[ApprovalService, str, str | None], Awaitable[ApprovalRequest]]
-Listener = Callable[[AsyncAck, dict[str, Any], dict[str, Any], AsyncBoltContext], Awaitable[None]]
+Listener = Callable[
+    [AsyncAck, dict[str, Any], dict[str, Any], AsyncBoltContext, Services], Awaitable[None]
+]
 
 
 def request_id_from(signer: ButtonSigner, purpose: str, value: object) -> str:
@@ -33,23 +34,26 @@ def request_id_from(signer: ButtonSigner, purpose: str, value: object) -> str:
 
 
 def approval_button(purpose: str, act: Act) -> Listener:
-    # Bolt passes arguments by these parameter names.
+    # Bolt passes arguments by these parameter names (`roomops`: a context key).
     async def listener(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        roomops: Services,
     ) -> None:
         await ack()
         async with replying_errors(body, context):
-            services = services_from(context)
-            request_id = request_id_from(services.buttons, purpose, action.get("value"))
+            request_id = request_id_from(roomops.buttons, purpose, action.get("value"))
             user = (body.get("user") or {}).get("id")
             try:
-                request = await act(approval_service(services), request_id, user)
+                request = await act(roomops.approvals, request_id, user)
             except UnknownRequest:
                 # Signed by this app but unknown to this store: to the clicker, a button
                 # that no longer works, like any other.
                 raise ButtonRefused() from None
-            ctx = await render_context(services, user)
-            await services.responder.send(body["response_url"], render_decided(request, ctx))
+            ctx = await render_context(roomops, user)
+            await roomops.responder.send(body["response_url"], render_decided(request, ctx))
 
     listener.__name__ = f"{purpose}_button"
     return listener

@@ -12,7 +12,6 @@ from bot.commands.options import nothing_more
 from bot.render.kit import Reply, section
 from bot.render.text import code, plain
 from bot.slack.answers import render_context
-from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.approvals import render_approvals
 from bot.slack.services import Services
 from bot.slack.subcommands.base import Caller, Grammar, Subcommand, by_provider
@@ -38,7 +37,7 @@ def parse(args: list[str], _grammar: Grammar) -> ApprovalsCommand:
 
 
 async def answer(_command: ApprovalsCommand, services: Services, caller: Caller) -> Reply:
-    service = approval_service(services)
+    service = services.approvals
     ctx = await render_context(services, caller.user_id)
     pending = await service.pending()
     listed = render_approvals(pending, ctx, can_decide=service.policy.is_approver(caller.user_id))

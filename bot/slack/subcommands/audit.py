@@ -10,7 +10,6 @@ from bot.commands.words import tidy
 from bot.render.kit import Reply
 from bot.render.text import echo
 from bot.slack.answers import render_context
-from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.approvals import render_audit
 from bot.slack.services import Services
 from bot.slack.subcommands.base import Caller, Grammar, Subcommand, by_provider
@@ -35,7 +34,7 @@ def parse(args: list[str], _grammar: Grammar) -> AuditCommand:
 
 
 async def answer(command: AuditCommand, services: Services, caller: Caller) -> Reply:
-    service = approval_service(services)
+    service = services.approvals
     ctx = await render_context(services, caller.user_id)
     events = await service.audit(command.room, command.limit)
     return render_audit(events, ctx, room=command.room)

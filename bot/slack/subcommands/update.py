@@ -15,7 +15,6 @@ from bot.ids import is_channel_id
 from bot.render.kit import Reply, section
 from bot.render.text import bold, code, plain
 from bot.services.approvals import Requested
-from bot.slack.approval_messages import approval_service
 from bot.slack.blocks.approvals import render_requested, render_unposted
 from bot.slack.services import Services
 from bot.slack.subcommands.base import Caller, Grammar, Subcommand
@@ -48,7 +47,7 @@ def parse(args: list[str], grammar: Grammar) -> UpdateCommand:
 
 async def answer(command: UpdateCommand, services: Services, caller: Caller) -> Reply | None:
     """The reply for the caller; None when a form was opened instead."""
-    service = approval_service(services)
+    service = services.approvals
     service.check_can_request(caller.user_id)
     if not command.fields:
         await open_update_modal(service, services, command.ref, dict(caller.payload))
