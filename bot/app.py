@@ -192,6 +192,37 @@ async def open_runtime(settings: Settings, **parts: Any) -> Runtime:
         raise
 
 
+def build_store_services(
+    settings: Settings,
+    store: Store,
+    provider: VideoProvider,
+    reads: ReadService,
+    slack: WebApiSlack,
+    deliverer: Deliverer,
+    *,
+    clock: Callable[[], datetime],
+) -> tuple[DigestService, ApprovalService]:
+    """The services that need the store: built once, handed to every listener and job."""
+    digest = DigestService(
+        provider,
+        store.digests,
+        slack,
+        settings,
+        clock=clock,
+        outbox=store.outbox,
+        on_owed=deliverer.poke,
+    )
+    approvals = ApprovalService(
+        store=store,
+        reads=reads,
+        slack=slack,
+        deliverer=deliverer,
+        policy=approval_policy(settings),
+        clock=clock,
+    )
+    return digest, approvals
+
+
 def build_runtime(
     settings: Settings,
     *,
@@ -224,29 +255,11 @@ def build_runtime(
     slack = WebApiSlack(client)
     signer = ButtonSigner(button_secret(settings))
     reads = ReadService(provider, limits=walk_limits)
-    deliverer = (
-        build_deliverer(settings, store, session, clock=clock, **(delivery or {}))
-        if store is not None
-        else None
-    )
-    digest = approvals = None
+    deliverer = digest = approvals = None
     if store is not None:
-        digest = DigestService(
-            provider,
-            store.digests,
-            slack,
-            settings,
-            clock=clock,
-            outbox=store.outbox,
-            on_owed=deliverer.poke if deliverer is not None else None,
-        )
-        approvals = ApprovalService(
-            store=store,
-            reads=reads,
-            slack=slack,
-            deliverer=deliverer,
-            policy=approval_policy(settings),
-            clock=clock,
+        deliverer = build_deliverer(settings, store, session, clock=clock, **(delivery or {}))
+        digest, approvals = build_store_services(
+            settings, store, provider, reads, slack, deliverer, clock=clock
         )
     services = Services(
         settings=settings,
@@ -265,9 +278,8 @@ def build_runtime(
     )
     bolt = build_bolt_app(settings, services, deliveries or MemoryDeliveries())
     jobs = scheduler = None
-    if deliverer is not None:
+    if deliverer is not None and digest is not None and approvals is not None:
         deliverer.launch()
-    if digest is not None and approvals is not None:
         jobs = Jobs()
         scheduler = DigestScheduler(digest, jobs, refresh_seconds=digest_refresh)
         schedule_approval_jobs(

@@ -31,8 +31,9 @@ from bot.digest.collect import collect_report
 from bot.digest.errors import DigestRefused
 from bot.digest.owed import DIGEST_CHART, DIGEST_POST, digest_subject, owed_chart, owed_post
 from bot.digest.render import render_digest
-from bot.digest.summary import DigestReport
+from bot.digest.summary import DaySummary, DigestReport
 from bot.ids import is_user_id
+from bot.owed import Owed
 from bot.providers.base import VideoProvider
 from bot.providers.flight import ReadFlights
 from bot.services.slack_port import SlackAnswered, SlackPort
@@ -162,20 +163,9 @@ class DigestService:
         says. QUEUED: the message (and its chart) are in the outbox."""
         owner = f"{self._owner}:{uuid.uuid4().hex[:8]}"  # one attempt, one owner
         if not force:
-            claimed = await self.digests.claim(
-                channel, day, owner=owner, lease_seconds=LEASE_SECONDS, at=self.clock()
-            )
-            if not claimed:
-                claim = await self.digests.get_claim(channel, day)
-                if claim is not None and claim.posted_at is not None:
-                    return PostOutcome(
-                        PostStatus.ALREADY_POSTED,
-                        channel,
-                        day,
-                        message_ts=claim.message_ts,
-                        posted_at=claim.posted_at,
-                    )
-                return PostOutcome(PostStatus.IN_PROGRESS, channel, day)
+            refused = await self._claim(channel, day, owner)
+            if refused is not None:
+                return refused
         try:
             report = await self.report(day, zone)
             reply = render_digest(report)
@@ -193,16 +183,7 @@ class DigestService:
                 )
                 entries.append(post_id)
                 if png is not None:
-                    chart = owed_chart(
-                        channel,
-                        day,
-                        post_id,
-                        png,
-                        filename=f"rooms-digest-{day.isoformat()}.png",
-                        title=f"Room sessions by hour, {day.isoformat()} ({summary.zone})",
-                        alt_text=f"Bar chart of the {summary.sessions} room sessions of "
-                        f"{day.isoformat()} by the hour they started ({summary.zone})",
-                    )
+                    chart = _chart(channel, day, post_id, png, summary)
                     entries.append(await self.outbox.add(connection, chart, at=at))
 
             kept = await self.digests.mark_owed(
@@ -234,6 +215,24 @@ class DigestService:
             post_entry=entries[0],
             chart_entry=entries[1] if len(entries) > 1 else None,
         )
+
+    async def _claim(self, channel: str, day: date, owner: str) -> PostOutcome | None:
+        """Take the day's claim for `owner`; when another has it, what to answer instead."""
+        claimed = await self.digests.claim(
+            channel, day, owner=owner, lease_seconds=LEASE_SECONDS, at=self.clock()
+        )
+        if claimed:
+            return None
+        claim = await self.digests.get_claim(channel, day)
+        if claim is not None and claim.posted_at is not None:
+            return PostOutcome(
+                PostStatus.ALREADY_POSTED,
+                channel,
+                day,
+                message_ts=claim.message_ts,
+                posted_at=claim.posted_at,
+            )
+        return PostOutcome(PostStatus.IN_PROGRESS, channel, day)
 
     async def owed(self, channel: str, day: date) -> tuple[OutboxEntry, OutboxEntry | None] | None:
         """The latest post of this digest in the outbox and its chart (if any): what is
@@ -318,6 +317,19 @@ class DigestService:
             if required:
                 raise
             log.warning("could not tell %s about its digest subscription: %s", channel, error)
+
+
+def _chart(channel: str, day: date, post_id: int, png: bytes, summary: DaySummary) -> Owed:
+    return owed_chart(
+        channel,
+        day,
+        post_id,
+        png,
+        filename=f"rooms-digest-{day.isoformat()}.png",
+        title=f"Room sessions by hour, {day.isoformat()} ({summary.zone})",
+        alt_text=f"Bar chart of the {summary.sessions} room sessions of "
+        f"{day.isoformat()} by the hour they started ({summary.zone})",
+    )
 
 
 def _from_subscription(subscription: Subscription) -> Target:
