@@ -91,7 +91,9 @@ def fallback_text(blocks: list[Block], limit: int = FALLBACK_LIMIT) -> str:
         if part.kind == "field":
             label, _, value = texts[0].partition("\n")
             parts.append(f"{label}: {', '.join(value.splitlines())}" if value else label)
-        elif part.kind in ("header", "text", "image"):
+        elif part.kind == "text":
+            parts.append(_titled(part.spans[0], texts[0]))
+        elif part.kind in ("header", "image"):
             parts.append(texts[0])
         elif part.kind == "context":
             parts.append(" · ".join(text for text in texts if text))
@@ -103,6 +105,19 @@ def fallback_text(blocks: list[Block], limit: int = FALLBACK_LIMIT) -> str:
     if not tail:
         return clip_fallback(text, limit)
     return clip_fallback("\n".join(parts[:-1]), limit - len(tail) - 1) + "\n" + tail
+
+
+def _titled(span: Span, text: str) -> str:
+    """A section that opens with a bold line (`*Participants*`) reads `Participants: …`, as a
+    field does; the title's own line when more than one line follows."""
+    if not (span.mrkdwn and _TITLE.match(span.text)):
+        return text
+    title, _, body = text.partition("\n")
+    joiner = "\n" if "\n" in body else " "
+    return f"{title}:{joiner}{body}"
+
+
+_TITLE = re.compile(r"\*[^*\n]+\*\n")
 
 
 def clip_fallback(text: str, limit: int) -> str:
