@@ -62,9 +62,7 @@ def walk(blocks: list[Block]) -> Iterator[Part]:
             if isinstance(accessory, dict) and accessory.get("type") == "button":
                 yield Part("accessory", (_span(accessory.get("text")),), block, (accessory,))
         elif kind == "context":
-            spans = tuple(
-                _span(e) for e in block.get("elements") or [] if e.get("type") != "image"
-            )
+            spans = tuple(_span(e) for e in block.get("elements") or [] if e.get("type") != "image")
             yield Part("context", spans, block)
         elif kind == "divider":
             yield Part("divider", (), block)

@@ -26,11 +26,11 @@ def render_conference_list(
         active = conference.active_session is not None
         rows.append(
             section(
-            f"{bold(title)} ({code(name)})"
-            + (" · :large_green_circle: in session" if active else "")
-            + f"\ncreated {slack_time(conference.created_at, ctx.tz)}"
-            + (f" · {code('/rooms conference ' + conference.name)}" if conference.name else "")
-            + f"\n{code(conference.id or '—')}"
+                f"{bold(title)} ({code(name)})"
+                + (" · :large_green_circle: in session" if active else "")
+                + f"\ncreated {slack_time(conference.created_at, ctx.tz)}"
+                + (f" · {code('/rooms conference ' + conference.name)}" if conference.name else "")
+                + f"\n{code(conference.id or '—')}"
             )
         )
     return render_listing(
