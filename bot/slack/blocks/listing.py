@@ -36,16 +36,10 @@ class LocalFilters:
         return f" ({named} applied by RoomOps: {self.provider} cannot filter by {them})"
 
 
-@dataclass(frozen=True)
-class Row:
-    block: Block
-    line: str  # the row in the plain-text fallback
-
-
 def render_listing(
     title: str,
     noun: str,
-    rows: list[Row],
+    rows: list[Block],
     *,
     filters: str,
     first_number: int,
@@ -63,7 +57,7 @@ def render_listing(
         empty = f"No {noun}{where}."
         if cut is not None:
             empty = f"No {noun}{where} in what it returned. {cut_note(cut)}"
-        return Reply(empty, [section(empty)])
+        return Reply.of([section(empty)])
     end = (
         cut_note(cut)
         if cut is not None
@@ -76,12 +70,11 @@ def render_listing(
     blocks: list[Block] = [header(title)]
     if filters:
         blocks.append(context(f"Filters: {escape(filters)}{note}"))
-    blocks += [row.block for row in rows]
+    blocks += rows
     blocks.append(context(count_line))
     if more_value:
         blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id=MORE_BUTTON))
-    first = f"{title} ({count_line}{note})"
-    return Reply("\n".join([first] + [row.line for row in rows]), blocks)
+    return Reply.of(blocks)
 
 
 def cut_note(cut: WalkCut) -> str:
