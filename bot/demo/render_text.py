@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.render.fallback import Token, replace_tokens, walk
 from bot.render.kit import plural
 
+_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)\|([^>]+)>")
+_BARE_LINK = re.compile(r"<((?:https?|mailto):[^>]+)>")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _EMOJI = {
     ":warning:": "⚠️",
     ":white_check_mark:": "✅",
@@ -19,6 +23,7 @@ _EMOJI = {
     ":x:": "❌",
     ":outbox_tray:": "📤",
 }
+_USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 @dataclass(frozen=True)
@@ -34,21 +39,14 @@ class Rendered:
 
 
 def mrkdwn_to_text(text: str) -> str:
-    text = replace_tokens(text, _token_in_terminal)
+    text = _DATE.sub(r"\1", text)
+    text = _LINK.sub(r"\2 (\1)", text)
+    text = _BARE_LINK.sub(r"\1", text)
+    text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    text = _USER.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
     for code, symbol in _EMOJI.items():
         text = text.replace(code, symbol)
     return html.unescape(text)
-
-
-def _token_in_terminal(token: Token) -> str:
-    target, label = token.target, token.label
-    if target.startswith("!date^"):
-        return label if label else token.raw
-    if target.startswith(("http:", "https:", "mailto:")):
-        return f"{label} ({target})" if label else target
-    if target.startswith(("#", "@")) and len(target) > 1:
-        return f"{target[0]}{label or target[1:]}"
-    return token.raw
 
 
 def no_such_button(which: str, count: int) -> str:
@@ -82,23 +80,27 @@ def render_message(message: dict[str, Any], *, first_button: int = 1) -> Rendere
         buttons.append(Button(label, action))
         return f"[{number}] {label}"
 
-    # The walk the `text` fallback takes too; the console adds the buttons and its layout.
-    for part in walk(blocks):
-        texts = [span.text for span in part.spans]
-        if part.kind == "header":
-            lines.append(f"== {texts[0]} ==")
-        elif part.kind == "text":
-            lines += mrkdwn_to_text(texts[0]).splitlines()
-        elif part.kind == "field":
-            label, _, value = mrkdwn_to_text(texts[0]).partition("\n")
-            lines.append(f"  {label.strip('*')}: {value}")
-        elif part.kind == "accessory":
-            lines.append("    " + add_button(part.buttons[0], part.block))
-        elif part.kind == "context":
-            shown = [mrkdwn_to_text(text) for text in texts]
-            lines.append("  " + " | ".join(text for text in shown if text))
-        elif part.kind == "divider":
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header":
+            lines.append(f"== {block['text']['text']} ==")
+        elif kind == "section":
+            if block.get("text"):
+                lines += mrkdwn_to_text(block["text"]["text"]).splitlines()
+            for field in block.get("fields") or []:
+                label, _, value = mrkdwn_to_text(field["text"]).partition("\n")
+                lines.append(f"  {label.strip('*')}: {value}")
+            accessory = block.get("accessory")
+            if isinstance(accessory, dict) and accessory.get("type") == "button":
+                lines.append("    " + add_button(accessory, block))
+        elif kind == "context":
+            texts = [mrkdwn_to_text(e.get("text", "")) for e in block.get("elements", [])]
+            lines.append("  " + " | ".join(t for t in texts if t))
+        elif kind == "divider":
             lines.append("-" * 40)
-        elif part.kind == "actions":
-            lines.append("  " + "   ".join(add_button(b, part.block) for b in part.buttons))
+        elif kind == "actions":
+            labels = [
+                add_button(e, block) for e in block.get("elements", []) if e.get("type") == "button"
+            ]
+            lines.append("  " + "   ".join(labels))
     return Rendered(lines, buttons)

@@ -1,8 +1,8 @@
 """The digest as a Slack message and as plain text for a terminal (pure).
 
-Room names come from the provider: in blocks they pass through `bot.render.text` (escaped,
-clipped), so a room called `<!channel>` pings nobody, in blocks or in the `text` fallback
-derived from them; in the terminal text they lose their control characters instead.
+Room names come from the provider: in blocks and in the `text` fallback they pass through
+`bot.render.text` (escaped, clipped), so a room called `<!channel>` pings nobody; in the terminal
+text they lose their control characters instead.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class _Style:
 
 
 BLOCKS = _Style(partial(bold, limit=NAME_LIMIT), partial(code, limit=NAME_LIMIT))
+FALLBACK = _Style(partial(plain, limit=NAME_LIMIT), partial(plain, limit=NAME_LIMIT))
 TERMINAL = _Style(partial(printable, limit=NAME_LIMIT), partial(printable, limit=NAME_LIMIT))
 
 
@@ -66,7 +67,8 @@ def render_digest(report: DigestReport, *, note: str | None = None) -> Reply:
     summary = report.summary
     notes = [context(note)] if note else []
     if summary.empty:
-        return Reply.of([section(empty_line(summary, plain)), *notes])
+        line = empty_line(summary, plain)
+        return Reply("\n".join([line, *([note] if note else [])]), [section(line), *notes])
     zone = ZoneInfo(summary.zone)
     blocks: list[Block] = [
         header(f"Rooms digest · {day_title(summary.day)}"),
@@ -88,7 +90,8 @@ def render_digest(report: DigestReport, *, note: str | None = None) -> Reply:
     blocks.append(section(f"*Sessions by hour*\n{hours_line(summary, code)}"))
     blocks.append(context(rule_line(summary, zone)))
     blocks += notes
-    return Reply.of(blocks)
+    lines = text_lines(report, FALLBACK, plain)
+    return Reply("\n".join([*lines, *([note] if note else [])]), blocks)
 
 
 def render_digest_text(report: DigestReport) -> str:
@@ -184,7 +187,7 @@ def rule_line(summary: DaySummary, zone: ZoneInfo) -> str:
 
 
 def text_lines(report: DigestReport, style: _Style, safe: Callable[[str], str]) -> list[str]:
-    """The key numbers and names as lines, for a terminal."""
+    """The key numbers and names as lines: the `text` fallback and the terminal alike."""
     summary = report.summary
     zone = ZoneInfo(summary.zone)
     lines = [

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.render.fallback import FALLBACK_LIMIT, Block, fallback_text
 from bot.render.text import bold, clip, clip_mrkdwn, code, escape, plain
 
-__all__ = ["Block", "bold", "clip", "code", "escape", "plain"]
+__all__ = ["bold", "clip", "code", "escape", "plain"]
+
+Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
 FIELD_LIMIT = 2000
@@ -16,19 +17,15 @@ HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 FIELDS_PER_SECTION = 10
+FALLBACK_LIMIT = 3900
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A message: Block Kit plus the `text` fallback Slack shows where blocks cannot be."""
+    """A message: Block Kit plus the plain fallback that carries the same key facts."""
 
     text: str
     blocks: list[Block] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, blocks: list[Block]) -> Reply:
-        """A reply of these blocks, its fallback derived from them: renderers write blocks."""
-        return cls(fallback_text(blocks), blocks)
 
     def payload(self) -> dict[str, Any]:
         return {"text": clip_mrkdwn(self.text, FALLBACK_LIMIT), "blocks": self.blocks}

@@ -33,7 +33,7 @@ from bot.render.kit import (
     section,
 )
 from bot.render.text import ELLIPSIS, clip, clip_mrkdwn, sentence, visible
-from bot.render.timefmt import slack_time
+from bot.render.timefmt import plain_time, slack_time
 from bot.slack.blocks.context import UTC_ZONE, RenderContext
 from bot.slack.buttons import ButtonSigner
 
@@ -80,17 +80,25 @@ def render_request(
 
     Decision buttons appear only while it is pending, Retry only once it has failed.
     """
+    status = request.status
     blocks: list[Block] = [header(f"Room update: {clip(_room(request), 100)}")]
     blocks.append(section(_summary(request)))
     blocks += [section(line) for line in change_lines(request.changes)]
-    blocks.append(section(_outcome(request, ctx, approvers=approvers)))
+    outcome, outcome_text = _outcome(request, ctx, approvers=approvers)
+    blocks.append(section(outcome))
     buttons = decision_buttons(request, ctx.buttons)
     if buttons:
         blocks.append(actions(*buttons, block_id=f"approval:{request.id}"))
     blocks.append(
         context(f"Request {code(request.id)} · {plain(provider_label(request.provider))}")
     )
-    return Reply.of(blocks)
+    lines = [
+        f"Room update request {request.id} for {plain(_room(request))} "
+        f"(room {plain(visible(request.room_id))}) by {mention(request.requester)}: "
+        + "; ".join(change_text(change) for change in request.changes),
+        f"Status: {status.value}. {outcome_text}",
+    ]
+    return Reply("\n".join(lines), blocks)
 
 
 def render_requested(request: ApprovalRequest, *, channel: str, link: str | None) -> Reply:
@@ -105,7 +113,12 @@ def render_requested(request: ApprovalRequest, *, channel: str, link: str | None
     blocks = [section(text)]
     blocks += [section(line) for line in change_lines(request.changes)]
     blocks.append(context(f"Expires {slack_time(request.expires_at, UTC_ZONE)}"))
-    return Reply.of(blocks)
+    fallback = (
+        f"Asked for approval: request {request.id} to change {plain(_room(request))}: "
+        + "; ".join(change_text(change) for change in request.changes)
+        + (f". Posted at {link}" if link else f". Posted in {where}")
+    )
+    return Reply(fallback, blocks)
 
 
 def render_unposted(request: ApprovalRequest, problem: str) -> Reply:
@@ -117,25 +130,35 @@ def render_unposted(request: ApprovalRequest, problem: str) -> Reply:
         "can still decide it from `/rooms approvals`; an admin should check APPROVAL_CHANNEL "
         "and that RoomOps is in that channel."
     )
-    return Reply.of([section(text)])
+    fallback = (
+        f"Request {request.id} to change {plain(_room(request))} is saved, but posting it "
+        f"to the approval channel failed ({plain(problem, 100)}). Approvers can decide it from "
+        "/rooms approvals."
+    )
+    return Reply(fallback, [section(text)])
 
 
 def render_outcome_notice(request: ApprovalRequest, ctx: RenderContext) -> Reply:
     """The requester's direct message once their request is decided or has ended."""
-    outcome = _outcome(request, ctx)
+    outcome, outcome_text = _outcome(request, ctx)
     text = f"Your request {code(request.id)} to change {bold(_room(request))}: {outcome}"
-    return Reply.of([section(text), *[section(line) for line in change_lines(request.changes)]])
+    fallback = f"Your request {request.id} to change {plain(_room(request))}: {outcome_text}"
+    return Reply(
+        fallback, [section(text), *[section(line) for line in change_lines(request.changes)]]
+    )
 
 
 def render_decided(request: ApprovalRequest, ctx: RenderContext) -> Reply:
     """The reply to the approver who clicked: how the request stands now."""
-    text = f"Request {code(request.id)} for {bold(_room(request))}: {_outcome(request, ctx)}"
-    return Reply.of([section(text)])
+    outcome, outcome_text = _outcome(request, ctx)
+    text = f"Request {code(request.id)} for {bold(_room(request))}: {outcome}"
+    fallback = f"Request {request.id} for {plain(_room(request))}: {outcome_text}"
+    return Reply(fallback, [section(text)])
 
 
 def render_notice(text: str) -> Reply:
     """A short reply to the person who clicked (already escaped mrkdwn)."""
-    return Reply.of([section(text)])
+    return Reply(text, [section(text)])
 
 
 def render_approvals(
@@ -143,9 +166,11 @@ def render_approvals(
 ) -> Reply:
     """Pending requests, oldest first; approvers get the decision buttons here too."""
     if not requests:
-        return Reply.of([section("No room update requests are waiting for a decision.")])
+        text = "No room update requests are waiting for a decision."
+        return Reply(text, [section(text)])
     count = plural(len(requests), "request")
     blocks: list[Block] = [header("Waiting for approval")]
+    lines = [f"{count} waiting for approval:"]
     for request in requests[:MAX_LISTED]:
         changes = "\n".join(change_lines(request.changes))
         blocks.append(
@@ -157,19 +182,28 @@ def render_approvals(
         )
         if can_decide:
             blocks.append(actions(*_decision(request, ctx.buttons)))
+        lines.append(
+            f"• {request.id} {plain(_room(request))} by {mention(request.requester)}, "
+            f"expires {plain_time(request.expires_at, ctx.tz)}: "
+            + "; ".join(change_text(change) for change in request.changes)
+        )
         blocks.append(divider())
     shown = min(len(requests), MAX_LISTED)
     more = f" Showing the oldest {shown}." if shown < len(requests) else ""
     blocks.append(context(f"{count}, oldest first.{more}"))
-    return Reply.of(blocks)
+    if more:
+        lines.append(more.strip())
+    return Reply("\n".join(lines), blocks)
 
 
 def render_audit(events: Sequence[AuditEvent], ctx: RenderContext, *, room: str | None) -> Reply:
     """Recent audit events, newest first."""
     scope = f" for {plain(room)}" if room else ""
     if not events:
-        return Reply.of([section(f"No audit events{scope} yet.")])
+        text = f"No audit events{scope} yet."
+        return Reply(text, [section(text)])
     blocks: list[Block] = [header(f"Audit{' for ' + room if room else ''}")]
+    lines = [f"Audit{scope}, newest first:"]
     for event in events:
         what = f"{plain(visible(event.action))} → {plain(visible(event.outcome))}"
         room_part = f" · {bold(visible(event.room_name))}" if event.room_name else ""
@@ -181,8 +215,14 @@ def render_audit(events: Sequence[AuditEvent], ctx: RenderContext, *, room: str 
                 f"{room_part}{request_part}{detail}"
             )
         )
+        lines.append(
+            f"• {plain_time(event.at, ctx.tz)} {_actor(event.actor)} {what}"
+            + (f" {plain(visible(event.room_name))}" if event.room_name else "")
+            + (f" {event.request_id}" if event.request_id else "")
+            + (f": {plain(visible(event.detail), 300)}" if event.detail else "")
+        )
     blocks.append(context(f"{plural(len(events), 'event')}, newest first."))
-    return Reply.of(blocks)
+    return Reply("\n".join(lines), blocks)
 
 
 # -- pieces ---------------------------------------------------------------------------------
@@ -193,6 +233,21 @@ def change_lines(changes: Sequence[FieldChange]) -> list[str]:
         f"{code(visible(change.field))}: {format_value(change.old)} → {format_value(change.new)}"
         for change in changes
     ]
+
+
+def change_text(change: FieldChange) -> str:
+    return f"{plain(visible(change.field))} {_plain_value(change.old)} → {_plain_value(change.new)}"
+
+
+def _plain_value(value: JsonValue) -> str:
+    if value is None:
+        return "not set"
+    if value == "":
+        return "empty"
+    if isinstance(value, bool | int | float):
+        return plain(_raw(value), VALUE_LIMIT)
+    # Text sits in a code span it cannot close, so `x; max_members 20 → 25` reads as one value.
+    return code(_raw(value), VALUE_LIMIT) or "blank"
 
 
 def format_value(value: JsonValue) -> str:
@@ -328,35 +383,48 @@ def _outcome(
     ctx: RenderContext,
     *,
     approvers: Sequence[str] = (),
-) -> str:
-    """The state in mrkdwn."""
+) -> tuple[str, str]:
+    """The state in mrkdwn for blocks, and the same in the fallback's words."""
     status = request.status
     icon = STATUS_ICONS[status]
     by = mention(request.decider)
     when = _when(request.decided_at, ctx)
+    plain_when = plain_time(request.decided_at, ctx.tz) if request.decided_at else ""
     if status is ApprovalStatus.PENDING:
         who = f" Approvers: {mentions(approvers)}." if approvers else ""
-        return (
+        text = (
             f"{icon} Waiting for an approver until {slack_time(request.expires_at, ctx.tz)}.{who}"
         )
+        return text, f"Waiting for an approver until {plain_time(request.expires_at, ctx.tz)}."
     if status in (ApprovalStatus.APPROVED, ApprovalStatus.APPLYING):
-        return f"{icon} Approved by {by} {when}; applying now…"
+        return f"{icon} Approved by {by} {when}; applying now…", f"Approved by {by}; applying."
     if status is ApprovalStatus.APPLIED:
-        return f"{icon} Approved by {by} {when} and applied {_when(request.finished_at, ctx)}."
+        done = _when(request.finished_at, ctx)
+        return (
+            f"{icon} Approved by {by} {when} and applied {done}.",
+            f"Approved by {by} at {plain_when} and applied.",
+        )
     if status is ApprovalStatus.REJECTED:
-        return f"{icon} Rejected by {by} {when}. Nothing was changed."
+        return f"{icon} Rejected by {by} {when}. Nothing was changed.", (
+            f"Rejected by {by} at {plain_when}. Nothing was changed."
+        )
     if status is ApprovalStatus.EXPIRED:
         ended = _when(request.finished_at or request.expires_at, ctx)
-        return f"{icon} Expired {ended}: nobody decided in time. Nothing was changed."
+        return f"{icon} Expired {ended}: nobody decided in time. Nothing was changed.", (
+            "Expired: nobody decided in time. Nothing was changed."
+        )
     reason = plain(visible(request.failure_reason or "no reason given"), 500)
     if status is ApprovalStatus.STALE:
+        moved = reason
         return (
-            f"{icon} Approved by {by} {when}, but not applied: {reason} "
-            "Ask again if the change is still wanted."
+            f"{icon} Approved by {by} {when}, but not applied: {moved} "
+            "Ask again if the change is still wanted.",
+            f"Approved by {by}, but not applied: {moved}",
         )
     return (
         f"{icon} Approved by {by} {when}, but applying it failed: {sentence(reason)} "
-        "An approver can press Retry."
+        "An approver can press Retry.",
+        f"Approved by {by}, but applying failed: {sentence(reason)} An approver can retry.",
     )
 
 

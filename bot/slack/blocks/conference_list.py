@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.providers.models import Conference
 from bot.providers.walks import WalkCut
-from bot.render.kit import Block, Reply, bold, code, section
-from bot.render.timefmt import slack_time
+from bot.render.kit import Reply, bold, code, plain, section
+from bot.render.timefmt import plain_time, slack_time
 from bot.slack.blocks.context import RenderContext
-from bot.slack.blocks.listing import render_listing
+from bot.slack.blocks.listing import Row, render_listing
 
 
 def render_conference_list(
@@ -19,20 +19,21 @@ def render_conference_list(
     more_value: str | None,
     cut: WalkCut | None = None,
 ) -> Reply:
-    rows: list[Block] = []
+    rows = []
     for conference in conferences:
         name = conference.name or "—"
         title = conference.display_name or conference.name or "(unnamed)"
         active = conference.active_session is not None
-        rows.append(
-            section(
-                f"{bold(title)} ({code(name)})"
-                + (" · :large_green_circle: in session" if active else "")
-                + f"\ncreated {slack_time(conference.created_at, ctx.tz)}"
-                + (f" · {code('/rooms conference ' + conference.name)}" if conference.name else "")
-                + f"\n{code(conference.id or '—')}"
-            )
+        block = section(
+            f"{bold(title)} ({code(name)})"
+            + (" · :large_green_circle: in session" if active else "")
+            + f"\ncreated {slack_time(conference.created_at, ctx.tz)}"
+            + (f" · {code('/rooms conference ' + conference.name)}" if conference.name else "")
+            + f"\n{code(conference.id or '—')}"
         )
+        created = plain_time(conference.created_at, ctx.tz)
+        line = f"• {plain(name)} | {plain(title)} | created {created} | id {plain(conference.id)}"
+        rows.append(Row(block, line))
     return render_listing(
         "Conferences",
         "conferences",

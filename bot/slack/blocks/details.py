@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.providers.models import ProviderModel
 from bot.render.kit import Block, code, context, fields, plain, plural, yes_no
-from bot.render.timefmt import format_duration, slack_time
+from bot.render.timefmt import format_duration, plain_time, slack_time
 from bot.slack.blocks.context import RenderContext
 
 # The providers' field names, as a person would say them.
@@ -71,10 +71,11 @@ IDS = frozenset({"id", "room_id", "name"})
 
 @dataclass(frozen=True)
 class Detail:
-    """One field: its value as mrkdwn, None when empty."""
+    """One field: its value as mrkdwn for blocks and for the fallback, None when empty."""
 
     label: str
     block: str | None
+    text: str | None
 
 
 def label(name: str) -> str:
@@ -93,29 +94,29 @@ def model_detail(model: ProviderModel, name: str, ctx: RenderContext) -> Detail:
     """A field of a provider model, formatted by what kind of value it holds."""
     value: Any = getattr(model, name, None)
     if value is None or value == "" or value == {}:
-        return Detail(label(name), None)
+        return Detail(label(name), None, None)
     if name in TIMES:
-        return Detail(label(name), slack_time(value, ctx.tz))
+        return Detail(label(name), slack_time(value, ctx.tz), plain_time(value, ctx.tz))
     if name in FLAGS:
-        return detail(name, yes_no(value))
+        return same(name, yes_no(value))
     if name == "max_members":
-        return detail(name, member_cap(value))
+        return same(name, member_cap(value))
     if name == "cost_in_dollars":
-        return detail(name, dollars(value))
+        return same(name, dollars(value))
     if name == "remove_after_seconds_elapsed":
-        return detail(name, format_duration(value))
+        return same(name, format_duration(value))
     if name == "webhook_timeout_secs" and isinstance(value, int):
-        return detail(name, f"{value} s")
+        return same(name, f"{value} s")
     if name == "fps":
-        return detail(name, f"{value:g} fps" if isinstance(value, int | float) else plain(value))
+        return same(name, f"{value:g} fps" if isinstance(value, int | float) else plain(value))
     if name in IDS:
-        return Detail(label(name), code(value))
-    return detail(name, plain(value))
+        return Detail(label(name), code(value), plain(value))
+    return same(name, plain(value))
 
 
-def detail(name: str, value: str | None) -> Detail:
-    """A value already written as mrkdwn (escaped)."""
-    return Detail(label(name), value)
+def same(name: str, value: str | None) -> Detail:
+    """A value that reads the same in blocks and in the fallback (already escaped)."""
+    return Detail(label(name), value, value)
 
 
 def detail_blocks(details: Iterable[Detail], *, notes: Iterable[Block] = ()) -> list[Block]:
@@ -127,6 +128,13 @@ def detail_blocks(details: Iterable[Detail], *, notes: Iterable[Block] = ()) -> 
     if line:
         blocks.append(context(line))
     return blocks
+
+
+def detail_lines(details: Iterable[Detail]) -> list[str]:
+    items = list(details)
+    lines = [f"{d.label}: {d.text}" for d in items if d.text is not None]
+    line = empty_line(items)
+    return [*lines, line] if line else lines
 
 
 def empty_line(details: list[Detail]) -> str | None:

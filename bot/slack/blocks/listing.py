@@ -36,10 +36,16 @@ class LocalFilters:
         return f" ({named} applied by RoomOps: {self.provider} cannot filter by {them})"
 
 
+@dataclass(frozen=True)
+class Row:
+    block: Block
+    line: str  # the row in the plain-text fallback
+
+
 def render_listing(
     title: str,
     noun: str,
-    rows: list[Block],
+    rows: list[Row],
     *,
     filters: str,
     first_number: int,
@@ -57,7 +63,7 @@ def render_listing(
         empty = f"No {noun}{where}."
         if cut is not None:
             empty = f"No {noun}{where} in what it returned. {cut_note(cut)}"
-        return Reply.of([section(empty)])
+        return Reply(empty, [section(empty)])
     end = (
         cut_note(cut)
         if cut is not None
@@ -70,11 +76,12 @@ def render_listing(
     blocks: list[Block] = [header(title)]
     if filters:
         blocks.append(context(f"Filters: {escape(filters)}{note}"))
-    blocks += rows
+    blocks += [row.block for row in rows]
     blocks.append(context(count_line))
     if more_value:
         blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id=MORE_BUTTON))
-    return Reply.of(blocks)
+    first = f"{title} ({count_line}{note})"
+    return Reply("\n".join([first] + [row.line for row in rows]), blocks)
 
 
 def cut_note(cut: WalkCut) -> str:

@@ -20,17 +20,18 @@ from bot.render.kit import (
     plain,
     section,
 )
-from bot.render.timefmt import slack_time
+from bot.render.timefmt import plain_time, slack_time
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.details import (
     Detail,
     detail_blocks,
+    detail_lines,
     dollars,
     label,
     member_cap,
     model_detail,
 )
-from bot.slack.blocks.listing import LocalFilters, render_listing
+from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 from bot.slack.blocks.sessions import details_button, session_duration, status_label
 
 ROOM_BUTTON = "rooms_room_details"
@@ -70,20 +71,21 @@ def render_room_list(
     local: LocalFilters | None = None,
     cut: WalkCut | None = None,
 ) -> Reply:
-    rows: list[Block] = []
+    rows = []
     for room in rooms:
         title = room.display_name or room.name or "(unnamed)"
         facts = [member_cap(room.max_members), plain(room.quality), plain(room.layout)]
         if room.created_at:
             facts.append(f"created {slack_time(room.created_at, ctx.tz)}")
-        rows.append(
-            section(
-                f"{bold(title)} ({code(room.name or '—')})\n"
-                f"{' · '.join(fact for fact in facts if fact)}\n"
-                f"{code(room.id)}",
-                room_button(room, ctx),
-            )
+        block = section(
+            f"{bold(title)} ({code(room.name or '—')})\n"
+            f"{' · '.join(fact for fact in facts if fact)}\n"
+            f"{code(room.id)}",
+            room_button(room, ctx),
         )
+        created = plain_time(room.created_at, ctx.tz)
+        line = f"• {plain(room.name)} | {plain(title)} | created {created} | id {plain(room.id)}"
+        rows.append(Row(block, line))
     return render_listing(
         "Rooms",
         "rooms",
@@ -123,7 +125,12 @@ def render_room(room: Room, ctx: RenderContext) -> Reply:
     blocks += active_session_blocks(
         room.active_session, ctx, recent=recent_sessions_button(room, ctx)
     )
-    return Reply.of(blocks)
+    lines = [f"Room {plain(room.name)} ({plain(title)}), id {plain(room.id)}"]
+    lines += detail_lines(details)
+    lines.append(active_session_line(room.active_session, ctx))
+    if room.active_session is None and room.id and is_uuid(room.id):
+        lines.append(f"Recent sessions: /rooms sessions room_id={plain(room.id)}")
+    return Reply("\n".join(lines), blocks)
 
 
 def render_conference(conference: Conference, ctx: RenderContext) -> Reply:
@@ -138,12 +145,20 @@ def render_conference(conference: Conference, ctx: RenderContext) -> Reply:
     blocks.append(section(f"*Theme*\nDark: {_swatches(dark)}\nLight: {_swatches(light)}"))
     blocks.append(divider())
     blocks += active_session_blocks(conference.active_session, ctx)
-    return Reply.of(blocks)
+    lines = [
+        f"Conference {plain(conference.name)} ({plain(title)}), id {plain(conference.id)}, "
+        f"size {plain(conference.size or 'not set')}",
+        *detail_lines(details),
+        f"Theme dark: {_plain_swatches(dark)}",
+        f"Theme light: {_plain_swatches(light)}",
+        active_session_line(conference.active_session, ctx),
+    ]
+    return Reply("\n".join(lines), blocks)
 
 
 def _unset(model: Room | Conference, names: tuple[str, ...]) -> list[Detail]:
     """Fields shown outside the field list when set, and named with the empty ones when not."""
-    return [Detail(label(name), None) for name in names if not getattr(model, name)]
+    return [Detail(label(name), None, None) for name in names if not getattr(model, name)]
 
 
 def _meta(meta: dict[str, Any] | None) -> list[Block]:
@@ -161,6 +176,11 @@ def _swatches(colours: list[tuple[str, str | None]]) -> str:
     return " · ".join(shown) or "not set"
 
 
+def _plain_swatches(colours: list[tuple[str, str | None]]) -> str:
+    shown = [f"{role} {plain(value, 40)}" for role, value in colours if value]
+    return ", ".join(shown) or "not set"
+
+
 def active_session_blocks(
     session: RoomSession | None, ctx: RenderContext, *, recent: Block | None = None
 ) -> list[Block]:
@@ -174,3 +194,14 @@ def active_session_blocks(
         f"{f' · {cost}' if cost else ''}\n{code(session.id)}"
     )
     return [section(text, details_button(session, ctx))]
+
+
+def active_session_line(session: RoomSession | None, ctx: RenderContext) -> str:
+    if session is None:
+        return "Active session: none"
+    cost = dollars(session.cost_in_dollars)
+    return (
+        f"Active session {plain(session.id)}: {plain(session.status or 'unknown')}, started "
+        f"{plain_time(session.start_time, ctx.tz)}, {session_duration(session, ctx)}"
+        f"{f', {cost}' if cost else ''}"
+    )

@@ -17,18 +17,19 @@ from bot.render.kit import (
     plural,
     section,
 )
-from bot.render.timefmt import elapsed_seconds, format_duration, slack_time
+from bot.render.timefmt import elapsed_seconds, format_duration, plain_time, slack_time
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.details import (
     Detail,
-    detail,
     detail_blocks,
+    detail_lines,
     dollars,
     label,
     member_cap,
     model_detail,
+    same,
 )
-from bot.slack.blocks.listing import LocalFilters, render_listing
+from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 
 SESSION_BUTTON = "rooms_session_details"
 # A Details view lists this many participants, then says how many more there were: ten
@@ -64,16 +65,30 @@ def render_session_list(
     local: LocalFilters | None = None,
     cut: WalkCut | None = None,
 ) -> Reply:
+    rows = [
+        Row(
+            _session_row(session, ctx),
+            f"• {plain(session.name or '(no room)')} | {plain(session.status or 'unknown')} | "
+            f"started {plain_time(session.start_time, ctx.tz)} | "
+            f"{session_duration(session, ctx)}{_plain_cost(session)} | id {plain(session.id)}",
+        )
+        for session in sessions
+    ]
     return render_listing(
         "Room sessions",
         "room sessions",
-        [_session_row(session, ctx) for session in sessions],
+        rows,
         filters=filters,
         first_number=first_number,
         more_value=more_value,
         local=local,
         cut=cut,
     )
+
+
+def _plain_cost(session: RoomSession) -> str:
+    cost = dollars(session.cost_in_dollars)
+    return f" | {cost}" if cost else ""
 
 
 def _session_row(session: RoomSession, ctx: RenderContext) -> Block:
@@ -99,9 +114,9 @@ def details_button(session: RoomSession, ctx: RenderContext) -> Block | None:
 def session_detail(session: RoomSession, name: str, ctx: RenderContext) -> Detail:
     if name == "duration":
         duration = session_duration(session, ctx)
-        return detail(name, None if duration == "—" else duration)
+        return same(name, None if duration == "—" else duration)
     if name == "status" and session.status:
-        return Detail(label(name), status_label(session.status))
+        return Detail(label(name), status_label(session.status), plain(session.status))
     return model_detail(session, name, ctx)
 
 
@@ -133,28 +148,41 @@ def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
         context(" · ".join(summary)),
         *detail_blocks(details, notes=notes),
     ]
+    lines = [f"Session {plain(session.id)} of {plain(session.name or '(no room)')}:"]
+    lines += detail_lines(details)
     if session.participants is not None:
         people = participant_lines(session.participants, ctx)
-        blocks.append(section("*Participants*\n" + "\n".join(people)))
-    return Reply.of(blocks)
+        blocks.append(section("*Participants*\n" + "\n".join(b for b, _ in people)))
+        lines += ["Participants:", *(t for _, t in people)]
+    return Reply("\n".join(lines), blocks)
 
 
-def participant_lines(people: list[Participant], ctx: RenderContext) -> list[str]:
-    """One line per participant: who (the name their client gave, else the id), when they
-    joined and left, and for how long."""
+def participant_lines(people: list[Participant], ctx: RenderContext) -> list[tuple[str, str]]:
+    """One line per participant, for blocks and for the fallback: who (the name their
+    client gave, else the id), when they joined and left, and for how long."""
     if not people:
-        return ["Nobody joined."]
+        return [("Nobody joined.", "Nobody joined.")]
     lines = [_participant_line(person, ctx) for person in people[:PARTICIPANTS_SHOWN]]
     hidden = len(people) - PARTICIPANTS_SHOWN
     if hidden > 0:
-        lines.append(f"…and {plural(hidden, 'more participant')}.")
+        more = f"…and {plural(hidden, 'more participant')}."
+        lines.append((more, more))
     return lines
 
 
-def _participant_line(person: Participant, ctx: RenderContext) -> str:
-    if person.left_at is None:
-        stay = "still in the session"
-    else:
-        stay = f"left {slack_time(person.left_at, ctx.tz)} after {format_duration(person.duration)}"
+def _participant_line(person: Participant, ctx: RenderContext) -> tuple[str, str]:
+    def stay(left: str) -> str:
+        if person.left_at is None:
+            return "still in the session"
+        return f"left {left} after {format_duration(person.duration)}"
+
     who = bold(person.name, 80) or code(person.id or "(no id)", 60)
-    return f"• {who} · joined {slack_time(person.joined_at, ctx.tz)} · {stay}"
+    block = (
+        f"• {who} · joined {slack_time(person.joined_at, ctx.tz)} · "
+        f"{stay(slack_time(person.left_at, ctx.tz))}"
+    )
+    text = (
+        f"• {plain(' '.join((person.name or person.id or '(no id)').split()), 80)} · joined "
+        f"{plain_time(person.joined_at, ctx.tz)} · {stay(plain_time(person.left_at, ctx.tz))}"
+    )
+    return block, text
