@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeVar, Unpack
+from typing import Any, TypeVar, Unpack
 from urllib.parse import quote
 
 import httpx
@@ -46,12 +46,7 @@ CONFERENCES = f"{API}/conferences"
 RECORDINGS = f"{API}/room_recordings"
 
 
-class _HasId(Protocol):
-    @property
-    def id(self) -> str | None: ...
-
-
-M = TypeVar("M", bound=_HasId)
+M = TypeVar("M", RoomSession, Room, Conference, Member, SessionEvent, Recording)
 
 
 def parse_signalwire_errors(body: Any) -> list[FieldError]:
