@@ -133,8 +133,8 @@ def members(dataset: SimulatorDataset, session: RoomSession) -> list[SimMember]:
     found: list[SimMember] = []
     for position in range(member_count(dataset, session)):
         u = [_unit(seed, session.id, "member", position, k) for k in range(4)]
-        # Most join in the first tenth of the session; a few come late.
-        share = u[0] * 0.1 if u[1] < 0.8 else u[0] * 0.9
+        # The host opens the session; most join in its first tenth; a few come late.
+        share = 0.0 if position == 0 else u[0] * 0.1 if u[1] < 0.8 else u[0] * 0.9
         joined = start + timedelta(seconds=int(span * share))
         stays = position == 0 or u[2] < 0.7
         left: datetime | None
@@ -258,7 +258,8 @@ def _signature(secret: str, recording_id: str, expires: int) -> str:
 
 
 def media_url(base: str, secret: str, recording_id: str, expires: int) -> str:
-    """A signed link to a recording's media that stops working at `expires` (Unix seconds)."""
+    """A signed link to a recording's media that stops working at `expires` (Unix time in
+    milliseconds, so a link asked for a second lives a second, not up to two)."""
     query = urlencode({"expires": expires, "signature": _signature(secret, recording_id, expires)})
     return f"{base}{MEDIA_PREFIX}{recording_id}.mp4?{query}"
 
@@ -266,10 +267,11 @@ def media_url(base: str, secret: str, recording_id: str, expires: int) -> str:
 def check_media(
     secret: str, recording_id: str, expires: str | None, signature: str | None, now: float
 ) -> int:
-    """The HTTP status a media request earns: 200, 403 (bad or expired signature)."""
+    """The HTTP status a media request earns at `now` (Unix seconds): 200, or 403 for a
+    bad or expired signature."""
     if expires is None or signature is None or not expires.isdigit():
         return 403
     wanted = _signature(secret, recording_id, int(expires))
     if not hmac.compare_digest(wanted, signature):
         return 403
-    return 200 if now < int(expires) else 403
+    return 200 if now * 1000 < int(expires) else 403

@@ -145,6 +145,12 @@ class SimulatorState:
         assert self.config.now is not None
         return self.config.now + timedelta(seconds=time.monotonic() - self.started)
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the simulated wall clock on (links expire by it), as if time had passed."""
+        if seconds < 0 or not math.isfinite(seconds):
+            raise ValueError("seconds must be a finite number >= 0")
+        self.started -= seconds
+
     def set_paging(self, mode: str) -> None:
         if mode not in PAGING_MODES:
             raise ValueError(f"mode must be one of {', '.join(PAGING_MODES)}")
@@ -929,8 +935,7 @@ def _media_ttl(query: Mapping[str, str], problems: list[ErrorItem]) -> int:
 
 def _link_minter(request: web.Request, ttl: int) -> Callable[[SimRecording], str]:
     state = _state(request)
-    # Whole seconds, rounded up: a link never lives less than it was asked to.
-    expires = math.ceil(state.clock().timestamp() + ttl)
+    expires = math.ceil((state.clock().timestamp() + ttl) * 1000)
     base = f"{request.scheme}://{request.host}"
     return lambda recording: media_url(base, state.config.api_token, recording.id, expires)
 

@@ -181,6 +181,12 @@ class TelnyxState:
         assert self.config.now is not None
         return self.config.now + timedelta(seconds=time.monotonic() - self.started)
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the simulated wall clock on (links expire by it), as if time had passed."""
+        if seconds < 0 or not math.isfinite(seconds):
+            raise ValueError("seconds must be a finite number >= 0")
+        self.started -= seconds
+
     def set_paging(self, mode: str) -> None:
         if mode not in PAGING_MODES:
             raise ValueError(f"mode must be one of {', '.join(PAGING_MODES)}")
@@ -247,7 +253,7 @@ class TelnyxState:
     def recording_json(self, recording: SimRecording, base: str) -> dict[str, Any]:
         session = recording.session
         people = participants_json(session, self.dataset.seed, self.dataset.now)
-        expires = math.ceil(self.clock().timestamp()) + DOWNLOAD_URL_SECONDS
+        expires = math.ceil((self.clock().timestamp() + DOWNLOAD_URL_SECONDS) * 1000)
         return recording_json(
             recording,
             room_id=session_room_id(self.dataset.seed, session),
