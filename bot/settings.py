@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # still shared).
     provider_max_connections: int = Field(default=20, ge=1, le=200)
     provider_cache_seconds: float = Field(default=5.0, ge=0, le=300, allow_inf_nan=False)
+    # How long a recording link fetched for "Get link" lives (SignalWire's media_ttl). A
+    # link is a credential: long enough to open it, short enough that a forwarded one dies.
+    recording_link_seconds: int = Field(default=900, ge=60, le=86400)
 
     database_url: str = "sqlite:///./var/roomops.db"
 

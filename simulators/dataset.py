@@ -71,6 +71,7 @@ _SALT_ROOM, _SALT_DURATION, _SALT_DURATION_2, _SALT_JITTER = 10, 11, 12, 13
 _SALT_PARTICIPANTS, _SALT_LOCKED, _SALT_EPHEMERAL = 14, 15, 16
 _SALT_DAY, _SALT_BUSY_DAY, _SALT_PINNED = 20, 21, 22
 _SALT_ROOM_ID, _SALT_CONFERENCE_ID, _SALT_ROOM_AGE, _SALT_CONFERENCE_AGE = 30, 31, 32, 33
+_SALT_RECORDING_HI, _SALT_RECORDING_LO, _SALT_RECORDING_MASK = 40, 41, 42
 
 
 def _mix64(value: int) -> int:
@@ -740,6 +741,7 @@ class SimulatorDataset:
         self.days = days
         self._now_ts = int(self.now.timestamp())
         self._id_mask = _rand64(seed, 0, _SALT_ID_MASK) & _MASK32
+        self._recording_mask = _rand64(seed, 0, _SALT_RECORDING_MASK) & _MASK32
 
         self._templates = build_rooms(seed, self.now)
         self._rooms: dict[str, Room] = {room.id: room for room in self._templates}
@@ -889,7 +891,7 @@ class SimulatorDataset:
             room = self._templates[slot]
             name = room.name
         max_members = room.max_members if room else 10
-        participants = 1 + int(_unit(self.seed, index, _SALT_PARTICIPANTS) ** 2 * max_members)
+        participants = self.participant_count(index)
         previews = room.enable_room_previews if room else False
         start_time = _at(start)
         end_time = None if in_progress else _at(start + duration)
@@ -929,6 +931,37 @@ class SimulatorDataset:
             enable_room_previews=previews,
             locked_cover=LOCKED_COVER_URL,
         )
+
+    def participant_count(self, index: int) -> int:
+        """How many took part in session `index` (what its cost is priced on)."""
+        slot = self.slot(index)
+        max_members = 10 if slot == self._ephemeral_slot else self._templates[slot].max_members
+        return 1 + int(_unit(self.seed, index, _SALT_PARTICIPANTS) ** 2 * max_members)
+
+    def records(self, index: int) -> bool:
+        """Whether session `index` is recorded: its room records from the start (cheap: no
+        session is built, so a scan for recordings costs a hash per session)."""
+        slot = self.slot(index)
+        return slot != self._ephemeral_slot and self._templates[slot].record_on_start
+
+    def recording_id(self, index: int) -> str:
+        """The id of session `index`'s recording, the index hidden as in session ids."""
+        encoded = (index * _ID_MULTIPLIER + self._recording_mask) & _MASK32
+        hi = _rand64(self.seed, index, _SALT_RECORDING_HI)
+        lo = (_rand64(self.seed, index, _SALT_RECORDING_LO) & ~_MASK32 & _MASK64) | encoded
+        return _uuid_from(hi, lo)
+
+    def recording_index(self, recording_id: str) -> int | None:
+        """The session index of a recording id, or None (unknown, or not a recorded one)."""
+        try:
+            parsed = uuid.UUID(recording_id)
+        except ValueError:
+            return None
+        encoded = parsed.int & _MASK32
+        index = ((encoded - self._recording_mask) * _ID_MULTIPLIER_INVERSE) & _MASK32
+        if index >= self.session_count or self.recording_id(index) != str(parsed):
+            return None
+        return index if self.records(index) else None
 
     def sessions(self, indexes: Iterable[int]) -> list[RoomSession]:
         return [self.session(index) for index in indexes]

@@ -56,6 +56,10 @@ class RunningSimulator:
     def set_latency(self, seconds: float) -> None:
         self._state.set_latency(seconds)
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the simulator's wall clock on, e.g. past a recording link's expiry."""
+        self._state.advance_clock(seconds)
+
     def provider_settings(self) -> dict[str, str]:
         """The settings (docs/configuration.md names) that point RoomOps at this simulator."""
         return {
@@ -134,6 +138,10 @@ class RunningTelnyxSimulator:
 
     def set_latency(self, seconds: float) -> None:
         self._state.set_latency(seconds)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the simulator's wall clock on, e.g. past a recording link's expiry."""
+        self._state.advance_clock(seconds)
 
     def provider_settings(self) -> dict[str, str]:
         """The settings (docs/configuration.md names) that point RoomOps at this simulator."""

@@ -42,7 +42,21 @@ from simulators.dataset import (
     scan_backward,
     scan_forward,
 )
+from simulators.drilldown import (
+    DEFAULT_MEDIA_TTL,
+    MEDIA_PREFIX,
+    SimEvent,
+    SimMember,
+    SimRecording,
+    check_media,
+    events,
+    media_url,
+    members,
+    recording_by_id,
+    recording_of,
+)
 from simulators.faults import Fault, FaultPlan
+from simulators.telnyx_wire import session_room_id
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +144,12 @@ class SimulatorState:
         """Simulated wall clock: `now` at start-up, advancing in real time."""
         assert self.config.now is not None
         return self.config.now + timedelta(seconds=time.monotonic() - self.started)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the simulated wall clock on (links expire by it), as if time had passed."""
+        if seconds < 0 or not math.isfinite(seconds):
+            raise ValueError("seconds must be a finite number >= 0")
+        self.started -= seconds
 
     def set_paging(self, mode: str) -> None:
         if mode not in PAGING_MODES:
@@ -829,6 +849,219 @@ async def get_conference(request: web.Request) -> web.Response:
     return web.json_response(conference_json(conference, active))
 
 
+# --------------------------------------------------------------------------- drill-down
+
+
+def member_json(member: SimMember) -> dict[str, Any]:
+    """`Video.RoomSessionMember`."""
+    return {
+        "id": member.id,
+        "room_session_id": member.session_id,
+        "name": member.name,
+        "join_time": format_time(member.join_time),
+        "leave_time": _time(member.leave_time),
+        "duration": member.duration,
+        "cost_in_dollars": member.cost_in_dollars,
+    }
+
+
+def event_json(event: SimEvent, session: RoomSession, project_id: str, seed: int) -> dict[str, Any]:
+    """`Video.RoomSessionEvent`; the payload carries what the event is about."""
+    payload: dict[str, Any] = {}
+    body: dict[str, Any] = {
+        "id": event.id,
+        "project_id": project_uuid(project_id),
+        # An ad-hoc room is gone once its session ends; its id is the one it had.
+        "room_id": session_room_id(seed, session),
+        "room_session_id": session.id,
+        "level": "info",
+        "name": event.name,
+        "payload": payload,
+        "created_at": format_time(event.at),
+    }
+    if event.member is not None:
+        body["room_participant_id"] = event.member.id
+        payload["member"] = {"id": event.member.id, "name": event.member.name}
+    if event.recording_id is not None:
+        body["room_recording_id"] = event.recording_id
+        payload["recording"] = {"id": event.recording_id}
+    if event.layout is not None:
+        payload["layout"] = {"name": event.layout}
+    return body
+
+
+def project_uuid(project_id: str) -> str:
+    """The project as a UUID (the real ones are; the simulator's is a readable name)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"signalwire-project:{project_id}"))
+
+
+def recording_json(recording: SimRecording, uri: str | None) -> dict[str, Any]:
+    """`Video.RoomRecording`; `uri` only for a completed recording."""
+    completed = recording.status == "completed"
+    return {
+        "id": recording.id,
+        "room_session_id": recording.session.id,
+        "status": recording.status,
+        "started_at": format_time(recording.started_at),
+        "finished_at": _time(recording.finished_at),
+        "duration": recording.duration,
+        "size_in_bytes": recording.size_in_bytes,
+        "format": "video/mp4" if completed else None,
+        "cost_in_dollars": recording.cost_in_dollars,
+        "uri": uri if completed else None,
+        "created_at": format_time(recording.created_at),
+        "updated_at": format_time(recording.updated_at),
+    }
+
+
+def _session_of(request: web.Request) -> RoomSession:
+    """The session a sub-list names: 422 for an id that is no UUID, 404 for an unknown one
+    (the spec lists no 404 for these lists; SignalWire's by-id routes answer so)."""
+    raw = request.match_info["id"]
+    if parse_uuid(raw) is None:
+        raise ApiError(422, [error_item("id must be a valid UUID", "id")])
+    session = _state(request).dataset.session_by_id(raw)
+    if session is None:
+        raise ApiError(404)
+    return session
+
+
+def _media_ttl(query: Mapping[str, str], problems: list[ErrorItem]) -> int:
+    ttl, problem = _query_int(query, "media_ttl", DEFAULT_MEDIA_TTL, 0, 2**31 - 1)
+    if problem:
+        problems.append(problem)
+    return ttl
+
+
+def _link_minter(request: web.Request, ttl: int) -> Callable[[SimRecording], str]:
+    state = _state(request)
+    expires = math.ceil((state.clock().timestamp() + ttl) * 1000)
+    base = f"{request.scheme}://{request.host}"
+    return lambda recording: media_url(base, state.config.api_token, recording.id, expires)
+
+
+def _list_of(
+    request: web.Request,
+    kind: str,
+    items: Sequence[T],
+    render: Callable[[T], dict[str, Any]],
+    *,
+    filters: Sequence[tuple[str, str]] = (),
+    problems: list[ErrorItem] | None = None,
+) -> web.Response:
+    """One page of a session's members, events or recordings (a list known in full)."""
+    state = _state(request)
+    problems = problems if problems is not None else []
+    fingerprint = _fingerprint(state.dataset, f"{kind}:{request.path}", list(filters))
+    page = parse_page_request(request.query, fingerprint, len(items), problems)
+    _raise_if(problems)
+    result = paginate(
+        base=_link_base(request),
+        path=request.path,
+        filters=list(filters),
+        page=page,
+        fingerprint=fingerprint,
+        matches=None,
+        end=len(items),
+        loop=state.paging == "loop",
+    )
+    return web.json_response(
+        {"links": result.links, "data": [render(items[i]) for i in result.positions]}
+    )
+
+
+async def list_session_members(request: web.Request) -> web.Response:
+    session = _session_of(request)
+    return _list_of(request, "members", members(_state(request).dataset, session), member_json)
+
+
+async def list_session_events(request: web.Request) -> web.Response:
+    session = _session_of(request)
+    state = _state(request)
+    project, seed = state.config.project_id, state.dataset.seed
+    return _list_of(
+        request,
+        "events",
+        events(state.dataset, session),
+        lambda event: event_json(event, session, project, seed),
+    )
+
+
+async def list_session_recordings(request: web.Request) -> web.Response:
+    session = _session_of(request)
+    problems: list[ErrorItem] = []
+    ttl = _media_ttl(request.query, problems)
+    mint = _link_minter(request, ttl)
+    recording = recording_of(_state(request).dataset, session)
+    found = [] if recording is None else [recording]
+    filters = [("media_ttl", str(ttl))] if "media_ttl" in request.query else []
+    return _list_of(
+        request,
+        "recordings",
+        found,
+        lambda item: recording_json(item, mint(item)),
+        filters=filters,
+        problems=problems,
+    )
+
+
+async def list_recordings(request: web.Request) -> web.Response:
+    """Every session's recordings, newest first: a scan over the session history that
+    builds no session it does not show."""
+    state = _state(request)
+    dataset = state.dataset
+    problems: list[ErrorItem] = []
+    ttl = _media_ttl(request.query, problems)
+    filters = [("media_ttl", str(ttl))] if "media_ttl" in request.query else []
+    fingerprint = _fingerprint(dataset, "room_recordings", filters)
+    page = parse_page_request(request.query, fingerprint, dataset.session_count, problems)
+    _raise_if(problems)
+    result = paginate(
+        base=_link_base(request),
+        path=request.path,
+        filters=filters,
+        page=page,
+        fingerprint=fingerprint,
+        matches=dataset.records,
+        end=dataset.session_count,
+        loop=state.paging == "loop",
+    )
+    mint = _link_minter(request, ttl)
+    data = []
+    for index in result.positions:
+        recording = recording_of(dataset, dataset.session(index))
+        if recording is not None:
+            data.append(recording_json(recording, mint(recording)))
+    return web.json_response({"links": result.links, "data": data})
+
+
+async def get_recording(request: web.Request) -> web.Response:
+    problems: list[ErrorItem] = []
+    ttl = _media_ttl(request.query, problems)
+    _raise_if(problems)
+    raw = request.match_info["id"]
+    recording = recording_by_id(_state(request).dataset, raw) if parse_uuid(raw) else None
+    if recording is None:
+        raise ApiError(404)
+    return web.json_response(recording_json(recording, _link_minter(request, ttl)(recording)))
+
+
+async def get_media(request: web.Request) -> web.Response:
+    """A recording's media behind a signed link: no credentials, refused once expired."""
+    state = _state(request)
+    recording_id = request.match_info["name"].removesuffix(".mp4")
+    status = check_media(
+        state.config.api_token,
+        recording_id,
+        request.query.get("expires"),
+        request.query.get("signature"),
+        state.clock().timestamp(),
+    )
+    if status != 200 or recording_by_id(state.dataset, recording_id) is None:
+        return web.Response(status=403, text="link expired or not valid")
+    return web.Response(body=b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")
+
+
 # --------------------------------------------------------------------------- middleware
 
 
@@ -889,6 +1122,8 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
     if not request.path.startswith(API_PREFIX):
         if request.path.startswith(ADMIN_PREFIX):
             return await _admin_guard(request, handler)
+        if request.path.startswith(MEDIA_PREFIX):
+            return await handler(request)  # signed links carry their own authority
         return error_response(404)
     state = _state(request)
     auth_ok = authorization_ok(request.headers.get("Authorization"), state.config)
@@ -962,6 +1197,12 @@ def create_app(state: SimulatorState) -> web.Application:
     video = "/api/video"
     app.router.add_get(f"{video}/room_sessions", list_room_sessions)
     app.router.add_get(f"{video}/room_sessions/{{id}}", get_room_session)
+    app.router.add_get(f"{video}/room_sessions/{{id}}/members", list_session_members)
+    app.router.add_get(f"{video}/room_sessions/{{id}}/events", list_session_events)
+    app.router.add_get(f"{video}/room_sessions/{{id}}/recordings", list_session_recordings)
+    app.router.add_get(f"{video}/room_recordings", list_recordings)
+    app.router.add_get(f"{video}/room_recordings/{{id}}", get_recording)
+    app.router.add_get(f"{MEDIA_PREFIX}{{name}}", get_media)
     app.router.add_get(f"{video}/rooms", list_rooms)
     app.router.add_get(f"{video}/rooms/{{key}}", get_room)
     app.router.add_put(f"{video}/rooms/{{key}}", update_room)

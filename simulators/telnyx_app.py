@@ -34,6 +34,14 @@ from aiohttp import web
 
 from simulators.admin import add_admin_routes
 from simulators.dataset import Room, RoomSession, SimulatorDataset, format_time
+from simulators.drilldown import (
+    MEDIA_PREFIX,
+    SimRecording,
+    check_media,
+    media_url,
+    recording_by_id,
+    recording_of,
+)
 from simulators.faults import Fault, FaultPlan
 
 # The SignalWire simulator's transport-level helpers do not depend on the provider: a
@@ -48,11 +56,15 @@ from simulators.signalwire_app import (
 )
 from simulators.telnyx_listing import SessionIndex
 from simulators.telnyx_query import (
+    DateBounds,
     PageRequest,
     QueryError,
+    RecordingQuery,
     RoomQuery,
     SessionFilters,
     parse_include,
+    parse_participant_query,
+    parse_recording_query,
     parse_room_query,
     parse_session_query,
     total_pages,
@@ -73,6 +85,7 @@ from simulators.telnyx_wire import (
     error_object,
     message_body,
     participants_json,
+    recording_json,
     room_json,
     session_json,
     session_room_id,
@@ -90,6 +103,8 @@ ROOM_SESSIONS_SHOWN: Final = 5
 DEFAULT_RATE_LIMIT_RESET: Final = 1.0
 # Paging mode "repeat": every page is the first, and meta claims this many pages.
 REPEATED_TOTAL_PAGES: Final = 2_000_000
+# Telnyx states no lifetime for a download_url; the simulator's stop working after this.
+DOWNLOAD_URL_SECONDS: Final = 3600
 PAGING_MODES: Final = ("normal", "repeat")
 
 ErrorStyle = Literal["list", "single", "body"]
@@ -134,6 +149,9 @@ class TelnyxState:
     # "repeat": every list page is the first, with a schema-valid meta that claims
     # REPEATED_TOTAL_PAGES pages (an account whose paging is broken).
     paging: str = "normal"
+    # Indexes of the sessions with a recording Telnyx lists (ended ones), newest first:
+    # found on the first listing of every recording, not before.
+    _recorded: tuple[int, ...] | None = None
 
     @classmethod
     def create(cls, config: TelnyxSimulatorConfig) -> TelnyxState:
@@ -162,6 +180,12 @@ class TelnyxState:
         """Simulated wall clock: `now` at start-up, advancing in real time."""
         assert self.config.now is not None
         return self.config.now + timedelta(seconds=time.monotonic() - self.started)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the simulated wall clock on (links expire by it), as if time had passed."""
+        if seconds < 0 or not math.isfinite(seconds):
+            raise ValueError("seconds must be a finite number >= 0")
+        self.started -= seconds
 
     def set_paging(self, mode: str) -> None:
         if mode not in PAGING_MODES:
@@ -210,6 +234,32 @@ class TelnyxState:
             people = participants_json(session, self.dataset.seed, self.dataset.now)
         room_id = session_room_id(self.dataset.seed, session)
         return session_json(session, room_id=room_id, participants=people)
+
+    def recorded(self) -> tuple[int, ...]:
+        if self._recorded is None:
+            dataset = self.dataset
+            self._recorded = tuple(
+                index
+                for index in range(dataset.session_count)
+                if dataset.records(index) and not dataset.is_in_progress(index)
+            )
+        return self._recorded
+
+    def recording(self, session: RoomSession) -> SimRecording | None:
+        """The session's recording as Telnyx lists it: none while the session runs."""
+        recording = recording_of(self.dataset, session)
+        return None if recording is None or recording.status == "recording" else recording
+
+    def recording_json(self, recording: SimRecording, base: str) -> dict[str, Any]:
+        session = recording.session
+        people = participants_json(session, self.dataset.seed, self.dataset.now)
+        expires = math.ceil((self.clock().timestamp() + DOWNLOAD_URL_SECONDS) * 1000)
+        return recording_json(
+            recording,
+            room_id=session_room_id(self.dataset.seed, session),
+            participant_id=people[0]["id"],
+            download_url=media_url(base, self.config.api_key, recording.id, expires),
+        )
 
     def room_json(self, room: TelnyxRoom, include_sessions: bool) -> dict[str, Any]:
         active = self.dataset.active_session(room.id)
@@ -422,6 +472,124 @@ async def get_room_session(request: web.Request) -> web.Response:
     return web.json_response({"data": state.session_json(session, include)})
 
 
+def _session_for(state: TelnyxState, raw_id: str) -> RoomSession:
+    if parse_uuid(raw_id) is None:
+        raise TelnyxError(404, [error_object(INVALID_ID, "The resource ID provided was invalid.")])
+    session = state.dataset.session_by_id(raw_id)
+    if session is None:
+        raise TelnyxError(404, [_standard_error(404)])
+    return session
+
+
+async def list_participants(request: web.Request) -> web.Response:
+    state = _state(request)
+    try:
+        query = parse_participant_query(request.query)
+    except QueryError as error:
+        raise _query_failure(error) from error
+    session = _session_for(state, request.match_info["room_session_id"])
+    people = [
+        person
+        for person in participants_json(session, state.dataset.seed, state.dataset.now)
+        if (query.context is None or person["context"] == query.context)
+        and _on_days(query.joined, person["joined_at"])
+        and _on_days(query.left, person["left_at"])
+        and _on_days(query.updated, person["updated_at"])
+    ]
+    page = query.page
+    served, claimed = _page_shown(state, page)
+    shown = people[served.offset : served.offset + served.size]
+    total = len(people) if claimed is None else claimed
+    return web.json_response({"data": shown, "meta": _meta(page.number, page.size, total)})
+
+
+def _on_days(bounds: DateBounds, stamp: str | None) -> bool:
+    if not bounds.bounded:
+        return True
+    return stamp is not None and bounds.contains(datetime.fromisoformat(stamp))
+
+
+def _recordings_matching(state: TelnyxState, query: RecordingQuery) -> list[SimRecording]:
+    dataset = state.dataset
+    if query.session_id is not None:
+        session = dataset.session_by_id(query.session_id)
+        found = None if session is None else state.recording(session)
+        candidates = [] if found is None else [found]
+    else:
+        candidates = [_recorded(state, index) for index in state.recorded()]
+    return [
+        recording
+        for recording in candidates
+        if (
+            query.room_id is None
+            or session_room_id(dataset.seed, recording.session) == query.room_id
+        )
+        and (query.status is None or recording.status == query.status)
+    ]
+
+
+def _recorded(state: TelnyxState, index: int) -> SimRecording:
+    recording = state.recording(state.dataset.session(index))
+    assert recording is not None  # state.recorded() lists only these
+    return recording
+
+
+async def list_recordings(request: web.Request) -> web.Response:
+    """GET /room_recordings, newest first. Only the page shown is rendered; a filter on
+    status or room reads the recorded sessions (a few percent of them) once."""
+    state = _state(request)
+    try:
+        query = parse_recording_query(request.query)
+    except QueryError as error:
+        raise _query_failure(error) from error
+    page = query.page
+    served, claimed = _page_shown(state, page)
+    base = _root(request)
+    if query.session_id is None and query.room_id is None and query.status is None:
+        indexes = state.recorded()
+        window = indexes[served.offset : served.offset + served.size]
+        shown = [_recorded(state, index) for index in window]
+        total = len(indexes)
+    else:
+        found = _recordings_matching(state, query)
+        shown = found[served.offset : served.offset + served.size]
+        total = len(found)
+    data = [state.recording_json(recording, base) for recording in shown]
+    total = total if claimed is None else claimed
+    return web.json_response({"data": data, "meta": _meta(page.number, page.size, total)})
+
+
+async def get_recording(request: web.Request) -> web.Response:
+    state = _state(request)
+    raw = request.match_info["room_recording_id"]
+    if parse_uuid(raw) is None:
+        raise TelnyxError(404, [error_object(INVALID_ID, "The resource ID provided was invalid.")])
+    recording = recording_by_id(state.dataset, raw)
+    if recording is None or recording.status == "recording":
+        raise TelnyxError(404, [_standard_error(404)])
+    return web.json_response({"data": state.recording_json(recording, _root(request))})
+
+
+def _root(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+async def get_media(request: web.Request) -> web.Response:
+    """A recording's media behind its download_url: refused once the link has expired."""
+    state = _state(request)
+    recording_id = request.match_info["name"].removesuffix(".mp4")
+    status = check_media(
+        state.config.api_key,
+        recording_id,
+        request.query.get("expires"),
+        request.query.get("signature"),
+        state.clock().timestamp(),
+    )
+    if status != 200 or recording_by_id(state.dataset, recording_id) is None:
+        return web.Response(status=403, text="link expired or not valid")
+    return web.Response(body=b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")
+
+
 # --------------------------------------------------------------------------- middleware
 
 
@@ -459,6 +627,8 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
     if not request.path.startswith(API_PREFIX):
         if request.path.startswith(ADMIN_PREFIX):
             return await _admin_guard(request, handler)
+        if request.path.startswith(MEDIA_PREFIX):
+            return await handler(request)  # a download_url carries its own authority
         return error_response(404, [_standard_error(404)], "single")
     state = _state(request)
     auth_ok = authorization_ok(request.headers.get("Authorization"), state.config)
@@ -531,6 +701,16 @@ def create_telnyx_app(state: TelnyxState) -> web.Application:
     app.router.add_get(
         f"{v2}/room_sessions/{{room_session_id}}", get_room_session, name="room_session"
     )
+    app.router.add_get(
+        f"{v2}/room_sessions/{{room_session_id}}/participants",
+        list_participants,
+        name="list:participants",
+    )
+    app.router.add_get(f"{v2}/room_recordings", list_recordings, name="list:room_recordings")
+    app.router.add_get(
+        f"{v2}/room_recordings/{{room_recording_id}}", get_recording, name="room_recording"
+    )
+    app.router.add_get(f"{MEDIA_PREFIX}{{name}}", get_media)
     app.router.add_get("/__sim/info", admin_info)
     add_admin_routes(app, _state, lambda state, room: {"data": state.room_json(room, False)})
     return app

@@ -8,6 +8,7 @@ mapping in, a typed query out, or a `QueryError` listing every problem at once.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -98,6 +99,27 @@ class SessionQuery:
     page: PageRequest = PageRequest()
 
 
+@dataclass(frozen=True)
+class ParticipantQuery:
+    """GET /room_sessions/{id}/participants."""
+
+    context: str | None = None
+    joined: DateBounds = DateBounds()
+    left: DateBounds = DateBounds()
+    updated: DateBounds = DateBounds()
+    page: PageRequest = PageRequest()
+
+
+@dataclass(frozen=True)
+class RecordingQuery:
+    """GET /room_recordings, the filters the simulator applies (the others it refuses)."""
+
+    session_id: str | None = None
+    room_id: str | None = None
+    status: str | None = None
+    page: PageRequest = PageRequest()
+
+
 @dataclass
 class _Reader:
     """Reads named parameters off a query, remembering what it used and what was wrong."""
@@ -151,6 +173,16 @@ class _Reader:
         lasts = [day for day in (eq, lte) if day is not None]
         return DateBounds(max(firsts, default=None), min(lasts, default=None))
 
+    def uuid(self, name: str) -> str | None:
+        raw = self.text(name)
+        if raw is None:
+            return None
+        try:
+            return str(uuid.UUID(raw))
+        except ValueError:
+            self.problems.append(Problem(name, f"{name} must be a UUID"))
+            return None
+
     def page(self) -> PageRequest:
         size = self.integer("page[size]", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         number = self.integer("page[number]", 1, 1, None)
@@ -196,6 +228,33 @@ def parse_session_query(query: Mapping[str, str], *, room_id: str | None = None)
     parsed = SessionQuery(
         filters=filters,
         include_participants=bool(reader.flag("include_participants")),
+        page=reader.page(),
+    )
+    reader.finish()
+    return parsed
+
+
+def parse_participant_query(query: Mapping[str, str]) -> ParticipantQuery:
+    """GET /room_sessions/{id}/participants: filter[context], date filters, page."""
+    reader = _Reader(query)
+    parsed = ParticipantQuery(
+        context=reader.text("filter[context]"),
+        joined=reader.dates("date_joined_at"),
+        left=reader.dates("date_left_at"),
+        updated=reader.dates("date_updated_at"),
+        page=reader.page(),
+    )
+    reader.finish()
+    return parsed
+
+
+def parse_recording_query(query: Mapping[str, str]) -> RecordingQuery:
+    """GET /room_recordings: filter[session_id], filter[room_id], filter[status], page."""
+    reader = _Reader(query)
+    parsed = RecordingQuery(
+        session_id=reader.uuid("filter[session_id]"),
+        room_id=reader.uuid("filter[room_id]"),
+        status=reader.text("filter[status]"),  # any text: one no recording has matches none
         page=reader.page(),
     )
     reader.finish()

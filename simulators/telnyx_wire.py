@@ -29,6 +29,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from simulators.dataset import EPHEMERAL_PREFIXES, Room, RoomSession
+from simulators.drilldown import SimRecording
 
 MIN_PARTICIPANTS: Final = 2
 MAX_PARTICIPANTS: Final = 50
@@ -45,6 +46,10 @@ PARTICIPANT_CONTEXTS: Final = (
     "Heidi",
     "Ivan",
     "Judy",
+    # Contexts are whatever a client SDK sent: spaces, markdown, a Slack broadcast.
+    "Ana María López",
+    "*bold* Bea",
+    "<!channel>",
 )
 # At most this many participants per session, so an included page stays small.
 MAX_PARTICIPANTS_SHOWN: Final = 6
@@ -253,6 +258,33 @@ def session_json(
     if participants is not None:
         body["participants"] = list(participants)
     return body
+
+
+def recording_json(
+    recording: SimRecording, *, room_id: str, participant_id: str, download_url: str | None
+) -> dict[str, Any]:
+    """`RoomRecording`: Telnyx's only once its session has ended (processing, then
+    completed); `download_url`, `completed_at` and `size_mb` only once completed."""
+    done = recording.status == "completed"
+    size = recording.size_in_bytes
+    return {
+        "id": recording.id,
+        "codec": "h264",
+        "completed_at": _time(recording.updated_at) if done else None,
+        "created_at": telnyx_time(recording.created_at),
+        "download_url": download_url if done else None,
+        "duration_secs": recording.duration,
+        "ended_at": _time(recording.finished_at),
+        "participant_id": participant_id,
+        "record_type": "room_recording",
+        "room_id": room_id,
+        "session_id": recording.session.id,
+        "size_mb": round(size / 1_000_000, 3) if done and size is not None else None,
+        "started_at": telnyx_time(recording.started_at),
+        "status": recording.status,
+        "type": "video",
+        "updated_at": telnyx_time(recording.updated_at),
+    }
 
 
 # --------------------------------------------------------------------------- errors

@@ -111,6 +111,9 @@ def test_dotenv_file_is_read_and_unrelated_keys_ignored(tmp_path: Path) -> None:
         ("DIGEST_TIMEZONE", "Mars/Olympus", "DIGEST_TIMEZONE: must be an IANA time zone name"),
         ("PORT", "70000", "PORT: Input should be less than or equal to 65535"),
         ("APPROVAL_TTL_HOURS", "0", "APPROVAL_TTL_HOURS: Input should be greater than"),
+        ("RECORDING_LINK_SECONDS", "59", "RECORDING_LINK_SECONDS: Input should be greater than"),
+        ("RECORDING_LINK_SECONDS", "86401", "RECORDING_LINK_SECONDS: Input should be less than"),
+        ("RECORDING_LINK_SECONDS", "1.5", "RECORDING_LINK_SECONDS: Input should be a valid int"),
         ("ALLOW_SELF_APPROVAL", "maybe", "ALLOW_SELF_APPROVAL: Input should be a valid boolean"),
     ],
 )

@@ -15,6 +15,9 @@ Deliberate deviations from the spec, each handled explicitly below rather than b
   Responses carrying an `active_session` are validated against a copy of the spec where
   exactly those fields also accept null, and against the unmodified spec to prove that those
   fields are the only differences.
+* `room_sessions/{id}/members|events|recordings` document no 404, yet an unknown session
+  has none to list: the simulator answers 404 with the `{"error": ...}` body of the by-id
+  routes of the same resource, checked by hand (a malformed id is a documented 422).
 * 429 is not documented for any operation; the simulator answers it (rate limiting is real)
   with the same `{"error": ...}` shape as the documented 4xx bodies, checked by hand.
 * `/api/video/rooms/{id}` and `/api/video/rooms/{name}` are one URL shape with two templates;
@@ -47,6 +50,7 @@ from bot.providers.catalogue import SIGNALWIRE_FIELDS
 from bot.slack.subcommands.registry import parse
 from bot.slack.subcommands.update import UpdateCommand
 from simulators import Fault, RunningSimulator, SimulatorConfig, run_simulator
+from simulators.drilldown import recording_of
 from tests.openapi_check import SPECS, load_spec, nullable, openapi_of, schema_errors
 
 NOW = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
@@ -55,6 +59,8 @@ HOST_URL = "https://demo.signalwire.com"  # matches the spec's `https://{space_n
 SESSIONS = "/api/video/room_sessions"
 ROOMS = "/api/video/rooms"
 CONFERENCES = "/api/video/conferences"
+RECORDINGS = "/api/video/room_recordings"
+DRILL_DOWN = ("members", "events", "recordings")
 ACTIVE_SESSION_NULLABLE = frozenset(
     {
         "end_time",
@@ -420,6 +426,109 @@ async def test_conferences(checker: Checker, sim: RunningSimulator) -> None:
         "GET", f"{CONFERENCES}/{UNKNOWN_ID}", pattern=pattern, view_args=missing, status=404
     )
     await checker.check("GET", CONFERENCES, status=401, auth=("nobody", "x"))
+
+
+# --------------------------------------------------------------------------- drill-down
+
+
+async def test_members_events_and_recordings_of_sessions(
+    checker: Checker, sim: RunningSimulator
+) -> None:
+    dataset = sim.dataset
+    sessions = dataset.sessions(range(dataset.session_count))
+    live = next(s for s in sessions if s.status == "in-progress" and recording_of(dataset, s))
+    recorded = next(s for s in sessions if s.status == "completed" and recording_of(dataset, s))
+    ad_hoc = next(s for s in sessions if s.room_id is None and s.status == "completed")
+    for session in (live, recorded, ad_hoc):
+        for kind in DRILL_DOWN:
+            path, pattern = f"{SESSIONS}/{session.id}/{kind}", f"{SESSIONS}/{{id}}/{kind}"
+            view = {"id": session.id}
+            body = await checker.check(
+                "GET", path, pattern=pattern, view_args=view, params={"page_size": "2"}
+            )
+            assert all(item["room_session_id"] == session.id for item in body["data"])
+            if "next" in body["links"]:
+                await checker.check(
+                    "GET",
+                    path,
+                    pattern=pattern,
+                    view_args=view,
+                    params=_query(body["links"]["next"]),
+                )
+    members = await checker.check(
+        "GET",
+        f"{SESSIONS}/{live.id}/members",
+        pattern=f"{SESSIONS}/{{id}}/members",
+        view_args={"id": live.id},
+    )
+    assert any(m["leave_time"] is None for m in members["data"])
+    [recording] = (
+        await checker.check(
+            "GET",
+            f"{SESSIONS}/{live.id}/recordings",
+            pattern=f"{SESSIONS}/{{id}}/recordings",
+            view_args={"id": live.id},
+            params={"media_ttl": "60"},
+        )
+    )["data"]
+    assert recording["status"] == "recording" and recording["uri"] is None
+
+
+async def test_every_recording_and_one_by_id(checker: Checker, sim: RunningSimulator) -> None:
+    first = await checker.check("GET", RECORDINGS, params={"page_size": "6", "media_ttl": "60"})
+    assert "media_ttl=60" in first["links"]["next"]
+    second = await checker.check("GET", RECORDINGS, params=_query(first["links"]["next"]))
+    listed = first["data"] + second["data"]
+    assert len({r["id"] for r in listed}) == 12
+    by_status = {r["status"]: r for r in listed}
+    assert {"recording", "processing", "completed"} <= set(by_status)
+    pattern = f"{RECORDINGS}/{{id}}"
+    for status, item in by_status.items():
+        path = f"{RECORDINGS}/{item['id']}"
+        one = await checker.check(
+            "GET", path, pattern=pattern, view_args={"id": item["id"]}, params={"media_ttl": "120"}
+        )
+        assert one["status"] == status
+        assert (one["uri"] is not None) == (status == "completed")
+    unknown = {"id": UNKNOWN_ID}
+    await checker.check(
+        "GET", f"{RECORDINGS}/{UNKNOWN_ID}", pattern=pattern, view_args=unknown, status=404
+    )
+    await checker.check(
+        "GET",
+        f"{RECORDINGS}/{UNKNOWN_ID}",
+        pattern=pattern,
+        view_args=unknown,
+        params={"media_ttl": "-1"},
+        status=422,
+        request_is_valid=False,
+    )
+    await checker.check(
+        "GET", RECORDINGS, params={"media_ttl": "x"}, status=422, request_is_valid=False
+    )
+
+
+async def test_drill_down_of_an_unknown_or_malformed_session(
+    specs: Specs, checker: Checker, client: httpx.AsyncClient
+) -> None:
+    for kind in DRILL_DOWN:
+        pattern = f"{SESSIONS}/{{id}}/{kind}"
+        await checker.check(
+            "GET",
+            f"{SESSIONS}/not-a-uuid/{kind}",
+            pattern=pattern,
+            view_args={"id": "not-a-uuid"},
+            status=422,
+            request_is_valid=False,
+        )
+        path = f"{SESSIONS}/{UNKNOWN_ID}/{kind}"
+        response = await client.get(path)
+        assert response.status_code == 404 and response.json() == {"error": "Not Found"}
+        request = MockRequest(
+            HOST_URL, "GET", path, path_pattern=pattern, view_args={"id": UNKNOWN_ID}
+        )
+        with pytest.raises(Exception, match="404"):  # the spec has no 404 here (docstring)
+            specs.strict.validate_response(request, MockResponse(response.content, status_code=404))
 
 
 # --------------------------------------------------------------------------- errors and strictness

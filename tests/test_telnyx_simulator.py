@@ -10,8 +10,9 @@ Deliberate deviations from the spec, each handled explicitly rather than by skip
 
 * `Room.active_session_id`, `RoomSession.ended_at` and `RoomParticipant.left_at` are null
   when there is none (no active session, still running, still present), as the brief for
-  this simulator asks; the spec types them as plain strings. The unchanged spec must reject
-  nothing but those nulls.
+  this simulator asks, and so are a processing `RoomRecording`'s `completed_at`,
+  `download_url` and `size_mb`; the spec types them as plain strings and numbers. The
+  unchanged spec must reject nothing but those nulls.
 * openapi-core 0.23 casts deepObject parameters only one level deep, so it cannot read
   `filter[date_created_at][gte]`; the `filter` and `page` parameters are checked with
   jsonschema against the operation's own parameter schemas instead (`deep_object_errors`).
@@ -49,6 +50,7 @@ from simulators import (
     TelnyxSimulatorConfig,
     run_telnyx_simulator,
 )
+from simulators.telnyx_wire import participants_json
 from tests.openapi_check import (
     deep_object_errors,
     is_nested_deep_object,
@@ -67,21 +69,26 @@ ROOM = "/rooms/{room_id}"
 SESSIONS = "/room_sessions"
 SESSION = "/room_sessions/{room_session_id}"
 NULL_WHEN_ABSENT = {
-    "Room": "active_session_id",
-    "RoomSession": "ended_at",
-    "RoomParticipant": "left_at",
+    "Room": ("active_session_id",),
+    "RoomSession": ("ended_at",),
+    "RoomParticipant": ("left_at",),
+    # A recording still processing has no completion, size or link yet.
+    "RoomRecording": ("completed_at", "download_url", "size_mb"),
 }
+NULLABLE_FIELDS = frozenset(field for fields in NULL_WHEN_ABSENT.values() for field in fields)
 # Per schema, the properties the simulator sends only when asked for.
 SOMETIMES_SENT = {
     "Room": {"sessions"},
     "RoomSession": {"participants"},
     "RoomParticipant": set(),
+    "RoomRecording": set(),
     "PaginationMeta": set(),
 }
 RECORD_TYPES = {
     "Room": "room",
     "RoomSession": "room_session",
     "RoomParticipant": "room_participant",
+    "RoomRecording": "room_recording",
 }
 
 
@@ -94,9 +101,10 @@ def _tightened(document: dict[str, Any]) -> dict[str, Any]:
         schemas[name]["required"] = sorted(set(schemas[name]["properties"]) - optional)
     for name, record_type in RECORD_TYPES.items():
         schemas[name]["properties"]["record_type"]["const"] = record_type
-    for name, field in NULL_WHEN_ABSENT.items():
+    for name, fields in NULL_WHEN_ABSENT.items():
         properties = schemas[name]["properties"]
-        properties[field] = nullable(properties[field])
+        for field in fields:
+            properties[field] = nullable(properties[field])
     schemas["video_Error"]["additionalProperties"] = False
     schemas["video_Error"]["required"] = ["code", "title", "detail"]
     schemas["video_Errors"].update(additionalProperties=False, required=["errors"])
@@ -237,7 +245,7 @@ class Checker:
             assert errors, error
             for item in errors:
                 assert item.validator == "type" and item.instance is None, item
-                assert item.absolute_path[-1] in NULL_WHEN_ABSENT.values(), item.absolute_path
+                assert item.absolute_path[-1] in NULLABLE_FIELDS, item.absolute_path
 
 
 def _view_args(pattern: str, path: str) -> dict[str, str]:
@@ -614,6 +622,97 @@ async def test_sessions_carry_participants_when_asked(
         "GET", f"{SESSIONS}/{ended.id}", pattern=SESSION, params={"include_participants": "true"}
     )
     assert again["data"]["participants"] == people  # derived, not random per request
+
+
+async def test_participants_of_a_session(checker: Checker, sim: RunningTelnyxSimulator) -> None:
+    sessions = _all_sessions(sim)
+    pattern = "/room_sessions/{room_session_id}/participants"
+    for session in (sessions[0], next(s for s in sessions if s.status == "completed")):
+        path = f"{SESSIONS}/{session.id}/participants"
+        included = await checker.check(
+            "GET",
+            f"{SESSIONS}/{session.id}",
+            pattern=SESSION,
+            params={"include_participants": "true"},
+        )
+        people = included["data"]["participants"]
+        listed: list[dict[str, Any]] = []
+        number = 1
+        while True:
+            page = await checker.check(
+                "GET",
+                path,
+                pattern=pattern,
+                params={"page[size]": "2", "page[number]": str(number)},
+            )
+            listed += page["data"]
+            if number >= page["meta"]["total_pages"]:
+                break
+            number += 1
+        assert listed == people  # the same people as the session says it holds
+        assert page["meta"]["total_results"] == len(people)
+        context = people[0]["context"]
+        only = await checker.check(
+            "GET", path, pattern=pattern, params={"filter[context]": context}
+        )
+        assert {p["context"] for p in only["data"]} == {context}
+    assert any(
+        c in {"<!channel>", "*bold* Bea", "Ana María López"}
+        for s in sessions[:60]
+        for c in (p["context"] for p in participants_json(s, sim.dataset.seed, sim.dataset.now))
+    )
+    for raw, code in ((UNKNOWN_ID, 404), ("not-a-uuid", 404)):
+        missing = await checker.check(
+            "GET",
+            f"{SESSIONS}/{raw}/participants",
+            pattern=pattern,
+            status=code,
+            request_is_valid=raw == UNKNOWN_ID,
+        )
+        assert missing["success"] is False
+
+
+async def test_recordings_newest_first_and_one_by_id(
+    checker: Checker, sim: RunningTelnyxSimulator
+) -> None:
+    first = await checker.check("GET", "/room_recordings", params={"page[size]": "5"})
+    second = await checker.check(
+        "GET", "/room_recordings", params={"page[size]": "5", "page[number]": "2"}
+    )
+    listed = first["data"] + second["data"]
+    assert len({r["id"] for r in listed}) == 10
+    starts = [r["started_at"] for r in listed]
+    assert starts == sorted(starts, reverse=True)
+    sessions = {s.id: s for s in _all_sessions(sim)}
+    for recording in listed:
+        session = sessions[recording["session_id"]]
+        assert session.status == "completed" and session.record_on_start
+        assert recording["room_id"] == session.room_id
+        assert (recording["download_url"] is None) == (recording["status"] == "processing")
+    assert {"completed", "processing"} <= {r["status"] for r in listed}
+    one = listed[0]
+    only = await checker.check(
+        "GET", "/room_recordings", params={"filter[session_id]": one["session_id"]}
+    )
+    assert [r["id"] for r in only["data"]] == [one["id"]]
+    processing = await checker.check(
+        "GET", "/room_recordings", params={"filter[status]": "processing", "page[size]": "3"}
+    )
+    assert {r["status"] for r in processing["data"]} == {"processing"}
+    pattern = "/room_recordings/{room_recording_id}"
+    for recording in (one, processing["data"][0]):
+        body = await checker.check("GET", f"/room_recordings/{recording['id']}", pattern=pattern)
+        assert body["data"]["status"] == recording["status"]
+    await checker.check("GET", f"/room_recordings/{UNKNOWN_ID}", pattern=pattern, status=404)
+    await checker.check(
+        "GET",
+        "/room_recordings",
+        params={"filter[session_id]": "x"},
+        status=400,
+        request_is_valid=False,
+    )
+    none = await checker.check("GET", "/room_recordings", params={"filter[status]": "lost"})
+    assert none["data"] == [] and none["meta"]["total_results"] == 0
 
 
 async def test_get_room_session(checker: Checker, sim: RunningTelnyxSimulator) -> None:

@@ -16,7 +16,16 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from bot.providers.health import ProviderHealth
-from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.models import (
+    Conference,
+    Member,
+    Page,
+    Recording,
+    RecordingLink,
+    Room,
+    RoomSession,
+    SessionEvent,
+)
 from bot.providers.walks import REPLY_WALK, WalkGuard, WalkLimits
 
 SessionStatus = Literal["in-progress", "completed"]
@@ -59,6 +68,9 @@ class VideoProvider(Protocol):
     label: str  # how people write it
     supports_conferences: bool
     reports_cost: bool  # whether sessions can carry cost_in_dollars
+    # Whether `session_events*` can answer (SignalWire); Telnyx's raise NotSupported, and
+    # a timeline there is built from the participants' joins and leaves.
+    supports_session_events: bool
 
     def local_filters(self, query: SessionQuery | RoomQuery) -> tuple[str, ...]:
         """The query's filters (as `/rooms` names them) this client applies to what the
@@ -118,6 +130,59 @@ class VideoProvider(Protocol):
     ) -> Conference: ...
 
     async def find_conference(self, name: str) -> Conference: ...
+
+    # -- drill-down: members, events, recordings of a session ------------------------------
+    # Session and recording ids are checked (a UUID) before any request: Invalid, and no
+    # call. An unknown session or recording is NotFound. Cursors are the providers' own
+    # (what a More button carries with the session id); pages come in the product's order.
+
+    async def session_members_page(
+        self,
+        session_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[Member]:
+        """Who was (or is) in the session, by joining time within the page."""
+        ...
+
+    def session_members(
+        self, session_id: str, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Member]: ...
+
+    async def session_events_page(
+        self,
+        session_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[SessionEvent]:
+        """The session's timeline, oldest first within the page; NotSupported on Telnyx."""
+        ...
+
+    def session_events(
+        self, session_id: str, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[SessionEvent]: ...
+
+    async def recordings_page(
+        self,
+        session_id: str | None = None,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[Recording]:
+        """Recordings of one session, or of every session when None; newest first within
+        the page. No link comes with them: ask `recording_link` for one."""
+        ...
+
+    async def recording_link(self, recording_id: str, *, ttl_seconds: int) -> RecordingLink:
+        """A download link fetched now, never cached, never logged. SignalWire makes it
+        valid for `ttl_seconds` (media_ttl); Telnyx states no lifetime (expires_at None).
+        RecordingNotReady when the recording has no link yet (still processing)."""
+        ...
 
     async def check(self) -> None:
         """Reach the provider with the configured credentials (one cheap call)."""

@@ -77,3 +77,19 @@ class ProviderUnavailable(ProviderError):
 
 class NotSupported(ProviderError):
     """The provider has no such resource (Telnyx has no conferences)."""
+
+
+class RecordingNotReady(ProviderError):
+    """A recording has no link yet: still recording, paused or processing (`recording_status`
+    as the provider said it, None when it said nothing)."""
+
+    def __init__(
+        self,
+        message: str,
+        recording_status: str | None = None,
+        *,
+        provider: str = "provider",
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, status=status)
+        self.recording_status = recording_status

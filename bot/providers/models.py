@@ -10,8 +10,9 @@ adds is lost on the way to the user. A count, cap, duration or cost that cannot 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -130,6 +131,79 @@ class Conference(ProviderModel):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     active_session: RoomSession | None = None
+
+
+# -- drill-down: who was in a session, what happened in it, its recordings ----------------
+#
+# Plain frozen dataclasses, built field by field by each client from what its provider sent:
+# nothing of the provider's JSON travels further. A value that cannot be true (a negative
+# size or duration, a leaving before the joining) is None, unknown.
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone who was (or is) in a session: SignalWire's member, Telnyx's participant."""
+
+    id: str | None
+    session_id: str | None
+    name: str | None  # SignalWire's `name`; Telnyx's `context` (a provider string: escape it)
+    joined_at: datetime | None
+    left_at: datetime | None
+    # Still in the session: joined and no leaving time. False when a leaving time was sent
+    # but could not be true (before the joining): then left_at is None and unknown.
+    still_in: bool
+    duration: int | None  # whole seconds in the session, once known
+    cost_in_dollars: float | None  # SignalWire only
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """One line of a session's timeline (SignalWire); `name` as the provider gives it."""
+
+    id: str | None
+    name: str | None  # e.g. "member.joined", "recording.started"; no list of them is fixed
+    at: datetime | None
+    level: str | None = None
+    member_id: str | None = None
+    member_name: str | None = None
+    layout: str | None = None
+    recording_id: str | None = None
+
+
+RECORDING_COMPLETED: Final = "completed"
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A recording of a session. `status`: "completed", "processing", or (SignalWire)
+    "recording" / "paused", as the provider said it; a link exists once it is completed."""
+
+    id: str | None
+    session_id: str | None
+    room_id: str | None  # Telnyx only (SignalWire's recordings do not name their room)
+    room_name: str | None  # Telnyx only, from its room's unique_name
+    status: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration: int | None  # whole seconds
+    size_bytes: int | None
+    cost_in_dollars: float | None  # SignalWire only
+    format: str | None  # SignalWire's MIME type (video/mp4), Telnyx's type (audio, video)
+    created_at: datetime | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status == RECORDING_COMPLETED
+
+
+@dataclass(frozen=True)
+class RecordingLink:
+    """Where a recording can be downloaded: a credential. `url` is left out of repr, so a
+    traceback or a debug print never shows it; `expires_at` is None when the provider
+    states no lifetime (Telnyx), else approximate (asked-at time + the lifetime asked for)."""
+
+    url: str = field(repr=False)
+    expires_at: datetime | None
 
 
 T = TypeVar("T")

@@ -7,17 +7,34 @@ what it filters: each page is rebuilt from the caller's endpoint, query and page
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, Unpack
 from urllib.parse import quote
 
 import httpx
 
+from bot.providers import drilldown as dd
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
 from bot.providers.client_base import HttpOptions, ProviderClient
-from bot.providers.errors import FieldError, Invalid, NotFound
+from bot.providers.errors import (
+    FieldError,
+    Invalid,
+    NotFound,
+    ProviderUnavailable,
+    RecordingNotReady,
+)
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
-from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.models import (
+    Conference,
+    Member,
+    Page,
+    Recording,
+    RecordingLink,
+    Room,
+    RoomSession,
+    SessionEvent,
+)
 from bot.providers.paging import PageToken, iterate_pages, next_page_token
 from bot.providers.walks import REPLY_WALK, WalkGuard, WalkLimits
 
@@ -26,8 +43,10 @@ API = "/api/video"
 SESSIONS = f"{API}/room_sessions"
 ROOMS = f"{API}/rooms"
 CONFERENCES = f"{API}/conferences"
+RECORDINGS = f"{API}/room_recordings"
 
-M = TypeVar("M", RoomSession, Room, Conference)
+
+M = TypeVar("M", RoomSession, Room, Conference, Member, SessionEvent, Recording)
 
 
 def parse_signalwire_errors(body: Any) -> list[FieldError]:
@@ -73,6 +92,7 @@ class SignalWireProvider(ProviderClient):
     label = LABEL
     supports_conferences = True
     reports_cost = True
+    supports_session_events = True
 
     @classmethod
     def connect(
@@ -133,7 +153,7 @@ class SignalWireProvider(ProviderClient):
             value = getattr(query, key)
             if value:
                 params[key] = value
-        return await self._page(SESSIONS, params, cursor, RoomSession, guard)
+        return await self._page(SESSIONS, params, cursor, RoomSession.model_validate, guard)
 
     async def get_room_session(self, session_id: str) -> RoomSession:
         self._require_uuid(session_id, "session id")
@@ -152,7 +172,7 @@ class SignalWireProvider(ProviderClient):
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
         if query.include_active_session:
             params["include_active_session"] = "true"
-        page = await self._page(ROOMS, params, cursor, Room, guard)
+        page = await self._page(ROOMS, params, cursor, Room.model_validate, guard)
         # SignalWire filters rooms only by join window; name and creation date are matched
         # here, page by page, so the cursor stays the provider's own.
         page.items = [room for room in page.items if room_matches(room, query)]
@@ -191,7 +211,7 @@ class SignalWireProvider(ProviderClient):
         self, *, cursor: str | None = None, page_size: int = 50, guard: WalkGuard | None = None
     ) -> Page[Conference]:
         params: dict[str, str | int] = {"page_size": _page_size(page_size)}
-        return await self._page(CONFERENCES, params, cursor, Conference, guard)
+        return await self._page(CONFERENCES, params, cursor, Conference.model_validate, guard)
 
     def conferences(
         self, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
@@ -216,6 +236,120 @@ class SignalWireProvider(ProviderClient):
                 return await self.get_conference(conference.id)
         raise NotFound(f"no conference named {name!r}", provider=self._http.provider)
 
+    # -- drill-down: members, events, recordings ------------------------------------------
+
+    async def session_members_page(
+        self,
+        session_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[Member]:
+        self._require_uuid(session_id, "session id")
+        params: dict[str, str | int] = {"page_size": _page_size(page_size)}
+        with dd.unknown(LABEL, "session", session_id):
+            page = await self._page(
+                f"{SESSIONS}/{session_id}/members", params, cursor, signalwire_member, guard
+            )
+        page.items = dd.by_joining(page.items)
+        return page
+
+    def session_members(
+        self, session_id: str, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Member]:
+        self._require_uuid(session_id, "session id")
+        guard = WalkGuard(LABEL, "member listing", limits)
+        return iterate_pages(
+            lambda cursor: self.session_members_page(
+                session_id, cursor=cursor, page_size=page_size, guard=guard
+            ),
+            guard,
+        )
+
+    async def session_events_page(
+        self,
+        session_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[SessionEvent]:
+        self._require_uuid(session_id, "session id")
+        params: dict[str, str | int] = {"page_size": _page_size(page_size)}
+        with dd.unknown(LABEL, "session", session_id):
+            page = await self._page(
+                f"{SESSIONS}/{session_id}/events", params, cursor, signalwire_event, guard
+            )
+        page.items = dd.oldest_first(page.items)
+        return page
+
+    def session_events(
+        self, session_id: str, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[SessionEvent]:
+        self._require_uuid(session_id, "session id")
+        guard = WalkGuard(LABEL, "event listing", limits)
+        return iterate_pages(
+            lambda cursor: self.session_events_page(
+                session_id, cursor=cursor, page_size=page_size, guard=guard
+            ),
+            guard,
+        )
+
+    async def recordings_page(
+        self,
+        session_id: str | None = None,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[Recording]:
+        # Each item of these lists carries a freshly minted link (`uri`): the page is read
+        # past the cache and the links are dropped on the way (signalwire_recording).
+        params: dict[str, str | int] = {"page_size": _page_size(page_size)}
+        if session_id is None:
+            page = await self._page(
+                RECORDINGS, params, cursor, signalwire_recording, guard, fresh=True
+            )
+        else:
+            self._require_uuid(session_id, "session id")
+            endpoint = f"{SESSIONS}/{session_id}/recordings"
+            with dd.unknown(LABEL, "session", session_id):
+                page = await self._page(
+                    endpoint, params, cursor, signalwire_recording, guard, fresh=True
+                )
+        page.items = dd.newest_first(page.items)
+        return page
+
+    async def recording_link(self, recording_id: str, *, ttl_seconds: int) -> RecordingLink:
+        self._require_uuid(recording_id, "recording id")
+        if ttl_seconds < 1:
+            raise Invalid("a link must live at least a second", provider=LABEL)
+        # The lifetime runs from about when SignalWire mints the link: counted from before
+        # asking, so the expiry shown is never later than the real one.
+        asked_at = datetime.now(UTC)
+        with dd.unknown(LABEL, "recording", recording_id):
+            body = await self._http.request(
+                "GET",
+                f"{RECORDINGS}/{recording_id}",
+                params={"media_ttl": ttl_seconds},
+                fresh=True,
+            )
+        raw = body if isinstance(body, dict) else {}
+        status = dd.text(raw.get("status"))
+        url = raw.get("uri")
+        if status != "completed" or not isinstance(url, str) or not url:
+            raise RecordingNotReady(
+                f"the recording is {status or 'not ready'}: it has no link yet",
+                status,
+                provider=LABEL,
+            )
+        if not dd.web_address(url):
+            raise ProviderUnavailable(
+                f"{LABEL} sent a recording link that is not a web address", provider=LABEL
+            )
+        return RecordingLink(url=url, expires_at=asked_at + timedelta(seconds=ttl_seconds))
+
     # -- plumbing ------------------------------------------------------------------------
 
     async def _page(
@@ -223,9 +357,13 @@ class SignalWireProvider(ProviderClient):
         endpoint: str,
         params: dict[str, str | int],
         cursor: str | None,
-        model: type[M],
+        parse: Callable[[dict[str, Any]], M],
         guard: WalkGuard | None = None,
+        *,
+        fresh: bool = False,
     ) -> Page[M]:
+        """One page; `fresh`: past the read cache (recording pages carry links, which are
+        never kept)."""
         if cursor is not None:
             # Cursors come back from Slack buttons: only their token, checked, goes on.
             token = PageToken.from_cursor(cursor)
@@ -235,10 +373,10 @@ class SignalWireProvider(ProviderClient):
                 params["page_number"] = token.number
             params["page_token"] = token.token
         if guard is None:
-            body = await self._get(endpoint, params)
+            body = await self._http.request("GET", endpoint, params=params, fresh=fresh)
         else:
             async with guard.fetching():
-                body = await self._get(endpoint, params)
+                body = await self._http.request("GET", endpoint, params=params, fresh=fresh)
         if not isinstance(body, dict):
             body = {}
         data = body.get("data") or []
@@ -250,7 +388,7 @@ class SignalWireProvider(ProviderClient):
             if isinstance(links, dict)
             else None
         )
-        items = [model.model_validate(item) for item in data if isinstance(item, dict)]
+        items = dd.parsed(data if isinstance(data, list) else [], parse)
         next_cursor = found.cursor() if found is not None else None
         if guard is not None:
             # A next link that leads back to a page token seen before ends the walk, and so
@@ -259,6 +397,55 @@ class SignalWireProvider(ProviderClient):
             if cut is not None:
                 return Page[M](items=items, cut=cut)
         return Page[M](items=items, next_cursor=next_cursor)
+
+
+def signalwire_member(raw: Mapping[str, Any]) -> Member:
+    """`Video.RoomSessionMember` as a Member."""
+    return dd.member(
+        id=raw.get("id"),
+        session_id=raw.get("room_session_id"),
+        name=raw.get("name"),
+        joined=raw.get("join_time"),
+        left=raw.get("leave_time"),
+        duration=raw.get("duration"),
+        cost=raw.get("cost_in_dollars"),
+    )
+
+
+def signalwire_event(raw: Mapping[str, Any]) -> SessionEvent:
+    """`Video.RoomSessionEvent` as a SessionEvent. Its payload is free-form: only the few
+    values a timeline line names are looked for, where SignalWire's events put them."""
+    payload = raw.get("payload")
+    return SessionEvent(
+        id=dd.text(raw.get("id")),
+        name=dd.text(raw.get("name")),
+        at=dd.instant(raw.get("created_at")),
+        level=dd.text(raw.get("level")),
+        member_id=dd.text(raw.get("room_participant_id"))
+        or dd.nested_text(payload, ("member", "id")),
+        member_name=dd.nested_text(payload, ("member", "name"), ("member_name",)),
+        layout=dd.nested_text(payload, ("layout", "name"), ("layout",), ("layout_name",)),
+        recording_id=dd.text(raw.get("room_recording_id"))
+        or dd.nested_text(payload, ("recording", "id")),
+    )
+
+
+def signalwire_recording(raw: Mapping[str, Any]) -> Recording:
+    """`Video.RoomRecording` as a Recording; its `uri` (a link) is not kept."""
+    return Recording(
+        id=dd.text(raw.get("id")),
+        session_id=dd.text(raw.get("room_session_id")),
+        room_id=None,
+        room_name=None,
+        status=dd.text(raw.get("status")),
+        started_at=dd.instant(raw.get("started_at")),
+        finished_at=dd.instant(raw.get("finished_at")),
+        duration=dd.count(raw.get("duration")),
+        size_bytes=dd.count(raw.get("size_in_bytes")),
+        cost_in_dollars=dd.amount(raw.get("cost_in_dollars")),
+        format=dd.text(raw.get("format")),
+        created_at=dd.instant(raw.get("created_at")),
+    )
 
 
 def _page_size(requested: int) -> int:

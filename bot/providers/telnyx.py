@@ -42,14 +42,32 @@ import httpx
 from cachetools import TTLCache
 
 from bot.ids import MAX_RETRY_AFTER, parse_seconds
+from bot.providers import drilldown as dd
 from bot.providers.base import MAX_PAGE_SIZE, RoomQuery, SessionQuery
 from bot.providers.client_base import HttpOptions, ProviderClient
-from bot.providers.errors import FieldError, Invalid, NotFound, NotSupported, ProviderUnavailable
+from bot.providers.errors import (
+    FieldError,
+    Invalid,
+    NotFound,
+    NotSupported,
+    ProviderUnavailable,
+    RecordingNotReady,
+)
 from bot.providers.filters import names_match
 from bot.providers.http import ProviderHttp, retry_after_header
 from bot.providers.ids import is_uuid
 from bot.providers.listing import SessionWalk, filter_sessions, room_matches
-from bot.providers.models import Conference, Page, Participant, Room, RoomSession
+from bot.providers.models import (
+    Conference,
+    Member,
+    Page,
+    Participant,
+    Recording,
+    RecordingLink,
+    Room,
+    RoomSession,
+    SessionEvent,
+)
 from bot.providers.paging import MAX_CURSOR_LENGTH, iterate_pages
 from bot.providers.walks import REPLY_WALK, CutReason, WalkCut, WalkCutShort, WalkGuard, WalkLimits
 
@@ -59,6 +77,9 @@ LABEL: Final = "Telnyx"
 DEFAULT_BASE_URL: Final = "https://api.telnyx.com/v2"
 ROOMS: Final = "/rooms"
 SESSIONS: Final = "/room_sessions"
+RECORDINGS: Final = "/room_recordings"
+# Telnyx gives a recording's size in MB; taken as 10**6 bytes (it does not say which MB).
+BYTES_PER_MB: Final = 1_000_000
 # Telnyx's own bound on page[size] (base.MAX_PAGE_SIZE is SignalWire's).
 MAX_TELNYX_PAGE_SIZE: Final = 250
 # Room names change rarely and only by a PATCH, which refreshes its own entry; a minute
@@ -76,6 +97,9 @@ MAX_PLAUSIBLE_RESULTS: Final = 1_000_000_000
 
 _CURSOR = re.compile(r"p([1-9][0-9]{0,8})")
 _NOT_SUPPORTED = "Telnyx has no conferences"
+_NO_EVENTS = (
+    "Telnyx keeps no timeline of a session's events; its participants show who joined and left"
+)
 
 
 def parse_telnyx_errors(body: Any) -> list[FieldError]:
@@ -237,11 +261,42 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def telnyx_participant(raw: Mapping[str, Any]) -> Member:
+    """A `RoomParticipant` as a Member: its name is the `context` its client gave."""
+    return dd.member(
+        id=raw.get("id"),
+        session_id=raw.get("session_id"),
+        name=raw.get("context"),
+        joined=raw.get("joined_at"),
+        left=raw.get("left_at"),
+    )
+
+
+def telnyx_recording(raw: Mapping[str, Any], room_name: str | None) -> Recording:
+    """A `RoomRecording` as a Recording; its `download_url` (a link) is not kept."""
+    size_mb = dd.amount(raw.get("size_mb"))
+    return Recording(
+        id=dd.text(raw.get("id")),
+        session_id=dd.text(raw.get("session_id")),
+        room_id=dd.text(raw.get("room_id")),
+        room_name=room_name,
+        status=dd.text(raw.get("status")),
+        started_at=dd.instant(raw.get("started_at")),
+        finished_at=dd.instant(raw.get("ended_at")),
+        duration=dd.count(raw.get("duration_secs")),
+        size_bytes=None if size_mb is None else round(size_mb * BYTES_PER_MB),
+        cost_in_dollars=None,
+        format=dd.text(raw.get("type")),
+        created_at=dd.instant(raw.get("created_at")),
+    )
+
+
 class TelnyxProvider(ProviderClient):
     name = "telnyx"
     label = LABEL
     supports_conferences = False
     reports_cost = False
+    supports_session_events = False
 
     def __init__(self, http: ProviderHttp, *, room_names_seconds: float = ROOM_NAMES_SECONDS):
         super().__init__(http)
@@ -528,6 +583,102 @@ class TelnyxProvider(ProviderClient):
     async def find_conference(self, name: str) -> Conference:
         raise NotSupported(_NOT_SUPPORTED, provider=LABEL)
 
+    # -- drill-down: participants, recordings (Telnyx has no session events) -------------
+
+    async def session_members_page(
+        self,
+        session_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[Member]:
+        self._require_uuid(session_id, "session id")
+        number = _page_number(cursor)
+        guard = guard or WalkGuard(LABEL, "participant listing")
+        endpoint = f"{SESSIONS}/{session_id}/participants"
+        with dd.unknown(LABEL, "session", session_id):
+            items, next_number, cut = await self._page(endpoint, {}, number, page_size, guard)
+        members = dd.by_joining(dd.parsed(items, telnyx_participant))
+        if cut is not None:
+            return Page[Member](items=members, cut=cut)
+        return Page[Member](items=members, next_cursor=_cursor(next_number))
+
+    def session_members(
+        self, session_id: str, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[Member]:
+        self._require_uuid(session_id, "session id")
+        guard = WalkGuard(LABEL, "participant listing", limits)
+        return iterate_pages(
+            lambda cursor: self.session_members_page(
+                session_id, cursor=cursor, page_size=page_size, guard=guard
+            ),
+            guard,
+        )
+
+    async def session_events_page(
+        self,
+        session_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[SessionEvent]:
+        raise NotSupported(_NO_EVENTS, provider=LABEL)
+
+    def session_events(
+        self, session_id: str, *, page_size: int = MAX_PAGE_SIZE, limits: WalkLimits = REPLY_WALK
+    ) -> AsyncIterator[SessionEvent]:
+        raise NotSupported(_NO_EVENTS, provider=LABEL)
+
+    async def recordings_page(
+        self,
+        session_id: str | None = None,
+        *,
+        cursor: str | None = None,
+        page_size: int = 50,
+        guard: WalkGuard | None = None,
+    ) -> Page[Recording]:
+        # Items carry their `download_url`: read past the cache, and not kept.
+        filters: dict[str, str | int] = {}
+        if session_id is not None:
+            self._require_uuid(session_id, "session id")
+            filters["filter[session_id]"] = session_id
+        number = _page_number(cursor)
+        guard = guard or WalkGuard(LABEL, "recording listing")
+        items, next_number, cut = await self._page(
+            RECORDINGS, filters, number, page_size, guard, fresh=True
+        )
+        cut = cut or await self._learn_room_names(
+            (_str_or_none(item.get("room_id")) for item in items), guard
+        )
+        recordings = dd.newest_first(
+            [telnyx_recording(item, self._room_name(item.get("room_id"))) for item in items]
+        )
+        if cut is not None:
+            return Page[Recording](items=recordings, cut=cut)
+        return Page[Recording](items=recordings, next_cursor=_cursor(next_number))
+
+    async def recording_link(self, recording_id: str, *, ttl_seconds: int) -> RecordingLink:
+        """Telnyx's `download_url` as it is now; it sets the lifetime, not `ttl_seconds`."""
+        self._require_uuid(recording_id, "recording id")
+        with dd.unknown(LABEL, "recording", recording_id):
+            body = await self._http.request("GET", f"{RECORDINGS}/{recording_id}", fresh=True)
+        raw = _data(body)
+        status = _str_or_none(raw.get("status"))
+        url = raw.get("download_url")
+        if status != "completed" or not isinstance(url, str) or not url:
+            raise RecordingNotReady(
+                f"the recording is {status or 'not ready'}: it has no link yet",
+                status,
+                provider=LABEL,
+            )
+        if not dd.web_address(url):
+            raise ProviderUnavailable(
+                f"{LABEL} sent a recording link that is not a web address", provider=LABEL
+            )
+        return RecordingLink(url=url, expires_at=None)
+
     # -- plumbing ------------------------------------------------------------------------
 
     async def _page(
@@ -537,6 +688,8 @@ class TelnyxProvider(ProviderClient):
         number: int,
         page_size: int,
         guard: WalkGuard,
+        *,
+        fresh: bool = False,
     ) -> tuple[list[dict[str, Any]], int | None, WalkCut | None]:
         """One page's items (those new to `guard`'s walk), the next page's number (None
         after the last) and the cut, when the page ended the walk early: its `meta`
@@ -545,7 +698,7 @@ class TelnyxProvider(ProviderClient):
         size = _page_size(page_size)
         params = {**filters, "page[size]": size, "page[number]": number}
         async with guard.fetching():
-            body = await self._get(endpoint, params)
+            body = await self._http.request("GET", endpoint, params=params, fresh=fresh)
         items = _items(body)
         meta = body.get("meta") if isinstance(body, dict) else None
         next_number, problem = check_page_meta(meta, number=number, size=size, count=len(items))
