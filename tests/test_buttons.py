@@ -8,7 +8,8 @@ import pytest
 
 from bot.render.kit import BUTTON_VALUE_LIMIT
 from bot.slack.buttons import STALE_BUTTON, ButtonRefused, ButtonSigner
-from bot.slack.more import EXPIRED, PURPOSE, MoreState, MoreStates
+from bot.slack.more import EXPIRED, PURPOSE, MoreStates
+from bot.slack.subcommands.base import MoreState
 from bot.slack.subcommands.list import ListRoomsCommand
 from bot.slack.subcommands.registry import REGISTRY, parse, unparse
 from bot.slack.subcommands.sessions import SessionsCommand

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.digest.days import digest_day, latest_due
-from bot.services.scheduler import daily_trigger
+from bot.services.jobs import daily_trigger
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -26,7 +26,8 @@ from bot.slack.blocks.rooms import ROOM_BUTTON, ROOM_SESSIONS_BUTTON
 from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.buttons import ButtonRefused, ButtonSigner
 from bot.slack.listeners.command_button import Words, button_command
-from bot.slack.more import EXPIRED, MAX_SHOWN, PURPOSE, MoreState, MoreStates
+from bot.slack.more import EXPIRED, MAX_SHOWN, PURPOSE, MoreStates
+from bot.slack.subcommands.base import MoreState
 from bot.slack.subcommands.conferences import ConferencesCommand
 from bot.slack.subcommands.list import ListRoomsCommand
 from bot.slack.subcommands.registry import REGISTRY, parse, parse_words, unparse

@@ -18,9 +18,17 @@ from bot.render.kit import Reply, section
 from bot.slack.blocks.help import render_help
 from bot.slack.blocks.provider_view import view_for
 from bot.slack.buttons import ButtonRefused, ButtonSigner
-from bot.slack.more import PURPOSE, MoreState, MoreStates
+from bot.slack.more import PURPOSE, MoreStates
 from bot.slack.services import Services
-from bot.slack.subcommands.base import Caller, Grammar, Paging, Registry, Subcommand, by_provider
+from bot.slack.subcommands.base import (
+    Caller,
+    Grammar,
+    MoreState,
+    Paging,
+    Registry,
+    Subcommand,
+    by_provider,
+)
 from bot.slack.subcommands.registry import REGISTRY, parse
 from bot.slack.subcommands.sessions import SessionsCommand
 

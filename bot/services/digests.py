@@ -36,6 +36,7 @@ from bot.ids import is_user_id
 from bot.owed import Owed
 from bot.providers.base import VideoProvider
 from bot.providers.flight import ReadFlights
+from bot.services.jobs import daily_trigger
 from bot.services.slack_port import SlackAnswered, SlackPort
 from bot.settings import Settings
 from bot.store.digests import Digests, Subscription
@@ -358,9 +359,6 @@ class Unsubscribed:
 
 def next_post(target: Target, now: datetime) -> datetime:
     """When `target` next gets its digest: the scheduler's own trigger, asked."""
-    # Imported here: the scheduler runs this service, so its module imports this one.
-    from bot.services.scheduler import daily_trigger
-
     moment = daily_trigger(target.post_time, target.zone).get_next_fire_time(None, now)
     assert isinstance(moment, datetime)  # a daily trigger always has a next time
     return moment

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger("bot.services.jobs")
@@ -112,3 +114,8 @@ class Jobs:
                 task.get_name(),
                 self._stop_seconds,
             )
+
+
+def daily_trigger(post_time: time, zone: ZoneInfo) -> CronTrigger:
+    """Every day at `post_time`, local time in `zone` (DST handled by APScheduler)."""
+    return CronTrigger(hour=post_time.hour, minute=post_time.minute, second=0, timezone=zone)

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.days import digest_day, latest_due
 from bot.digest.errors import DigestIncomplete
 from bot.providers.errors import ProviderError
 from bot.services.digests import DigestService, PostOutcome, Target
-from bot.services.jobs import Jobs
+from bot.services.jobs import Jobs, daily_trigger
 from bot.services.slack_port import SlackAnswered
 from bot.store.errors import DatabaseUnavailable
 from bot.store.outage import OutageLog
@@ -43,11 +41,6 @@ RETRY_AFTER = timedelta(minutes=10)
 ON_TIME = timedelta(seconds=REFRESH_SECONDS * 2)
 _JOB_PREFIX = "digest:"
 _REFRESH_JOB = "digest-refresh"
-
-
-def daily_trigger(post_time: time, zone: ZoneInfo) -> CronTrigger:
-    """Every day at `post_time`, local time in `zone` (DST handled by APScheduler)."""
-    return CronTrigger(hour=post_time.hour, minute=post_time.minute, second=0, timezone=zone)
 
 
 class DigestScheduler:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from cachetools import TTLCache
@@ -20,7 +19,7 @@ from cachetools import TTLCache
 from bot.commands.errors import UsageError
 from bot.render.kit import BUTTON_VALUE_LIMIT
 from bot.slack.buttons import ButtonRefused, ButtonSigner
-from bot.slack.subcommands.base import Paging, Registry
+from bot.slack.subcommands.base import MoreState, Paging, Registry
 
 log = logging.getLogger("bot.slack.more")
 
@@ -34,13 +33,6 @@ EXPIRED = (
     "That More button has expired (the list was too long to carry in the button, and RoomOps "
     "has restarted since). Run the command again to start a fresh list."
 )
-
-
-@dataclass(frozen=True)
-class MoreState:
-    command: Any  # a command of a subcommand that pages
-    shown: int
-    cursor: str | None = None  # sessions: where the provider's pages go on
 
 
 class MoreStates:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from bot.commands.errors import UsageError
 from bot.commands.words import split_words, tidy
@@ -18,10 +18,6 @@ from bot.providers.catalogue import SIGNALWIRE, Catalogue
 from bot.render.kit import Reply
 from bot.render.text import echo
 from bot.suggest import closest
-
-if TYPE_CHECKING:
-    from bot.slack.more import MoreState
-    from bot.slack.services import Services
 
 C = TypeVar("C")
 T = TypeVar("T")
@@ -49,6 +45,22 @@ class Caller:
     registry: Registry
 
 
+# The app's services (`bot.slack.services.Services`, which hold the More codec built on this
+# registry): each unit's `answer` names the type; here it is open, so that this module
+# imports nothing above it.
+AppServices = Any
+
+
+@dataclass(frozen=True)
+class MoreState:
+    """What a More button carries: a listing's command, how many rows were shown, and the
+    provider's cursor for listings that page by cursor."""
+
+    command: Any  # a command of a subcommand that pages
+    shown: int
+    cursor: str | None = None
+
+
 @dataclass(frozen=True)
 class Paging(Generic[C]):
     """How a listing pages on: what its More button carries and how the next page comes."""
@@ -58,7 +70,7 @@ class Paging(Generic[C]):
     # The words after the subcommand's name that parse back to the command.
     unparse: Callable[[C], list[str]]
     # The next page of a state the More button carried (validated for `takes`).
-    next_page: Callable[[MoreState, Services, str | None], Awaitable[Reply]]
+    next_page: Callable[[MoreState, AppServices, str | None], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ class Subcommand(Generic[C]):
     examples: Callable[[str], tuple[str, ...]]  # by VIDEO_PROVIDER value
     parse: Callable[[list[str], Grammar], C]
     # The reply for the caller; None when the answer went elsewhere (a form was opened).
-    answer: Callable[[C, Services, Caller], Awaitable[Reply | None]]
+    answer: Callable[[C, AppServices, Caller], Awaitable[Reply | None]]
     # The command types `parse` returns: how a command finds its unit again (More).
     forms: tuple[type[C], ...]
     paging: Paging[C] | None = None

@@ -11,9 +11,8 @@ from bot.render.kit import Reply
 from bot.slack.answers import quote, render_context, reply_deadline
 from bot.slack.blocks.conference_list import render_conference_list
 from bot.slack.blocks.context import RenderContext
-from bot.slack.more import MoreState
 from bot.slack.services import Services
-from bot.slack.subcommands.base import Caller, Grammar, Paging, Subcommand, by_provider
+from bot.slack.subcommands.base import Caller, Grammar, MoreState, Paging, Subcommand, by_provider
 from bot.slack.subcommands.conference import NO_CONFERENCES
 
 USAGE = Usage("conferences", "/rooms conferences [match=TEXT] [limit=N]")

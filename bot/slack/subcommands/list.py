@@ -20,9 +20,8 @@ from bot.render.kit import Reply
 from bot.slack.answers import local_filters, quote, render_context, reply_deadline
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.rooms import render_room_list
-from bot.slack.more import MoreState
 from bot.slack.services import Services
-from bot.slack.subcommands.base import Caller, Grammar, Paging, Subcommand, by_provider
+from bot.slack.subcommands.base import Caller, Grammar, MoreState, Paging, Subcommand, by_provider
 
 USAGE = Usage(
     "list", "/rooms list [match=TEXT] [created_after=DATE] [created_before=DATE] [limit=N]"

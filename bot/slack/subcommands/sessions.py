@@ -24,9 +24,8 @@ from bot.render.text import echo
 from bot.slack.answers import local_filters, quote, render_context, reply_deadline
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.sessions import render_session_list
-from bot.slack.more import MoreState
 from bot.slack.services import Services
-from bot.slack.subcommands.base import Caller, Grammar, Paging, Subcommand, by_provider
+from bot.slack.subcommands.base import Caller, Grammar, MoreState, Paging, Subcommand, by_provider
 
 USAGE = Usage(
     "sessions",
