@@ -1,1 +1,1 @@
-"""The `/rooms` grammar: text in, typed command out (pure)."""
+"""The `/rooms` grammar's shared tools (pure): words, options, dates, field values, refusals; each subcommand's own parser lives in its unit (bot/slack/subcommands/)."""
