@@ -1,1 +1,2 @@
-"""Room updates behind a two-person approval (pure): requests, diffs, policy, what they owe Slack; the workflow is bot/services/approvals.py."""
+"""Room updates behind a two-person approval (pure): requests, diffs, policy, what they
+owe Slack; the workflow is bot/services/approvals.py."""

@@ -1,1 +1,2 @@
-"""The Slack side: listeners, middleware, the error handler, the `/rooms` subcommands and Block Kit rendering."""
+"""The Slack side: listeners, middleware, the error handler, the `/rooms` subcommands and
+Block Kit rendering."""
