@@ -16,7 +16,7 @@ from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
 from bot.providers.errors import Invalid, NotFound, NotSupported
 from bot.providers.filters import names_match, needs_local_filter
 from bot.providers.ids import is_uuid
-from bot.providers.models import Conference, Page, Room, RoomSession
+from bot.providers.models import Conference, Member, Page, Room, RoomSession
 from bot.providers.walks import REPLY_WALK, WalkCut, WalkCutShort, WalkGuard, WalkLimits
 from bot.render.text import escape
 from bot.services.scan_cursor import ScanCursor
@@ -122,6 +122,17 @@ class ReadService:
             if listed.id == session_id:
                 return listed.cost_in_dollars
         return None
+
+    async def members(
+        self, session_id: str, *, limit: int, cursor: str | None = None
+    ) -> Page[Member]:
+        """One page of who was (or is) in a session, in the order they joined."""
+        try:
+            return await self.provider.session_members_page(
+                session_id, cursor=cursor, page_size=limit
+            )
+        except NotFound:
+            raise self._missing(f"No room session with id `{session_id}`") from None
 
     # -- rooms ---------------------------------------------------------------------------
 

@@ -53,10 +53,13 @@ def render_listing(
     one: str | None = None,
     local: LocalFilters | None = None,
     cut: WalkCut | None = None,
+    order: str = "newest first",
+    summary: str | None = None,
 ) -> Reply:
     """`noun` is the plural ("room sessions"); `one` the singular, if not `noun` minus "s".
     `local`: the filters RoomOps applied itself, which the reply names. `cut`: the
-    provider's listing was cut short, so the rows are not the whole list, and it says so."""
+    provider's listing was cut short, so the rows are not the whole list, and it says so.
+    `order`: how the rows are ordered; `summary`: a line about the whole list, above it."""
     where = f" matching {escape(filters)}" if filters else ""
     note = local.note() if local is not None and filters else ""
     if not rows:
@@ -71,16 +74,18 @@ def render_listing(
     )
     count_line = (
         f"Showing {shown_span(len(rows), first_number, one or noun.removesuffix('s'), noun)}"
-        f"{where}{', newest first' if len(rows) > 1 else ''}. {end}"
+        f"{where}{f', {order}' if len(rows) > 1 else ''}. {end}"
     )
     blocks: list[Block] = [header(title)]
     if filters:
         blocks.append(context(f"Filters: {escape(filters)}{note}"))
+    if summary:
+        blocks.append(context(summary))
     blocks += [row.block for row in rows]
     blocks.append(context(count_line))
     if more_value:
         blocks.append(actions(button("More", MORE_BUTTON, more_value), block_id=MORE_BUTTON))
-    first = f"{title} ({count_line}{note})"
+    first = f"{title} ({count_line}{note})" + (f"\n{summary}" if summary else "")
     return Reply("\n".join([first] + [row.line for row in rows]), blocks)
 
 
