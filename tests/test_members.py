@@ -9,11 +9,13 @@ from typing import Any
 
 from bot.providers.models import Member
 from bot.slack.blocks.members import member_summary, peak
+from bot.slack.buttons import STALE_BUTTON
 from simulators import AnySimulator, RoomSession, RunningTelnyxSimulator
 from simulators.drilldown import members
 from simulators.telnyx_wire import participants_json
 from tests.conftest import ON_BOTH_PROVIDERS
 from tests.slack_driver import Driver, blocks_text, text_of
+from tests.test_slack_edge import click_with_value
 
 UNKNOWN_ID = "6f1c5b8e-1d7e-4f55-9a55-0c7b1e4f7a10"
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -48,7 +50,7 @@ async def test_members_page_to_the_end_without_repeats(bot: Driver) -> None:
     session = _session(bot.sim, "completed", 5)
     expected = [person_id for person_id, _ in _people(bot.sim, session)]
     reply = await bot.ask(f"members {session.id} limit=2")
-    assert "Session members" in text_of(reply)
+    assert f"Members of session {session.id}" in text_of(reply)
     seen = _listed_ids(reply)
     for _ in range(len(expected)):
         if "More are available." not in text_of(reply):
@@ -116,4 +118,25 @@ def test_peak_counts_overlaps_and_a_hand_over_is_not_two_at_once() -> None:
     assert member_summary([_member(0, 10), _member(5, None, still_in=True)], whole=True) == (
         "2 members, 1 still in, at most 2 at once."
     )
-    assert member_summary([_member(0, 10)], whole=False) == "1 member here, 0 still in."
+    assert member_summary([_member(0, 10)], whole=False) == "1 member on this page, 0 still in."
+
+
+@ON_BOTH_PROVIDERS
+async def test_a_sessions_details_lead_to_its_members(bot: Driver) -> None:
+    session = _session(bot.sim, "completed", 2)
+    details = await bot.ask(f"session {session.id}")
+    reply = await bot.press(details, "Members")
+    assert _listed_ids(reply) == [person_id for person_id, _ in _people(bot.sim, session)][:10]
+    assert f"session {session.id}" in text_of(reply)
+
+
+async def test_a_members_button_with_a_hand_made_value_is_refused_without_a_call(
+    bot: Driver,
+) -> None:
+    session = _session(bot.sim, "completed", 2)
+    details = await bot.ask(f"session {session.id}")
+    calls = len(bot.sim.requests)
+    for value in (session.id, "../rooms", ""):  # unsigned, or not even an id
+        reply = await click_with_value(bot, details, value)
+        assert text_of(reply) == STALE_BUTTON
+    assert len(bot.sim.requests) == calls

@@ -26,10 +26,10 @@ def render_member_list(
     rows = [Row(_member_row(member, ctx), _member_line(member, ctx)) for member in members]
     whole = first_number <= 1 and more_value is None and cut is None
     return render_listing(
-        "Session members",
+        f"Members of session {session_id}",
         "members",
         rows,
-        filters=f"session {session_id}",
+        filters="",
         first_number=first_number,
         more_value=more_value,
         cut=cut,
@@ -41,7 +41,11 @@ def render_member_list(
 def member_summary(members: Sequence[Member], *, whole: bool) -> str:
     """How many, how many are still in, and (for the whole list) the most at once."""
     still = sum(1 for member in members if member.still_in)
-    counted = plural(len(members), "member") if whole else f"{plural(len(members), 'member')} here"
+    counted = (
+        plural(len(members), "member")
+        if whole
+        else f"{plural(len(members), 'member')} on this page"
+    )
     line = f"{counted}, {still} still in"
     most = peak(members) if whole else None
     if most is not None:

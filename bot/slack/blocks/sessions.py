@@ -8,6 +8,7 @@ from bot.providers.walks import WalkCut
 from bot.render.kit import (
     Block,
     Reply,
+    actions,
     bold,
     button,
     code,
@@ -32,6 +33,9 @@ from bot.slack.blocks.details import (
 from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 
 SESSION_BUTTON = "rooms_session_details"
+# Drill-down from one session: who was in it.
+SESSION_MEMBERS_BUTTON = "rooms_session_members"
+DRILL_DOWN = "rooms_session_drill_down"
 # A Details view lists this many participants, then says how many more there were: ten
 # lines with two date tokens each stay within one section's 3,000 characters.
 PARTICIPANTS_SHOWN = 10
@@ -154,7 +158,18 @@ def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
         people = participant_lines(session.participants, ctx)
         blocks.append(section("*Participants*\n" + "\n".join(b for b, _ in people)))
         lines += ["Participants:", *(t for _, t in people)]
+    drill = drill_down_buttons(session, ctx)
+    if drill is not None:
+        blocks.append(drill)
     return Reply("\n".join(lines), blocks)
+
+
+def drill_down_buttons(session: RoomSession, ctx: RenderContext) -> Block | None:
+    """Members (the same reply as `/rooms members ID`), for a session id the grammar takes."""
+    if not session.id or not is_uuid(session.id):
+        return None
+    members = ctx.buttons.sign(SESSION_MEMBERS_BUTTON, session.id)
+    return actions(button("Members", SESSION_MEMBERS_BUTTON, members), block_id=DRILL_DOWN)
 
 
 def participant_lines(people: list[Participant], ctx: RenderContext) -> list[tuple[str, str]]:
