@@ -110,7 +110,10 @@ def _signed(words: list[str], shown: int, cursor: str | None) -> str:
 
 
 # The shortest text of each listing that pages (its name alone, where it takes no argument).
-LISTED = {"members": "members 3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a"}
+LISTED = {
+    "members": "members 3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a",
+    "events": "events 3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a",
+}
 
 
 @pytest.mark.parametrize("unit", [u for u in REGISTRY if u.paging], ids=lambda u: u.name)

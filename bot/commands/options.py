@@ -159,3 +159,15 @@ def _example(key: str) -> str:
         "created_before": "created_before=2026-02-01",
     }
     return f"`{examples.get(key, key + '=VALUE')}`"
+
+
+def session_and_limit(usage: Usage, args: list[str]) -> tuple[str, int]:
+    """`SESSION [limit=N]`: a session's UUID (lower case) and the page size."""
+    given = options(usage, [arg for arg in args if "=" in arg], allowed=("limit",))
+    (session_id,) = positional(usage, [arg for arg in args if "=" not in arg], "a session UUID")
+    if not is_uuid(session_id):
+        raise usage.refuse(
+            f"`{echo(session_id)}` is not a session id: expected a UUID such as "
+            "`3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a` (copy it from `/rooms sessions`)."
+        )
+    return session_id.lower(), limit(usage, given.get("limit"))

@@ -16,7 +16,7 @@ from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
 from bot.providers.errors import Invalid, NotFound, NotSupported
 from bot.providers.filters import names_match, needs_local_filter
 from bot.providers.ids import is_uuid
-from bot.providers.models import Conference, Member, Page, Room, RoomSession
+from bot.providers.models import Conference, Member, Page, Room, RoomSession, SessionEvent
 from bot.providers.walks import REPLY_WALK, WalkCut, WalkCutShort, WalkGuard, WalkLimits
 from bot.render.text import escape
 from bot.services.scan_cursor import ScanCursor
@@ -134,6 +134,25 @@ class ReadService:
         except NotFound:
             raise self._missing(f"No room session with id `{session_id}`") from None
 
+    async def events(
+        self, session_id: str, *, limit: int, cursor: str | None = None
+    ) -> Page[SessionEvent]:
+        """One page of a session's timeline, oldest first. A provider without one (Telnyx):
+        its participants' joins and leaves, built from a page of them."""
+        try:
+            if self.provider.supports_session_events:
+                return await self.provider.session_events_page(
+                    session_id, cursor=cursor, page_size=limit
+                )
+            people = await self.provider.session_members_page(
+                session_id, cursor=cursor, page_size=limit
+            )
+        except NotFound:
+            raise self._missing(f"No room session with id `{session_id}`") from None
+        return Page[SessionEvent](
+            items=joins_and_leaves(people.items), next_cursor=people.next_cursor, cut=people.cut
+        )
+
     # -- rooms ---------------------------------------------------------------------------
 
     async def rooms(self, query: RoomQuery, *, limit: int, offset: int = 0) -> RoomListing:
@@ -249,3 +268,16 @@ def _window(items: list[Item], limit: int, offset: int, cut: WalkCut | None) -> 
     window = items[offset : offset + limit]
     end = offset + len(window)
     return Listing(items=window, next_offset=end if end < len(items) else None, cut=cut)
+
+
+def joins_and_leaves(people: Iterable[Member]) -> list[SessionEvent]:
+    """Members' joins and leaves as timeline events, oldest first (pure)."""
+    timed: list[tuple[datetime, SessionEvent]] = []
+    for person in people:
+        for name, at in (("member.joined", person.joined_at), ("member.left", person.left_at)):
+            if at is not None:
+                event = SessionEvent(
+                    id=None, name=name, at=at, member_id=person.id, member_name=person.name
+                )
+                timed.append((at, event))
+    return [event for _, event in sorted(timed, key=lambda pair: pair[0])]

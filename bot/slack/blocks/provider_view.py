@@ -21,6 +21,8 @@ class ProviderView:
     room_texts: tuple[str, ...]
     session_fields: tuple[str, ...]
     mapped: frozenset[str] = frozenset()
+    # Whether the provider keeps a session's timeline (a session's Details offer Events).
+    session_events: bool = True
 
 
 SIGNALWIRE_VIEW = ProviderView(
@@ -82,6 +84,7 @@ SIGNALWIRE_VIEW = ProviderView(
 # Telnyx's Room and RoomSession (tests/specs/telnyx-video-rooms.openapi.yaml).
 TELNYX_VIEW = ProviderView(
     name="telnyx",
+    session_events=False,
     room_fields=(
         "name",
         "id",

@@ -35,6 +35,7 @@ from bot.slack.blocks.listing import LocalFilters, Row, render_listing
 SESSION_BUTTON = "rooms_session_details"
 # Drill-down from one session: who was in it.
 SESSION_MEMBERS_BUTTON = "rooms_session_members"
+SESSION_EVENTS_BUTTON = "rooms_session_events"
 DRILL_DOWN = "rooms_session_drill_down"
 # A Details view lists this many participants, then says how many more there were: ten
 # lines with two date tokens each stay within one section's 3,000 characters.
@@ -165,11 +166,17 @@ def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
 
 
 def drill_down_buttons(session: RoomSession, ctx: RenderContext) -> Block | None:
-    """Members (the same reply as `/rooms members ID`), for a session id the grammar takes."""
+    """Members and (where the provider keeps one) Events: the same replies as `/rooms
+    members ID` and `/rooms events ID`, for a session id the grammar takes."""
     if not session.id or not is_uuid(session.id):
         return None
-    members = ctx.buttons.sign(SESSION_MEMBERS_BUTTON, session.id)
-    return actions(button("Members", SESSION_MEMBERS_BUTTON, members), block_id=DRILL_DOWN)
+    drills = [("Members", SESSION_MEMBERS_BUTTON)]
+    if ctx.view.session_events:
+        drills.append(("Events", SESSION_EVENTS_BUTTON))
+    buttons = [
+        button(label, action, ctx.buttons.sign(action, session.id)) for label, action in drills
+    ]
+    return actions(*buttons, block_id=DRILL_DOWN)
 
 
 def participant_lines(people: list[Participant], ctx: RenderContext) -> list[tuple[str, str]]:

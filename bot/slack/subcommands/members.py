@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.errors import Usage
-from bot.commands.options import DEFAULT_LIMIT, limit, limit_words, options, positional
-from bot.providers.ids import is_uuid
+from bot.commands.options import DEFAULT_LIMIT, limit_words, session_and_limit
 from bot.render.kit import Reply
-from bot.render.text import echo
 from bot.slack.answers import render_context, reply_deadline
 from bot.slack.blocks.context import RenderContext
 from bot.slack.blocks.members import render_member_list
@@ -26,14 +24,7 @@ class MembersCommand:
 
 
 def parse(args: list[str], _grammar: Grammar) -> MembersCommand:
-    given = options(USAGE, [arg for arg in args if "=" in arg], allowed=("limit",))
-    (session_id,) = positional(USAGE, [arg for arg in args if "=" not in arg], "a session UUID")
-    if not is_uuid(session_id):
-        raise USAGE.refuse(
-            f"`{echo(session_id)}` is not a session id: expected a UUID such as "
-            "`3f1c2b7e-8d4a-4c1e-9b7a-2f5e6d7c8b9a` (copy it from `/rooms sessions`)."
-        )
-    return MembersCommand(session_id.lower(), limit(USAGE, given.get("limit")))
+    return MembersCommand(*session_and_limit(USAGE, args))
 
 
 def unparse(command: MembersCommand) -> list[str]:
