@@ -116,3 +116,20 @@ async def test_a_telnyx_sessions_details_list_its_participants_as_fields(bot: Dr
     assert "[{" not in text and "'context'" not in blocks_text(reply)
     [asked] = [r for r in bot.sim.requests if r.path.endswith(ended.id)]
     assert asked.query.get("include_participants") == "true"
+
+
+@pytest.mark.parametrize("sim", ["telnyx"], indirect=True)
+async def test_a_telnyx_participant_context_is_escaped_in_details(bot: Driver) -> None:
+    assert isinstance(bot.sim, RunningTelnyxSimulator)
+    dataset = bot.sim.dataset
+    hostile = next(
+        s
+        for s in dataset.sessions(range(dataset.session_count))
+        if any(
+            "<!channel>" in p["context"]
+            for p in participants_json(s, dataset.seed, dataset.now)[:10]
+        )
+    )
+    reply = await bot.ask(f"session {hostile.id}")
+    shown = text_of(reply) + blocks_text(reply)
+    assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
