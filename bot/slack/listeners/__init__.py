@@ -6,12 +6,14 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.slack.blocks.approvals import APPROVE_BUTTON, REJECT_BUTTON, RETRY_BUTTON
 from bot.slack.blocks.listing import MORE_BUTTON
+from bot.slack.blocks.recordings import LINK_BUTTON
 from bot.slack.blocks.rooms import ROOM_BUTTON, ROOM_SESSIONS_BUTTON
 from bot.slack.blocks.sessions import SESSION_BUTTON
 from bot.slack.blocks.update_form import FORM_CALLBACK
 from bot.slack.listeners.app_home import app_home_opened
 from bot.slack.listeners.approve_button import approve_button
 from bot.slack.listeners.more_button import more_button
+from bot.slack.listeners.recording_link import recording_link
 from bot.slack.listeners.reject_button import reject_button
 from bot.slack.listeners.retry_button import retry_button
 from bot.slack.listeners.room_details import room_details
@@ -29,6 +31,7 @@ def register(app: AsyncApp) -> None:
     app.action(SESSION_BUTTON)(session_details)
     app.action(ROOM_BUTTON)(room_details)
     app.action(ROOM_SESSIONS_BUTTON)(room_sessions)
+    app.action(LINK_BUTTON)(recording_link)
     app.action(APPROVE_BUTTON)(approve_button)
     app.action(REJECT_BUTTON)(reject_button)
     app.action(RETRY_BUTTON)(retry_button)
