@@ -138,6 +138,18 @@ async def test_an_unknown_session_is_named(bot: Driver) -> None:
         assert text_of(reply) == f"No room session with id `{unknown}` on SignalWire."
 
 
+@pytest.mark.parametrize("sim", ["telnyx"], indirect=True)
+async def test_a_telnyx_room_name_is_escaped_in_the_listing(bot: Driver, client: Client) -> None:
+    done = await _find(client, "completed")
+    assert done.room_id is not None
+    bot.sim.change_room(done.room_id, unique_name="<!channel> *Ops* & co")
+    reply = await bot.ask(f"recordings {done.session_id}")
+    shown = text_of(reply) + blocks_text(reply)
+    assert "<!channel>" not in shown
+    assert "&lt;!channel&gt; *Ops* &amp; co" in blocks_text(reply)
+    assert f"| room &lt;!channel&gt; *Ops* &amp; co | id {done.id}" in text_of(reply)
+
+
 # -- Get link ------------------------------------------------------------------------------
 
 LINK_IN_TEXT = re.compile(r"^Link to recording [0-9a-f-]{36}: (\S+)$", re.MULTILINE)

@@ -67,7 +67,8 @@ def render_recording_list(
             f"• {plain(recording.status or 'unknown')} | started "
             f"{plain_time(recording.started_at, ctx.tz)} | "
             f"{_facts(recording).replace(' · ', ' | ')} | "
-            f"session {plain(recording.session_id or '—')} | id {plain(recording.id or '—')}",
+            f"session {plain(recording.session_id or '—')}{_plain_room(recording)} | "
+            f"id {plain(recording.id or '—')}",
         )
         for recording in recordings
     ]
@@ -82,13 +83,18 @@ def render_recording_list(
     )
 
 
+def _plain_room(recording: Recording) -> str:
+    return f" | room {plain(recording.room_name, 100)}" if recording.room_name else ""
+
+
 def _recording_row(recording: Recording, ctx: RenderContext) -> Block:
     room = f" · room {code(recording.room_name, 80)}" if recording.room_name else ""
     text = (
         f"{recording_status(recording.status)} · Started "
         f"{slack_time(recording.started_at, ctx.tz)}\n"
         f"{_facts(recording)}\n"
-        f"Session {code(recording.session_id or '—')}{room} · {code(recording.id or '—')}"
+        f"Recording {code(recording.id or '—')} · session {code(recording.session_id or '—')}"
+        f"{room}"
     )
     return section(text, link_button(recording, ctx))
 
