@@ -99,8 +99,8 @@ def test_unknown_subcommand_lists_the_commands_in_one_line() -> None:
     with pytest.raises(UsageError) as info:
         parse("delete all")
     assert info.value.message == (
-        "`delete` is not a /rooms command. Commands: `sessions`, `session`, `list`, `room`, "
-        "`conference`, `conferences`, `update`, `approvals`, `audit`, `digest`."
+        "`delete` is not a /rooms command. Commands: `sessions`, `session`, `recordings`, "
+        "`list`, `room`, `conference`, `conferences`, `update`, `approvals`, `audit`, `digest`."
     )
     assert info.value.usage == "/rooms help"
 
