@@ -63,11 +63,11 @@ async def test_details_offer_events_only_where_the_provider_keeps_a_timeline(
 ) -> None:
     session = _session(bot.sim)
     details = await bot.ask(f"session {session.id}")
-    labels = re.findall(r'"text": "(Members|Events)"', str(details).replace("'", '"'))
+    labels = re.findall(r'"text": "(Members|Events|Recordings)"', str(details).replace("'", '"'))
     if isinstance(bot.sim, RunningTelnyxSimulator):
-        assert labels == ["Members"]
+        assert labels == ["Members", "Recordings"]
         return
-    assert labels == ["Members", "Events"]
+    assert labels == ["Members", "Events", "Recordings"]
     timeline = await bot.press(details, "Events")
     assert f"Timeline of session {session.id}" in text_of(timeline)
 
@@ -104,3 +104,12 @@ def test_events_read_as_words_escaped_and_unfamiliar_ones_keep_their_name() -> N
     assert describe(layout) == "The layout changed to `2x2`"
     odd = SessionEvent("3", "member.talking", AT, member_name="Al")
     assert describe(odd) == "Event `member.talking` (*Al*)"
+
+
+@ON_BOTH_PROVIDERS
+async def test_a_sessions_recordings_button_answers_as_the_command(bot: Driver) -> None:
+    session = _session(bot.sim)
+    details = await bot.ask(f"session {session.id}")
+    pressed = await bot.press(details, "Recordings")
+    typed = await bot.ask(f"recordings {session.id}")
+    assert text_of(pressed) == text_of(typed)

@@ -100,6 +100,7 @@ def test_unknown_subcommand_lists_the_commands_in_one_line() -> None:
         parse("delete all")
     assert info.value.message == (
         "`delete` is not a /rooms command. Commands: `sessions`, `session`, `members`, `events`, "
+        "`recordings`, "
         "`list`, `room`, `conference`, `conferences`, `update`, `approvals`, `audit`, `digest`."
     )
     assert info.value.usage == "/rooms help"

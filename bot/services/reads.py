@@ -16,7 +16,16 @@ from bot.providers.base import RoomQuery, SessionQuery, VideoProvider
 from bot.providers.errors import Invalid, NotFound, NotSupported
 from bot.providers.filters import names_match, needs_local_filter
 from bot.providers.ids import is_uuid
-from bot.providers.models import Conference, Member, Page, Room, RoomSession, SessionEvent
+from bot.providers.models import (
+    Conference,
+    Member,
+    Page,
+    Recording,
+    RecordingLink,
+    Room,
+    RoomSession,
+    SessionEvent,
+)
 from bot.providers.walks import REPLY_WALK, WalkCut, WalkCutShort, WalkGuard, WalkLimits
 from bot.render.text import escape
 from bot.services.scan_cursor import ScanCursor
@@ -152,6 +161,25 @@ class ReadService:
         return Page[SessionEvent](
             items=joins_and_leaves(people.items), next_cursor=people.next_cursor, cut=people.cut
         )
+
+    # -- recordings ----------------------------------------------------------------------
+
+    async def recordings(
+        self, session_id: str | None, *, limit: int, cursor: str | None = None
+    ) -> Page[Recording]:
+        """Recordings of one session (or of all), newest first, one provider page."""
+        try:
+            return await self.provider.recordings_page(session_id, cursor=cursor, page_size=limit)
+        except NotFound:
+            raise self._missing(f"No room session with id `{session_id}`") from None
+
+    async def recording_link(self, recording_id: str, *, ttl_seconds: int) -> RecordingLink:
+        """A download link fetched now: a credential, which the caller shows to one person
+        and keeps nowhere. RecordingNotReady while the recording has none yet."""
+        try:
+            return await self.provider.recording_link(recording_id, ttl_seconds=ttl_seconds)
+        except NotFound:
+            raise self._missing(f"No recording with id `{recording_id}`") from None
 
     # -- rooms ---------------------------------------------------------------------------
 

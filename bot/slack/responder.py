@@ -28,6 +28,11 @@ from bot.render.kit import Reply
 from bot.slack.retries import slack_retry_handlers
 
 log = logging.getLogger("bot.slack.responder")
+# slack-sdk's webhook client logs each body it sends at DEBUG, and a reply may carry a
+# credential (a recording link, bot/slack/listeners/recording_link.py): its own logger never
+# goes below INFO, whatever the process's level.
+_QUIET_WEBHOOK = logging.getLogger("bot.slack.responder.webhook")
+_QUIET_WEBHOOK.setLevel(logging.INFO)
 
 
 # Where Slack's response_urls point (https://hooks.slack.com/commands/..., .../actions/...).
@@ -91,6 +96,7 @@ class Responder:
             response_url,
             session=self._session,
             retry_handlers=slack_retry_handlers(),
+            logger=_QUIET_WEBHOOK,
         )
         body = {
             "response_type": "ephemeral",

@@ -36,6 +36,7 @@ SESSION_BUTTON = "rooms_session_details"
 # Drill-down from one session: who was in it.
 SESSION_MEMBERS_BUTTON = "rooms_session_members"
 SESSION_EVENTS_BUTTON = "rooms_session_events"
+SESSION_RECORDINGS_BUTTON = "rooms_session_recordings"
 DRILL_DOWN = "rooms_session_drill_down"
 # A Details view lists this many participants, then says how many more there were: ten
 # lines with two date tokens each stay within one section's 3,000 characters.
@@ -166,13 +167,15 @@ def render_session(session: RoomSession, ctx: RenderContext) -> Reply:
 
 
 def drill_down_buttons(session: RoomSession, ctx: RenderContext) -> Block | None:
-    """Members and (where the provider keeps one) Events: the same replies as `/rooms
-    members ID` and `/rooms events ID`, for a session id the grammar takes."""
+    """Members, (where the provider keeps one) Events, and Recordings: the same replies as
+    `/rooms members ID`, `/rooms events ID` and `/rooms recordings ID`, for a session id the
+    grammar takes."""
     if not session.id or not is_uuid(session.id):
         return None
     drills = [("Members", SESSION_MEMBERS_BUTTON)]
     if ctx.view.session_events:
         drills.append(("Events", SESSION_EVENTS_BUTTON))
+    drills.append(("Recordings", SESSION_RECORDINGS_BUTTON))
     buttons = [
         button(label, action, ctx.buttons.sign(action, session.id)) for label, action in drills
     ]
